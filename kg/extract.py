@@ -1,0 +1,98 @@
+"""From a Document to its actors and relations: the extraction stage as one call.
+
+>>> from kg import Extractor, Document                           # doctest: +SKIP
+>>> ex = Extractor()                                               # doctest: +SKIP
+>>> result = ex.extract(Document("n.txt", "France and Germany signed a treaty."))  # doctest: +SKIP
+>>> [(r.source.label, r.cls, r.target.label) for r in result.relations]          # doctest: +SKIP
+[('France', 'AGREE', 'Germany')]
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+
+from spacy.language import Language
+
+from .actors import Actor, Resolver
+from .events import relations
+from .ingest import Document, segments
+from .nlp import load_nlp
+
+__all__ = ["Extractor", "Extraction", "RelationRecord"]
+
+BATCH_WORDS = 4_000  # words per nlp.pipe batch: memory grows with words, not documents
+
+
+@dataclass
+class RelationRecord:
+    """A relation with document-level offsets and a resolved date."""
+
+    source: Actor
+    target: Actor
+    cls: str
+    trigger: str
+    negated: bool
+    modality: str
+    sentence: str
+    start: int
+    end: int
+    confidence: float
+    symmetric: bool
+    date: str | None
+    reporter: Actor | None = None
+
+
+@dataclass
+class Extraction:
+    document: Document
+    actors: list[Actor] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4096)
+def _resolve_date(phrase: str, base: str | None) -> str | None:
+    """A date phrase ("Tuesday", "in June 2019") as ISO date, relative to the document date."""
+    if not re.search(r"\d|day|week|month|year|january|february|march|april|may|june|july|august|"
+                     r"september|october|november|december", phrase, re.I):
+        return None
+    import dateparser  # slow to import; only needed when a sentence has a date
+
+    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"] if base is None else []}
+    if base:
+        settings["RELATIVE_BASE"] = datetime.fromisoformat(base)
+    try:
+        found = dateparser.parse(phrase, languages=["en"], settings=settings)
+    except (ValueError, OverflowError):
+        return None
+    return found.date().isoformat() if found else None
+
+
+class Extractor:
+    """Runs the pipeline over documents. One instance loads the model once."""
+
+    def __init__(self, model: str | None = None, nlp: Language | None = None) -> None:
+        self.nlp = nlp or load_nlp(model)
+
+    def extract(self, document: Document) -> Extraction:
+        return next(self.extract_many([document]))
+
+    def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
+        """Extract documents one after another; paragraphs are batched by word count."""
+        for document in documents:
+            parts = list(segments(document))
+            resolver = Resolver()
+            result = Extraction(document)
+            docs = self.nlp.pipe((text for _, text in parts), batch_size=max(1, BATCH_WORDS // 60))
+            for (offset, _), doc in zip(parts, docs):
+                resolver.resolve_doc(doc)
+                for r in relations(doc):
+                    date = (_resolve_date(r.when, document.date) if r.when else None) or document.date
+                    result.relations.append(RelationRecord(
+                        r.source, r.target, r.cls, r.trigger, r.negated, r.modality, r.sentence.text,
+                        offset + r.sentence.start_char, offset + r.sentence.end_char, r.confidence,
+                        r.symmetric, date, r.reporter))
+            result.actors = list(resolver.actors.values())
+            yield result

@@ -1,0 +1,104 @@
+"""An Extraction as RDF: deterministic IRIs, no blank nodes, terms from the ontology.
+
+Events are nodes (source, target, class, trigger, negation, modality, date,
+confidence, evidence sentence and offsets, ``prov:wasDerivedFrom`` the
+document); each asserted, non-negated event also gets the direct actor-to-actor
+edge of its class (``dipl:accuses`` ...), so simple questions need simple SPARQL.
+Everything of one document goes into the named graph whose name is the
+document's IRI.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from .actors import Actor
+from .extract import Extraction
+from .gazetteer import slug
+from .ingest import Document
+from .vocab import DIPL, EVENT_TYPES, ID
+
+__all__ = ["actor_iri", "document_iri", "to_graph"]
+
+TYPE_CLASS = {"Country": DIPL.Country, "Person": DIPL.Person, "Organization": DIPL.Organization}
+
+
+def _digest(*parts: object, n: int = 16) -> str:
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:n]
+
+
+def actor_iri(key: str) -> URIRef:
+    """>>> actor_iri("PAK")
+    rdflib.term.URIRef('https://w3id.org/kg-dipl/id/actor/PAK')
+    """
+    return ID[f"actor/{key}"]
+
+
+def document_iri(doc: Document) -> URIRef:
+    """The document's IRI: readable stem plus a digest of its path or URL (not of its text)."""
+    return ID[f"doc/{slug(Path(doc.key).stem)[:48]}-{_digest(doc.key, n=10)}"]
+
+
+def _add_actor(g: Graph, a: Actor, doc: URIRef) -> None:
+    iri = actor_iri(a.key)
+    g.add((iri, RDF.type, TYPE_CLASS[a.type]))
+    g.add((iri, SKOS.prefLabel, Literal(a.label)))
+    g.add((iri, RDFS.label, Literal(a.label)))
+    for alias in a.aliases:
+        g.add((iri, SKOS.altLabel, Literal(alias)))
+    if a.subtype:
+        g.add((iri, DIPL.subtype, Literal(a.subtype)))
+    if a.role:
+        g.add((iri, DIPL.role, Literal(a.role)))
+    if a.country:
+        g.add((iri, DIPL.countryCode, Literal(a.country)))
+    for key in a.affiliations:
+        g.add((iri, DIPL.actsFor, actor_iri(key)))
+    g.add((iri, DIPL.mentionedIn, doc))
+
+
+def to_graph(ex: Extraction) -> Graph:
+    """The triples of one document (to be stored in its named graph)."""
+    g = Graph()
+    d = ex.document
+    doc = document_iri(d)
+    g.add((doc, RDF.type, DIPL.Document))
+    g.add((doc, DIPL.contentHash, Literal(d.content_hash)))
+    g.add((doc, DCTERMS.source, URIRef(d.url) if d.url else Literal(d.id)))
+    g.add((doc, DCTERMS.identifier, Literal(d.id)))
+    if d.title:
+        g.add((doc, DCTERMS.title, Literal(d.title)))
+    if d.date:
+        g.add((doc, DCTERMS.date, Literal(d.date, datatype=XSD.date)))
+    for a in ex.actors:
+        _add_actor(g, a, doc)
+        for key in a.affiliations:  # an affiliated actor is a node of this graph too
+            if not any(b.key == key for b in ex.actors):
+                g.add((actor_iri(key), DIPL.mentionedIn, doc))
+    for r in ex.relations:
+        s, o = actor_iri(r.source.key), actor_iri(r.target.key)
+        ev = ID[f"event/{_digest(d.key, r.start, r.source.key, r.cls, r.target.key, r.trigger, r.negated)}"]
+        et = EVENT_TYPES[r.cls]
+        g.add((ev, RDF.type, DIPL.Event))
+        g.add((ev, DIPL.source, s))
+        g.add((ev, DIPL.target, o))
+        g.add((ev, DIPL.eventType, et.iri))
+        g.add((ev, DIPL.trigger, Literal(r.trigger)))
+        g.add((ev, DIPL.negated, Literal(r.negated)))
+        g.add((ev, DIPL.modality, Literal(r.modality)))
+        g.add((ev, DIPL.symmetric, Literal(r.symmetric)))
+        g.add((ev, DIPL.confidence, Literal(round(r.confidence, 3), datatype=XSD.decimal)))
+        g.add((ev, DIPL.sentence, Literal(r.sentence)))
+        g.add((ev, DIPL.startChar, Literal(r.start)))
+        g.add((ev, DIPL.endChar, Literal(r.end)))
+        g.add((ev, PROV.wasDerivedFrom, doc))
+        if r.date:
+            g.add((ev, DCTERMS.date, Literal(r.date, datatype=XSD.date)))
+        if r.reporter is not None:
+            g.add((ev, DIPL.reportedBy, actor_iri(r.reporter.key)))
+        if not r.negated and r.modality != "hypothetical":
+            g.add((s, et.edge, o))
+    return g

@@ -1,0 +1,25 @@
+"""Extractions as the JSON Lines records of ``kg extract`` (see shared eval OUTPUT.md)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .extract import Extraction
+from .rdf import actor_iri
+from .vocab import EVENT_TYPES
+
+__all__ = ["records"]
+
+
+def records(ex: Extraction) -> Iterator[dict]:
+    """One record per actor node, then one per relation mention."""
+    doc = ex.document.id
+    for a in ex.actors:
+        yield {"kind": "actor", "doc": doc, "id": str(actor_iri(a.key)), "label": a.label, "type": a.type,
+               "subtype": a.subtype, "aliases": a.aliases, "affiliations": [str(actor_iri(k)) for k in a.affiliations],
+               "role": a.role, "country": a.country}
+    for r in ex.relations:
+        yield {"kind": "relation", "doc": doc, "subject": str(actor_iri(r.source.key)),
+               "object": str(actor_iri(r.target.key)), "class": r.cls, "predicate": str(EVENT_TYPES[r.cls].edge),
+               "verb": r.trigger, "negated": r.negated, "modality": r.modality, "sentence": r.sentence,
+               "start": r.start, "end": r.end, "confidence": r.confidence, "symmetric": r.symmetric,
+               "date": r.date, "reported_by": str(actor_iri(r.reporter.key)) if r.reporter else None}

@@ -1,0 +1,249 @@
+"""Where graphs live: backends chosen by URL, behind one small interface.
+
+``open_store("output/store")`` opens (or creates) the embedded Oxigraph store
+on disk; ``open_store("http://127.0.0.1:7878")`` talks to any SPARQL 1.1
+Query/Update server (``<url>/query`` and ``<url>/update``, as ``oxigraph
+serve`` and Fuseki datasets expose them). :data:`BACKENDS` maps URL schemes to
+backend classes; :class:`KnowledgeGraph` adds documents atomically on top of any
+of them.
+
+>>> import tempfile
+>>> with KnowledgeGraph(tempfile.mkdtemp() + "/kg") as kg:
+...     kg.query("ASK { ?s a dipl:EventType }").askAnswer
+True
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlparse
+
+from rdflib import Graph, URIRef
+from rdflib.query import Result
+
+from .errors import QueryError, StoreError, StoreLocked
+from .vocab import ONTOLOGY_GRAPH, PREFIXES, ontology_path
+
+__all__ = ["Backend", "OxigraphBackend", "SparqlBackend", "BACKENDS", "open_store", "KnowledgeGraph",
+           "DEFAULT_STORE", "prologue"]
+
+DEFAULT_STORE = os.environ.get("KG_STORE", "output/store")
+MARKER = "kg-store.json"
+FORMAT_VERSION = 1
+
+
+def prologue() -> str:
+    """PREFIX lines for the project's vocabularies."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def _with_prefixes(sparql: str) -> str:
+    declared = {line.split()[1].rstrip(":").lower() for line in sparql.splitlines()
+                if line.strip().upper().startswith("PREFIX") and len(line.split()) > 1}
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in declared) + sparql
+
+
+class Backend(Protocol):
+    """What a store must do: SPARQL in, rdflib results out."""
+
+    url: str
+
+    def query(self, sparql: str) -> Result: ...
+
+    def update(self, sparql: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class OxigraphBackend:
+    """The embedded store: pyoxigraph on RocksDB in a directory of its own."""
+
+    def __init__(self, url: str, read_only: bool = False) -> None:
+        import pyoxigraph
+
+        self.url = url
+        self.read_only = read_only
+        self.path = Path(url.removeprefix("file://"))
+        self._ox = pyoxigraph
+        marker = self.path / MARKER
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"store {self.path} is a file, not a directory; pass --store with a directory path")
+        if self.path.is_dir() and any(self.path.iterdir()) and not marker.is_file():
+            raise StoreError(f"{self.path} is not a kg store (no {MARKER}) and is not empty; "
+                             f"refusing to write there. Pass --store with a new or empty directory")
+        if read_only and not marker.is_file():
+            raise StoreError(f"no kg store at {self.path}; build one first: kg build PATH --store {self.path}")
+        if marker.is_file():
+            info = json.loads(marker.read_text())
+            if info.get("format") != "kg-oxigraph" or info.get("version") != FORMAT_VERSION:
+                raise StoreError(f"{self.path} holds a store of another format ({info}); use a new directory")
+        db = self.path / "oxigraph"
+        try:
+            if read_only:
+                self.store = pyoxigraph.Store.read_only(str(db))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.store = pyoxigraph.Store(str(db))
+        except OSError as e:
+            if "lock" in str(e).lower():
+                holder = (self.path / "holder.json")
+                who = json.loads(holder.read_text()) if holder.is_file() else {}
+                raise StoreLocked(f"store {self.path} is in use by another process"
+                                  f"{' (pid %s: %s)' % (who.get('pid'), who.get('command')) if who else ''}; "
+                                  f"wait for it to finish or stop it") from None
+            raise StoreError(f"store {self.path} cannot be opened ({e}); it may be damaged: "
+                             f"restore it or build into a new directory") from None
+        if not read_only:
+            import sys
+
+            (self.path / "holder.json").write_text(json.dumps({"pid": os.getpid(), "command": " ".join(sys.argv)}))
+            if not marker.is_file():
+                marker.write_text(json.dumps({"format": "kg-oxigraph", "version": FORMAT_VERSION}))
+
+    def query(self, sparql: str) -> Result:
+        try:
+            res = self.store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as e:
+            raise QueryError(f"invalid SPARQL: {e}") from None
+        except OSError as e:
+            raise QueryError(f"query failed: {e}") from None
+        if isinstance(res, self._ox.QueryBoolean):
+            r = Result("ASK")
+            r.askAnswer = bool(res)
+            return r
+        if isinstance(res, self._ox.QueryTriples):
+            g = Graph()
+            g.parse(data=res.serialize(format=self._ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+            r = Result("CONSTRUCT")
+            r.graph = g
+            return r
+        data = res.serialize(format=self._ox.QueryResultsFormat.JSON)
+        return Result.parse(io.BytesIO(data), format="json")
+
+    def update(self, sparql: str) -> None:
+        try:
+            self.store.update(sparql)
+        except SyntaxError as e:
+            raise QueryError(f"invalid SPARQL update: {e}") from None
+
+    def close(self) -> None:
+        if hasattr(self, "store"):
+            if not self.read_only:
+                self.store.flush()
+            del self.store
+            holder = self.path / "holder.json"
+            if holder.is_file():
+                try:
+                    if json.loads(holder.read_text()).get("pid") == os.getpid():
+                        holder.unlink()
+                except (OSError, ValueError):
+                    pass
+
+
+class SparqlBackend:
+    """Any SPARQL 1.1 Query/Update server, through rdflib's SPARQLUpdateStore."""
+
+    def __init__(self, url: str, read_only: bool = False, timeout: float = 10.0) -> None:
+        from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+
+        self.url = url.rstrip("/")
+        self.remote = SPARQLUpdateStore(query_endpoint=f"{self.url}/query", update_endpoint=f"{self.url}/update",
+                                        timeout=timeout, returnFormat="json")
+        try:
+            self.remote.query("ASK {}", initNs={}, initBindings={}, queryGraph=None, DEBUG=False)
+        except Exception as e:  # noqa: BLE001 - any transport failure means the same thing to the user
+            raise StoreError(f"SPARQL server {self.url} is not reachable ({type(e).__name__}: {e}); "
+                             f"check that it runs and that the URL is right") from None
+
+    def query(self, sparql: str) -> Result:
+        try:
+            return self.remote.query(sparql, initNs={}, initBindings={}, queryGraph=None, DEBUG=False)
+        except Exception as e:  # noqa: BLE001
+            raise QueryError(f"query failed on {self.url}: {e}") from None
+
+    def update(self, sparql: str) -> None:
+        try:
+            self.remote.update(sparql, initNs={}, initBindings={}, queryGraph=None, DEBUG=False)
+        except Exception as e:  # noqa: BLE001
+            raise QueryError(f"update failed on {self.url}: {e}") from None
+
+    def close(self) -> None:
+        self.remote.close()
+
+
+BACKENDS: dict[str, type] = {"": OxigraphBackend, "file": OxigraphBackend,
+                             "http": SparqlBackend, "https": SparqlBackend}
+
+
+def open_store(url: str | os.PathLike = DEFAULT_STORE, read_only: bool = False) -> Backend:
+    """The backend for ``url``: a directory path or file:// URL, or an http(s) SPARQL endpoint."""
+    scheme = urlparse(str(url)).scheme if "://" in str(url) else ""
+    try:
+        backend = BACKENDS[scheme]
+    except KeyError:
+        raise StoreError(f"no store backend for {url!r}; use a directory path or an http(s):// SPARQL URL") from None
+    return backend(str(url), read_only=read_only)
+
+
+@dataclass
+class Added:
+    """What :meth:`KnowledgeGraph.add` did with a document."""
+
+    status: str  # new | changed | unchanged
+    graph: URIRef
+    triples: int
+
+
+class KnowledgeGraph:
+    """The project's graph in a store: add documents, remove them, ask SPARQL."""
+
+    def __init__(self, url: str | os.PathLike = DEFAULT_STORE, read_only: bool = False) -> None:
+        self.backend = open_store(url, read_only=read_only)
+        if not read_only and not self.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}").askAnswer:
+            self._load_ontology()
+
+    def _load_ontology(self) -> None:
+        g = Graph().parse(ontology_path(), format="turtle")
+        self.backend.update(f"INSERT DATA {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {g.serialize(format='nt')} }} }}")
+
+    def __enter__(self) -> "KnowledgeGraph":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def query(self, sparql: str) -> Result:
+        """Run SPARQL over all documents (their union); the project's prefixes are declared for you."""
+        return self.backend.query(_with_prefixes(sparql))
+
+    def content_hash(self, graph: URIRef) -> str | None:
+        rows = list(self.query(f"SELECT ?h WHERE {{ GRAPH <{graph}> {{ <{graph}> dipl:contentHash ?h }} }}"))
+        return str(rows[0][0]) if rows else None
+
+    def add(self, graph: URIRef, triples: Graph, content_hash: str) -> Added:
+        """Put a document's triples in its named graph, replacing an older version, in one update."""
+        old = self.content_hash(graph)
+        if old == content_hash:
+            return Added("unchanged", graph, 0)
+        body = triples.serialize(format="nt")
+        self.backend.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
+        return Added("changed" if old else "new", graph, len(triples))
+
+    def remove(self, graph: URIRef) -> bool:
+        """Drop a document's graph; the edges only it supported go with it."""
+        existed = self.content_hash(graph) is not None
+        self.backend.update(f"DROP SILENT GRAPH <{graph}>")
+        return existed
+
+    def documents(self) -> Iterator[tuple[URIRef, str]]:
+        """(graph IRI, identifier) of every stored document."""
+        for row in self.query("SELECT ?d ?id WHERE { ?d a dipl:Document ; dcterms:identifier ?id } ORDER BY ?id"):
+            yield row[0], str(row[1])

@@ -1,0 +1,32 @@
+"""Shared fixtures: the real spaCy pipeline (loaded once) and stores in temporary directories."""
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import Extractor
+from kg.ingest import Document
+
+
+@pytest.fixture(scope="session")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+@pytest.fixture(scope="session")
+def extract(extractor):
+    """extract(text) -> Extraction of a one-off document."""
+
+    def run(text: str, date: str | None = None):
+        return extractor.extract(Document("test.txt", text, date=date))
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def triples(extract):
+    """triples(text) -> {(source label, class, target label, negated, modality)}."""
+
+    def run(text: str) -> set[tuple]:
+        return {(r.source.label, r.cls, r.target.label, r.negated, r.modality) for r in extract(text).relations}
+
+    return run

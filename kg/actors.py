@@ -51,6 +51,7 @@ class Mention:
     role: str | None = None
     affiliations: tuple[str, ...] = ()  # gazetteer keys
     category: str | None = None  # for pronouns / definites: what they may point to
+    role_span: tuple[int, int] | None = None  # tokens of the title phrase ("US envoy to Afghanistan")
     actor: "Actor | None" = None  # set by the Resolver
 
 
@@ -120,7 +121,7 @@ def _affiliation_in(doc: Doc, start: int, end: int, by_token: dict[int, Mention]
 def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_token: dict[int, Mention]):
     """Read a role phrase such as "Pakistan's foreign minister" in tokens [start, end).
 
-    Returns (role text, affiliation keys) or None when no title is inside.
+    Returns (role text, affiliation keys, (start, end)) or None when no title is inside.
     """
     titles = [roles[i] for i in range(start, end) if i in roles and roles[i].end <= end]
     if not titles:
@@ -138,7 +139,7 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
     lead = start
     while lead < title.start and (lead in by_token or doc[lead].tag_ == "POS" or doc[lead].lower_ in ARTICLES):
         lead += 1
-    return doc[lead:end].text.strip(" ,") or role, affs
+    return (doc[lead:end].text.strip(" ,.;:") or role), affs, (start, end)
 
 
 def _clause_end(doc: Doc, i: int, limit: int = 14) -> int:
@@ -148,6 +149,40 @@ def _clause_end(doc: Doc, i: int, limit: int = 14) -> int:
     while j < min(sent_end, i + limit) and doc[j].text not in {",", ";", "“", "”", '"', "(", ")", "—", "–"}:
         j += 1
     return j
+
+
+def _person_role(doc: Doc, start: int, end: int, roles: dict[int, Span], role_tokens: set[int],
+                 by_token: dict[int, Mention]):
+    """Role and affiliation of the name in tokens [start, end), from every place the text gives them.
+
+    A title just before the name ("Pakistan's Prime Minister Imran Khan"), an apposition after
+    it ("Qureshi, Pakistan's foreign minister,") or before it ("US envoy to Afghanistan, Zalmay
+    Khalilzad"), and "of <country>" after a titled name. The first role found wins; the
+    affiliations come from the first source that names any.
+    """
+    found = []
+    if (start - 1) in role_tokens:
+        title = next(r for r in roles.values() if r.start < start <= r.end)
+        left = title.start
+        while left > 0 and (doc[left - 1].lower_ in ROLE_MODIFIERS or (left - 1) in by_token
+                            or doc[left - 1].tag_ == "POS"):
+            left -= 1
+        found.append(_role_phrase(doc, left, start, roles, by_token))
+        if end + 1 < len(doc) and doc[end].lower_ == "of" and end + 1 in by_token:
+            found.append((None, (by_token[end + 1].key,), None))
+    if end < len(doc) and doc[end].text == ",":
+        found.append(_role_phrase(doc, end + 1, _clause_end(doc, end + 1), roles, by_token))
+    if start >= 2 and doc[start - 1].text == ",":
+        left = start - 2
+        while left > doc[start].sent.start and doc[left - 1].text not in {",", ";", "“", '"'}:
+            left -= 1
+        found.append(_role_phrase(doc, left, start - 1, roles, by_token))
+    found = [f for f in found if f]
+    if not found:
+        return None
+    role, span = next(((r, sp) for r, _, sp in found if r), (None, None))
+    affs = next((a for _, a, _ in found if a), ())
+    return role, tuple(k for k in affs if k), span
 
 
 def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
@@ -208,29 +243,15 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         start, end = _name_run(doc, start, end, blocked | role_tokens)
         span = doc[start:end]
         head_lemma = span[-1].lemma_.lower()
-        titled = (start - 1) in role_tokens
-        role_info = None
-        if titled:
-            title = next(r for r in roles.values() if r.start < start <= r.end)
-            left = title.start
-            while left > 0 and (doc[left - 1].lower_ in ROLE_MODIFIERS or (left - 1) in by_token
-                                or doc[left - 1].tag_ == "POS"):
-                left -= 1
-            role_info = _role_phrase(doc, left, start, roles, by_token)
-        if end < len(doc) and doc[end].text == ",":
-            role_info = role_info or _role_phrase(doc, end + 1, _clause_end(doc, end + 1), roles, by_token)
-        if start >= 2 and doc[start - 1].text == ",":
-            left = start - 2
-            while left > doc[start].sent.start and doc[left - 1].text not in {",", ";", "“", '"'}:
-                left -= 1
-            role_info = role_info or _role_phrase(doc, left, start - 1, roles, by_token)
+        role_info = _person_role(doc, start, end, roles, role_tokens, by_token)
         is_person = ent.label_ == "PERSON" or role_info is not None
         if not is_person and head_lemma not in words["org_heads"]:
             continue  # a place, a headline fragment, an unknown brand: not an actor
         if is_person and len(span) == 1 and span[0].lower_ in words["org_heads"]:
             continue
-        role, affs = role_info if role_info else (None, ())
-        add(Mention(start, end, span.text, "person" if is_person else "org", role=role, affiliations=affs))
+        role, affs, role_span = role_info if role_info else (None, (), None)
+        add(Mention(start, end, span.text, "person" if is_person else "org", role=role, affiliations=affs,
+                    role_span=role_span))
 
     # names NER missed right after a title: "Mullah Abdul Ghani Baradar", "President Trump"
     for r in roles.values():
@@ -238,12 +259,10 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         if i < len(doc) and i not in blocked and _is_name_token(doc[i]):
             start, end = _name_run(doc, i, i + 1, blocked | role_tokens)
             if any(doc[k].ent_type_ == "PERSON" or doc[k].ent_type_ == "" for k in range(start, end)):
-                left = r.start
-                while left > 0 and (doc[left - 1].lower_ in ROLE_MODIFIERS or (left - 1) in by_token
-                                    or doc[left - 1].tag_ == "POS"):
-                    left -= 1
-                role, affs = _role_phrase(doc, left, start, roles, by_token) or (r.text, ())
-                add(Mention(start, end, doc[start:end].text, "person", role=role, affiliations=affs))
+                role, affs, role_span = (_person_role(doc, start, end, roles, role_tokens, by_token)
+                                         or (r.text, (), None))
+                add(Mention(start, end, doc[start:end].text, "person", role=role, affiliations=affs,
+                            role_span=role_span))
 
     # pronouns, "the group", "the Pakistani leader"
     for tok in doc:
@@ -349,11 +368,12 @@ class Resolver:
         mentions: list[Mention] = doc._.kg_mentions or []
         self.resolve(mentions)
         covered = {i for m in mentions for i in range(m.start, m.end)}
-        names = {t: p for p in self.persons for t in p.label.split()[1:] if len(t) > 2}
+        names = {t: p for p in self.persons for t in p.label.split() if len(t) > 2}
         extra = []
         for tok in doc:
             person = names.get(tok.text)
-            if person and tok.i not in covered and _is_name_token(tok):
+            if person and tok.i not in covered and tok.is_title and (
+                    tok.pos_ == "PROPN" or tok.ent_type_ or not tok.is_sent_start):
                 m = Mention(tok.i, tok.i + 1, tok.text, "person", actor=person)
                 person.add_alias(tok.text)
                 extra.append(m)

@@ -67,11 +67,16 @@ def _date_phrase(tok: Token) -> str | None:
 
 
 def _actor_map(doc: Doc) -> dict[int, Actor]:
+    """Token index -> actor: mentions first, then the title phrases of officials ("the envoy" = the person)."""
     out: dict[int, Actor] = {}
-    for m in doc._.kg_mentions or []:
-        if m.actor is not None:
-            for i in range(m.start, m.end):
-                out[i] = m.actor
+    mentions = [m for m in doc._.kg_mentions or [] if m.actor is not None]
+    for m in mentions:
+        for i in range(m.start, m.end):
+            out[i] = m.actor
+    for m in mentions:
+        if m.role_span:
+            for i in range(*m.role_span):
+                out.setdefault(i, m.actor)
     return out
 
 
@@ -90,15 +95,17 @@ def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
     """Actors a noun phrase headed by ``tok`` stands for: itself, else its demonym/possessive modifiers."""
     found: list[Actor] = []
     for t in _conjuncts(tok):
-        appos = next((amap[c.i] for c in t.children if c.dep_ == "appos" and c.i in amap), None)
-        if appos is not None and t.i not in amap:
-            a = appos
+        appos = [amap[c.i] for c in t.children if c.dep_ == "appos" and c.i in amap]
+        if appos and t.i not in amap:
+            candidates = appos[:1]
         elif t.i in amap:
-            a = amap[t.i]
-        else:
-            a = next((amap[c.i] for c in t.children if c.dep_ in MODIFIERS and c.i in amap), None)
-        if a is not None and a not in found:
-            found.append(a)
+            candidates = [amap[t.i]]
+        else:  # "Afghan and American targets": the demonym modifiers and their conjuncts
+            mod = next((c for c in t.children if c.dep_ in MODIFIERS and c.i in amap), None)
+            candidates = [amap[c.i] for c in _conjuncts(mod) if c.i in amap] if mod is not None else []
+        for a in candidates:
+            if a not in found:
+                found.append(a)
     return found
 
 

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from .actors import find_mentions
 from .errors import ModelNotFound
-from .gazetteer import load_gazetteer
+from .gazetteer import load_data, load_gazetteer
 
 __all__ = ["DEFAULT_MODEL", "load_nlp"]
 
@@ -56,7 +56,8 @@ def load_nlp(model: str | None = None) -> Language:
     ruler.add_patterns(gaz.patterns)
     roles = nlp.add_pipe("span_ruler", name="kg_roles",
                          config={"spans_key": "kg_roles", "phrase_matcher_attr": "LOWER", "overwrite": True})
-    roles.add_patterns([{"label": "ROLE", "pattern": t} for t in gaz.roles]
+    heads = load_data("mentions.json")["apposition_heads"]
+    roles.add_patterns([{"label": "ROLE", "pattern": t} for t in [*gaz.roles, *heads]]
                        + [{"label": "COLLECTIVE", "pattern": t} for t in gaz.collectives])
     nlp.add_pipe("kg_mentions")
     return nlp

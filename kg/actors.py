@@ -168,6 +168,8 @@ def _person_role(doc: Doc, start: int, end: int, roles: dict[int, Span], role_to
                             or doc[left - 1].tag_ == "POS"):
             left -= 1
         found.append(_role_phrase(doc, left, start, roles, by_token))
+        if left >= 2 and doc[left - 1].lower_ == "of" and left - 2 in by_token:  # "the Afghan government of President X"
+            found.append((None, (by_token[left - 2].key,), None))
         if end + 1 < len(doc) and doc[end].lower_ == "of" and end + 1 in by_token:
             found.append((None, (by_token[end + 1].key,), None))
     if end < len(doc) and doc[end].text == ",":
@@ -215,6 +217,12 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
     blocked |= nonactor
     roles = _role_spans(doc)
     role_tokens = {i for s in roles.values() for i in range(s.start, s.end)}
+    for m in [m for m in mentions if m.kind == "person"]:  # known officials: the text's title phrase too
+        found = _person_role(doc, m.start, m.end, roles, role_tokens, by_token)
+        if found:
+            role, affs, m.role_span = found
+            m.role = role or m.role
+            m.affiliations = tuple(dict.fromkeys([*affs, *m.affiliations]))
 
     # demonym / country + authority noun: "Pakistani authorities", "the Afghan government", "China's foreign ministry"
     for s in doc.spans.get("kg_roles", []):
@@ -256,7 +264,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
     # names NER missed right after a title: "Mullah Abdul Ghani Baradar", "President Trump"
     for r in roles.values():
         i = r.end
-        if i < len(doc) and i not in blocked and _is_name_token(doc[i]):
+        if i < len(doc) and i not in blocked and i not in role_tokens and _is_name_token(doc[i]):
             start, end = _name_run(doc, i, i + 1, blocked | role_tokens)
             if any(doc[k].ent_type_ == "PERSON" or doc[k].ent_type_ == "" for k in range(start, end)):
                 role, affs, role_span = (_person_role(doc, start, end, roles, role_tokens, by_token)

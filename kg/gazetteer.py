@@ -89,12 +89,14 @@ def load_gazetteer() -> Gazetteer:
         gaz.add(Entry(code, label, "Country", "State", code),
                 {NAME: [label, *names, *info.get("aliases", [])],
                  DEMONYM: info.get("demonyms", []), SEAT: info.get("seats", [])})
+    org_keys: dict[str, str] = {}  # the data files' short ids -> IRI keys (slug of the canonical name)
     for org in load_data("organizations.json"):
-        key = slug(org["id"])
+        key = org_keys.setdefault(org["id"], slug(org["name"]))
         gaz.add(Entry(key, org["name"], "Organization", org.get("subtype"), org.get("country")),
                 {NAME: [org["name"], *org.get("aliases", [])]})
     for person in load_data("people.json"):
-        affs = tuple(a for a in (person.get("country"), slug(person["org"]) if person.get("org") else None) if a)
+        org = org_keys.get(person["org"]) if person.get("org") else None
+        affs = tuple(a for a in (person.get("country"), org) if a)
         gaz.add(Entry(slug(person["name"]), person["name"], "Person", person.get("subtype"),
                       person.get("country"), person.get("role"), affs),
                 {NAME: [person["name"], *person.get("aliases", [])]})

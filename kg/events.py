@@ -109,6 +109,17 @@ def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
     return found
 
 
+def _agents_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
+    """Actors of a subject phrase; "thousands of Serbs", "supporters of X" reach through "of"."""
+    found = _actors_of(tok, amap)
+    if not found:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                found = [a for p in c.children if p.dep_ == "pobj" for a in _actors_of(p, amap)]
+                break
+    return found
+
+
 def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
     entries = lex.verbs.get(verb.lemma_.lower())
     if not entries:
@@ -130,13 +141,13 @@ def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], 
             if c.dep_ == "agent":
                 for p in c.children:
                     if p.dep_ == "pobj":
-                        return _actors_of(p, amap), False
+                        return _agents_of(p, amap), False
         return [], False
     for c in verb.children:
         if c.dep_ in SUBJECTS:
             if c.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
-                return _actors_of(verb.head, amap), False
-            return _actors_of(c, amap), False
+                return _agents_of(verb.head, amap), False
+            return _agents_of(c, amap), False
     tok = verb
     for _ in range(MAX_CLIMB):
         if tok.dep_ == "relcl":
@@ -155,34 +166,45 @@ def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], 
     return [], True
 
 
-def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, depth: int = 0) -> list[Actor]:
+def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: list[Actor],
+             depth: int = 0) -> list[Actor]:
+    """Whom the verb acts on; ``exclude`` (the sources) is skipped, so "lifted its curbs on X" finds X."""
     out: list[Actor] = []
 
-    def take(tok: Token) -> None:
-        for a in _actors_of(tok, amap):
-            if a not in out:
-                out.append(a)
+    def take(tok: Token) -> bool:
+        found = [a for a in _actors_of(tok, amap) if a not in exclude]
+        out.extend(a for a in found if a not in out)
+        return bool(found)
 
-    def preps(tok: Token) -> None:
-        for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in words["target_preps"]:
+    def preps(tok: Token, nested: bool = True) -> None:
+        for c in tok.children:  # "between"/"among" name parties of a noun ("talks between"), not targets of a verb
+            if c.dep_ not in {"prep", "dative"} or c.lower_ in {"between", "among"}:
+                continue
+            if c.lower_ in words["target_preps"]:
                 for p in c.children:
-                    if p.dep_ == "pobj":
-                        take(p)
+                    if p.dep_ == "pobj" and not take(p) and nested:
+                        preps(p, nested=False)  # "agreed to a contract with X", "along its border with X"
+            elif nested:
+                preps(c, nested=False)  # "pulled out of X", "moved away from X"
 
     passive = any(c.dep_ in PASSIVE_SUBJECTS for c in verb.children)
     for c in verb.children:
         if c.dep_ in PASSIVE_SUBJECTS if passive else c.dep_ in OBJECTS:
-            take(c)
-            if not _actors_of(c, amap):
-                preps(c)  # "imposed sanctions on Russia", "sought sanctions against it"
+            if not take(c):
+                preps(c, nested=False)  # "imposed sanctions on Russia", "sought sanctions against it"
     if not out:
         preps(verb)
+    if not out:  # "allowed the group's officials to travel": the subject of an infinitive clause
+        for c in verb.children:
+            if c.dep_ in {"ccomp", "xcomp"} and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                for subj in c.children:
+                    if subj.dep_ in SUBJECTS:
+                        take(subj)
     if not out and depth < 2:  # "refused to meet X", "agreed to hold talks with X"
         for c in verb.children:
             if c.dep_ == "xcomp":
                 sub = _match_entry(c, load_lexicon()) or entry
-                out.extend(a for a in _objects(c, sub, amap, words, depth + 1) if a not in out)
+                out.extend(a for a in _objects(c, sub, amap, words, exclude, depth + 1) if a not in out)
     return out
 
 
@@ -248,7 +270,7 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words) -> Iterator[Relation
     sources, inherited = _subjects(verb, amap, words)
     if not sources:
         return
-    targets = _objects(verb, entry, amap, words)
+    targets = _objects(verb, entry, amap, words, exclude=sources)
     if entry.inverse:
         sources, targets = targets, sources
     symmetric = entry.symmetric or EVENT_TYPES[entry.cls].symmetric

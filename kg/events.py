@@ -29,7 +29,7 @@ SUBJECTS = {"nsubj", "csubj"}
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 OBJECTS = {"dobj", "obj", "attr", "oprd", "dative"}
 MODIFIERS = {"amod", "compound", "poss", "nmod", "npadvmod"}
-CLAUSE_LINKS = {"xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp"}
+CLAUSE_LINKS = {"xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp", "acomp"}
 MAX_CLIMB = 4  # how far up an xcomp/conj chain a missing subject is looked for
 
 
@@ -112,9 +112,9 @@ def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
 def _agents_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
     """Actors of a subject phrase; "thousands of Serbs", "supporters of X" reach through "of"."""
     found = _actors_of(tok, amap)
-    if not found:
+    if not found:  # "thousands of Serbs", "security forces in Guinea", "rebels from Chad"
         for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ == "of":
+            if c.dep_ == "prep" and c.lower_ in {"of", "in", "from"}:
                 found = [a for p in c.children if p.dep_ == "pobj" for a in _actors_of(p, amap)]
                 break
     return found
@@ -200,6 +200,12 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                 for subj in c.children:
                     if subj.dep_ in SUBJECTS:
                         take(subj)
+    if not out and depth == 0:  # "threatened to halt talks unless Baghdad accepted": the party the condition names
+        for t in verb.subtree:
+            if t.dep_ == "mark" and t.lower_ in words["hypothetical_marks"] | words["threat_marks"]:
+                for subj in t.head.children:
+                    if subj.dep_ in SUBJECTS:
+                        take(subj)
     if not out and depth < 2:  # "refused to meet X", "agreed to hold talks with X"
         for c in verb.children:
             if c.dep_ == "xcomp":
@@ -220,15 +226,24 @@ def _negated(verb: Token, words) -> bool:
         or (verb.dep_ == "xcomp" and any(c.dep_ == "neg" for c in head.children)))
 
 
-def _modality(verb: Token, amap: dict[int, Actor], source: list[Actor], words) -> tuple[str, Actor | None]:
+def _intent(verb: Token, words) -> bool:
+    """The subject says it will do it: "will visit", "is willing to send", "offered to mediate"."""
+    if any(c.dep_ == "aux" and c.lower_ in words["intent_auxiliaries"] for c in verb.children):
+        return True
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in words["intent_governors"]
+
+
+def _modality(verb: Token, amap: dict[int, Actor], source: list[Actor], words,
+              skip: frozenset[str] = frozenset()) -> tuple[str, Actor | None]:
+    """asserted / hypothetical / reported, and who reports it; ``skip`` lemmas do not count as hedges."""
     tok = verb
     reporter = None
     for step in range(MAX_CLIMB + 1):
-        if any(c.dep_ == "aux" and c.lemma_.lower() in words["modal_auxiliaries"] for c in tok.children):
+        if any(c.dep_ == "aux" and c.lemma_.lower() in words["modal_auxiliaries"] - skip for c in tok.children):
             return "hypothetical", None
         if any(c.dep_ == "mark" and c.lower_ in words["hypothetical_marks"] for c in tok.children):
             return "hypothetical", None
-        if step and tok.lemma_.lower() in words["hypothetical_governors"]:
+        if step and tok.lemma_.lower() in words["hypothetical_governors"] - skip:
             return "hypothetical", None
         if step and tok.lemma_.lower() in words["speech_verbs"] and reporter is None:
             speakers = [a for c in tok.children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
@@ -275,12 +290,23 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words) -> Iterator[Relation
         sources, targets = targets, sources
     symmetric = entry.symmetric or EVENT_TYPES[entry.cls].symmetric
     negated = _negated(verb, words)
-    modality, reporter = _modality(verb, amap, sources, words)
+    cls = entry.cls
+    skip: frozenset[str] = frozenset()
+    if not negated and _intent(verb, words):  # expressed intent, as PLOVER codes it
+        skip = words["intent_auxiliaries"] | words["intent_governors"]
+        conditional = any(t.dep_ == "mark" and t.lower_ in words["threat_marks"] for t in verb.subtree)
+        if cls in words["intent_to_agree"] and not conditional:
+            cls, symmetric = "AGREE", symmetric and cls == "AGREE"
+        elif cls in words["intent_to_agree"]:  # "will withdraw its force unless ...": a threat
+            cls, symmetric = "THREATEN", False
+        elif cls in words["intent_to_threaten"]:
+            cls = "THREATEN"
+    modality, reporter = _modality(verb, amap, sources, words, skip)
     trigger = " ".join([verb.text] + [c.text for c in verb.children if c.dep_ in {"prt"}]
                        + [c.text for c in verb.children if c.dep_ in {"dobj"} and c.lemma_.lower() in entry.pattern])
     confidence = 0.85 if not inherited else 0.7
     for s, o, sym in _pairs(sources, targets, symmetric):
-        yield Relation(s, o, entry.cls, trigger, negated, modality, verb.sent, confidence, sym, reporter,
+        yield Relation(s, o, cls, trigger, negated, modality, verb.sent, confidence, sym, reporter,
                        _date_phrase(verb))
 
 

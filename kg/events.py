@@ -124,7 +124,13 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
     entries = lex.verbs.get(verb.lemma_.lower())
     if not entries:
         return None
-    near = {c.lemma_.lower() for c in verb.children if c.dep_ in {"prt", "prep", "dobj", "obj", "attr", "agent"}}
+    # a preposition counts for a pattern as a particle ("give in", "pull out of") unless it governs its own
+    # object; verb + preposition patterns ("write to", "work with") use the target prepositions
+    words = _words()
+    near = {c.lemma_.lower() for c in verb.children
+            if c.dep_ in {"prt", "dobj", "obj", "attr", "agent"}
+            or (c.dep_ == "prep" and (c.lower_ in words["target_preps"] - {"in"}
+                                      or not any(p.dep_ == "pobj" for p in c.children)))}
     near |= {g.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "obj"}
              for g in c.children if g.dep_ == "compound"}
     for e in entries:
@@ -135,7 +141,7 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
 
 def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], bool]:
     """Who acts, and whether the subject was inherited from another clause."""
-    passive = any(c.dep_ in PASSIVE_SUBJECTS for c in verb.children)
+    passive = any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children)
     if passive:
         for c in verb.children:
             if c.dep_ == "agent":

@@ -229,6 +229,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         if s.label_ != "COLLECTIVE":
             continue
         j = s.start - 1
+        while j >= 0 and doc[j].pos_ == "ADJ" and j not in by_token and s.start - j <= 2:
+            j -= 1  # "Romania's new government", "Iran's hardline regime"
         if j >= 0 and doc[j].tag_ == "POS":
             j -= 1
         m = by_token.get(j)

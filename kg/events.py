@@ -98,11 +98,13 @@ def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
         appos = [amap[c.i] for c in t.children if c.dep_ == "appos" and c.i in amap]
         if appos and t.i not in amap:
             candidates = appos[:1]
-        elif t.i in amap:
-            candidates = [amap[t.i]]
         else:  # "Afghan and American targets": the demonym modifiers and their conjuncts
             mod = next((c for c in t.children if c.dep_ in MODIFIERS and c.i in amap), None)
-            candidates = [amap[c.i] for c in _conjuncts(mod) if c.i in amap] if mod is not None else []
+            mods = [amap[c.i] for c in _conjuncts(mod) if c.i in amap] if mod is not None else []
+            if t.i in amap:  # "Hungarian and Romanian officials": the head is one mention, its modifiers more
+                candidates = [amap[t.i]] + (mods if mod is not None and len(mods) > 1 else [])
+            else:
+                candidates = mods
         for a in candidates:
             if a not in found:
                 found.append(a)
@@ -178,7 +180,7 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
     out: list[Actor] = []
 
     def take(tok: Token) -> bool:
-        found = [a for a in _actors_of(tok, amap) if a not in exclude]
+        found = [a for a in _agents_of(tok, amap) if a not in exclude]
         out.extend(a for a in found if a not in out)
         return bool(found)
 

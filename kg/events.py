@@ -202,9 +202,10 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                 preps(c, nested=False)  # "imposed sanctions on Russia", "sought sanctions against it"
     if not out:
         preps(verb)
-    if not out:  # "allowed the group's officials to travel": the subject of an infinitive clause
+    if not out:  # "allowed the group's officials to travel", "demanded that Israel withdraw": the clause's subject
         for c in verb.children:
-            if c.dep_ in {"ccomp", "xcomp"} and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            if c.dep_ in {"ccomp", "xcomp"} and (any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                                                 or entry.cls in words["clause_target_classes"]):
                 for subj in c.children:
                     if subj.dep_ in SUBJECTS:
                         take(subj)
@@ -214,7 +215,8 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                 for subj in t.head.children:
                     if subj.dep_ in SUBJECTS:
                         take(subj)
-    if not out and depth < 2:  # "refused to meet X", "agreed to hold talks with X"
+    has_object = any(c.dep_ in OBJECTS for c in verb.children)
+    if not out and depth < 2 and not has_object:  # "refused to meet X", "agreed to hold talks with X"
         for c in verb.children:
             if c.dep_ == "xcomp":
                 sub = _match_entry(c, load_lexicon()) or entry
@@ -352,6 +354,20 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words) -> Iterator[Relation
                        _date_phrase(noun))
 
 
+def _demand_relations(verb: Token, amap, words) -> Iterator[Relation]:
+    """ "X said (that) Y must withdraw": X demands something of Y, a REQUEST."""
+    if verb.lemma_.lower() not in words["speech_verbs"]:
+        return
+    speakers = [a for c in verb.children if c.dep_ in SUBJECTS for a in _agents_of(c, amap)]
+    for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+        if not any(a.dep_ == "aux" and a.lemma_.lower() in words["demand_modals"] for a in clause.children):
+            continue
+        targets = [a for c in clause.children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
+        for s, o, sym in _pairs(speakers, targets, False):
+            yield Relation(s, o, "REQUEST", verb.text, _negated(verb, words), "asserted", verb.sent, 0.6, sym, None,
+                           _date_phrase(verb))
+
+
 def relations(doc: Doc, lex: Lexicon | None = None) -> list[Relation]:
     """Every relation between resolved actors in ``doc``, symmetric ones once per pair and sentence."""
     lex = lex or load_lexicon()
@@ -365,7 +381,7 @@ def relations(doc: Doc, lex: Lexicon | None = None) -> list[Relation]:
             continue
         for tok in sent:
             if tok.pos_ in {"VERB", "AUX"} or tok.dep_ == "ROOT":
-                found = _verb_relations(tok, amap, lex, words)
+                found = itertools.chain(_verb_relations(tok, amap, lex, words), _demand_relations(tok, amap, words))
             elif tok.pos_ == "NOUN":
                 found = _noun_relations(tok, amap, lex, words)
             else:

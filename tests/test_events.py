@@ -71,6 +71,15 @@ def test_expressed_intent_is_coded_as_plover_codes_it(triples, text, expected):
     assert expected in triples(text)
 
 
+def test_saying_another_actor_must_act_is_a_demand(triples):
+    assert ("Kenya", "REQUEST", "Somalia", False, A) in triples("Kenya said on Monday that Somalia must stop the raids.")
+
+
+def test_objects_reach_through_quantities_and_authorities(triples):
+    found = triples("Leaders of Peru held talks with officials of Chile's new government.")
+    assert ("Peru", "CONSULT", "Chile", False, A) in found
+
+
 def test_passive_voice_swaps_the_roles(triples):
     assert ("Russia", "ASSAULT", "Ukraine", False, A) in triples("A Ukrainian convoy was attacked by Russian troops.")
 

@@ -26,6 +26,8 @@ demo: install
 	$(BIN)/kg stats --store $(STORE)
 	$(BIN)/kg export --format ttl --out output/graph.ttl --store $(STORE)
 	$(BIN)/kg render --out output/graph.html --store $(STORE)
+	$(MAKE) --no-print-directory install-test  # Playwright drives the system chromium for the PNG
+	-$(BIN)/kg render --out output/graph.html --png output/graph.png --store $(STORE)  # skipped without chromium
 	$(BIN)/kg query --file examples/who_did_what.rq --store $(STORE)
 
 test: install-test

@@ -1,29 +1,57 @@
-"""Draw the actor network as one self-contained HTML page (pyvis / vis-network).
+"""Draw the actor network as one self-contained HTML page (vis-network).
 
-The layout is computed in Python (networkx, fixed seed) and handed to vis.js as
-fixed positions with physics off, so large graphs draw at once. vis-network's
-script and style are inlined from pyvis's own copy: the page makes no network
-request. All text from documents is HTML-escaped before it reaches the page.
+The layout is computed in Python (networkx spring layout with a fixed seed on
+the most connected actors, the rest placed around their neighbours; cached per
+graph) and handed to vis.js as positions with physics off, so a 5,000-node
+graph draws at once. vis-network's script and style are inlined from pyvis's
+copy: the page makes no network request. Document text travels as JSON inside
+a ``<script type="application/json">`` block (``<``, ``>``, ``&`` escaped) and
+the page only ever puts it into the DOM as text, so markup in articles is inert.
+``screenshot`` saves a PNG of a page with the system Chromium.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
+import os
+import re
+import shutil
+from collections import Counter, defaultdict, deque
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 import networkx as nx
 
-from .vocab import EVENT_TYPES
+from .errors import KGError
+from .network import most_central
+from .vocab import DIPL, EVENT_TYPES, ontology_graph
 
-__all__ = ["render_html", "TYPE_STYLE"]
+__all__ = ["render_html", "layout", "page_data", "screenshot", "chromium_path", "TYPE_STYLE", "quad_colours",
+           "MAX_NODES"]
 
+MAX_NODES = 5000  # larger graphs are cut to their most central actors
+CORE = 300  # actors laid out by the spring model; the others are placed around them
+SPACING = 90.0  # pixels between neighbours
 TYPE_STYLE = {  # actor type -> (shape, colour)
     "Country": ("dot", "#1f77b4"),
     "Person": ("diamond", "#ff7f0e"),
-    "Organization": ("square", "#2ca02c"),
+    "Organization": ("square", "#9467bd"),
 }
+QUAD_ORDER = ["MaterialCooperation", "VerbalCooperation", "VerbalConflict", "MaterialConflict"]
+_LAYOUTS: dict[str, dict[str, tuple[float, float]]] = {}
+
+
+@lru_cache(maxsize=1)
+def quad_colours() -> dict[str, tuple[str, str]]:
+    """Quad class -> (label, colour) from the ontology: green for cooperation to red for conflict."""
+    from rdflib.namespace import SKOS
+
+    g = ontology_graph()
+    return {q: (str(g.value(getattr(DIPL, q), SKOS.prefLabel) or q), str(g.value(getattr(DIPL, q), DIPL.colour)))
+            for q in QUAD_ORDER}
 
 
 def _vis_assets() -> tuple[str, str]:
@@ -33,75 +61,188 @@ def _vis_assets() -> tuple[str, str]:
     return (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(encoding="utf-8")
 
 
-def _node_title(g: nx.MultiDiGraph, n: str) -> str:
-    d = g.nodes[n]
-    lines = [f"{d['label']} ({d['type']})"]
-    if d.get("role"):
-        lines.append(f"role: {d['role']}")
-    if d.get("affiliations"):
-        lines.append("acts for: " + ", ".join(d["affiliations"]))
-    if d.get("aliases"):
-        lines.append("aliases: " + ", ".join(d["aliases"][:8]))
-    lines.append(f"degree: {g.degree(n)}")
-    return "\n".join(lines)
+# ----------------------------------------------------------------------------- layout
+
+def _structure_key(h: nx.Graph, seed: int) -> str:
+    digest = hashlib.sha256(f"kg-layout-v3 {seed} {CORE} {SPACING}\n".encode())
+    for n in sorted(map(str, h)):
+        digest.update(n.encode() + b"\0")
+    digest.update(b"\1")
+    for a, b in sorted(tuple(sorted((str(u), str(v)))) for u, v in h.edges()):
+        digest.update(a.encode() + b"\0" + b.encode() + b"\0")
+    return digest.hexdigest()[:32]
 
 
-def _edge_title(d: dict) -> str:
-    dates = d["dates"]
-    span = f"{dates[0]} .. {dates[-1]}" if dates else "undated"
-    lines = [f"{d['cls']} x{d['count']} ({span})"]
-    lines += [f"- {s} [{doc}]" for s, doc in d["evidence"]]
-    return "\n".join(lines)
+def _component_layout(h: nx.Graph, seed: int) -> dict:
+    """Positions of one connected component, in pixels around (0, 0)."""
+    n = len(h)
+    if n == 1:
+        return {next(iter(h)): (0.0, 0.0)}
+    order = sorted(h, key=lambda v: (-h.degree(v), str(v)))
+    core = order[:CORE]
+    pos = nx.spring_layout(h.subgraph(core), seed=seed, k=2 / math.sqrt(len(core)), iterations=60)
+    scale = SPACING * math.sqrt(len(core)) * 1.2
+    placed = {v: (float(x) * scale, float(y) * scale) for v, (x, y) in pos.items()}
+    children: Counter = Counter()
+    golden = math.pi * (3 - math.sqrt(5))
+    queue = deque(core)
+    while queue:  # the rest, breadth first from the core, on a sunflower spiral around their first placed neighbour
+        u = queue.popleft()
+        ux, uy = placed[u]
+        for v in h[u]:
+            if v in placed:
+                continue
+            c = children[u] = children[u] + 1
+            r, a = SPACING * 0.7 * math.sqrt(c), c * golden
+            placed[v] = (ux + r * math.cos(a), uy + r * math.sin(a))
+            queue.append(v)
+    return placed
 
+
+def layout(g: nx.Graph, seed: int = 7, cache_dir: str | Path | None = None) -> dict[str, tuple[float, float]]:
+    """Node positions in pixels; deterministic for a graph's structure, cached in memory and in ``cache_dir``."""
+    h = nx.Graph(g)
+    if not h:
+        return {}
+    key = _structure_key(h, seed)
+    cached = Path(cache_dir) / f"layout-{key}.json" if cache_dir else None
+    if key not in _LAYOUTS and cached and cached.is_file():
+        _LAYOUTS[key] = {n: (x, y) for n, (x, y) in json.loads(cached.read_text(encoding="utf-8")).items()}
+    if key in _LAYOUTS:
+        return dict(_LAYOUTS[key])
+    comps = sorted((sorted(c, key=str) for c in nx.connected_components(h)), key=lambda c: (-len(c), str(c[0])))
+    boxes = []
+    for comp in comps:
+        p = _component_layout(h.subgraph(comp), seed)
+        xs, ys = [x for x, _ in p.values()], [y for _, y in p.values()]
+        width = max(xs) - min(xs) + SPACING * (2.1 if len(comp) == 1 else 1)  # room for a lone actor's label
+        boxes.append((p, min(xs), min(ys), width, max(ys) - min(ys) + SPACING))
+    row_width = max(boxes[0][3], math.sqrt(sum(b[3] * b[4] for b in boxes)) * 1.2)
+    out: dict[str, tuple[float, float]] = {}
+    x = y = row_h = 0.0
+    for p, x0, y0, w, hh in boxes:  # shelf packing, largest component first
+        if x > 0 and x + w > row_width:
+            x, y, row_h = 0.0, y + row_h, 0.0
+        out.update({n: (round(px - x0 + x, 1), round(py - y0 + y, 1)) for n, (px, py) in p.items()})
+        x, row_h = x + w, max(row_h, hh)
+    _LAYOUTS[key] = out
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(out), encoding="utf-8")
+    return dict(out)
+
+
+# ----------------------------------------------------------------------------- page
 
 def _script_json(value: object) -> str:
-    """JSON safe inside a <script> element: no "<", ">" or "&" survive as such.
-
-    vis-network 9 shows string titles as text and draws labels on a canvas, so
-    document text needs no other escaping to stay inert.
-    """
-    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """JSON safe inside a <script> element: no "<", ">" or "&" survive as such."""
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def layout(g: nx.MultiDiGraph, seed: int = 7) -> dict[str, tuple[float, float]]:
-    """Node positions in pixels, from networkx's spring layout with a fixed seed."""
-    if not g:
-        return {}
-    pos = nx.spring_layout(nx.Graph(g), seed=seed, k=2 / math.sqrt(max(len(g), 1)))
-    scale = 220 * math.sqrt(len(g))
-    return {n: (float(x) * scale, float(y) * scale) for n, (x, y) in pos.items()}
-
-
-def render_html(g: nx.MultiDiGraph, out: str | Path = "output/graph.html", title: str = "kg actor network") -> Path:
-    """Write the page for ``g`` to ``out`` and return its path."""
-    from pyvis.network import Network
-
-    net = Network(directed=True, cdn_resources="in_line")
+def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str | Path | None = None) -> dict:
+    """Everything the page draws: vis nodes and edges with their encoding, options and legend data."""
     centrality = nx.degree_centrality(g) if len(g) > 1 else {n: 1.0 for n in g}
-    pos = layout(g)
+    top = max(centrality.values(), default=1.0) or 1.0
+    pos = layout(g, cache_dir=cache_dir)
+    quads = quad_colours()
+    nodes = []
     for n, d in g.nodes(data=True):
-        shape, colour = TYPE_STYLE.get(d["type"], ("dot", "#999999"))
-        x, y = pos[n]
-        net.add_node(n, label=d["label"], title=_node_title(g, n), shape=shape, color=colour,
-                     size=10 + 30 * centrality.get(n, 0), x=x, y=y, physics=False, group=d["type"])
-    for s, o, d in g.edges(data=True):
+        x, y = pos[n]  # shape and colour come from the type's vis group: less for vis to parse per node
+        nodes.append({"id": str(n), "label": d.get("label", str(n)), "x": x, "y": y, "group": d.get("type", "Other"),
+                      "size": round(8 + 28 * math.sqrt(centrality.get(n, 0) / top), 1), "type": d.get("type", ""),
+                      "role": d.get("role", ""), "aff": list(d.get("affiliations", [])),
+                      "aliases": list(d.get("aliases", []))[:12], "degree": g.degree(n)})
+    pairs = Counter(frozenset((s, o)) for s, o in g.edges())
+    rank: dict = defaultdict(int)
+    edges = []
+    for i, (s, o, d) in enumerate(g.edges(data=True)):
         et = EVENT_TYPES[d["cls"]]
-        net.add_edge(s, o, title=_edge_title(d), color=et.colour, width=1 + math.log2(d["count"]),
-                     dashes=d["negated"], arrows="to", label=d["cls"].lower(), cls=d["cls"], quad=d["quad"])
-    nodes, edges, *_ = net.get_network_data()
-    options = {"physics": {"enabled": False}, "interaction": {"hover": True, "tooltipDelay": 120},
-               "edges": {"smooth": False, "font": {"size": 9, "align": "middle"}}, "nodes": {"font": {"size": 14}}}
+        colour = quads[et.quad][1]
+        edge = {"id": i, "from": str(s), "to": str(o), "cls": d["cls"], "quad": et.quad, "count": d["count"],
+                "dates": list(d.get("dates", [])), "evidence": [list(e) for e in d.get("evidence", [])][:3],
+                "weak": bool(d.get("negated")), "color": colour,
+                "width": round(min(1 + 1.5 * math.log2(max(d["count"], 1)), 9), 2), "dashes": bool(d.get("negated")),
+                "arrows": "" if et.symmetric else "to"}
+        if pairs[frozenset((s, o))] > 1:  # parallel relations bend apart instead of overlapping
+            rank[(s, o)] += 1
+            edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": round(0.15 * rank[(s, o)], 2)}
+        edges.append(edge)
+    big = len(nodes) > 1000
+    options = {"autoResize": True, "physics": {"enabled": False}, "layout": {"improvedLayout": False},
+               "interaction": {"hover": True, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big, "keyboard": False},
+               "nodes": {"borderWidth": 1, "font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"},
+                         "scaling": {"label": {"drawThreshold": 9 if big else 5}}},  # big: labels once zoomed in
+               "groups": {t: {"shape": s, "color": c} for t, (s, c) in {**TYPE_STYLE, "Other": ("dot", "#999999")}.items()},
+               "edges": {"smooth": False, "selectionWidth": 2, "arrowStrikethrough": False,
+                         "arrows": {"to": {"scaleFactor": 0.6}}}}
+    meta = {"types": [{"name": t, "shape": s, "colour": c} for t, (s, c) in TYPE_STYLE.items()],
+            "quads": [{"name": q, "label": quads[q][0], "colour": quads[q][1],
+                       "classes": [c for c, et in EVENT_TYPES.items() if et.quad == q]} for q in QUAD_ORDER],
+            "symmetric": [c for c, et in EVENT_TYPES.items() if et.symmetric],
+            "notes": list(notes or []), "stabilization": 150 if len(nodes) <= 1000 else 40}
+    return {"nodes": nodes, "edges": edges, "options": options, "meta": meta}
+
+
+def render_html(g: nx.MultiDiGraph, out: str | Path = "output/graph.html", title: str = "kg actor network",
+                *, max_nodes: int = MAX_NODES, notes: list[str] | None = None,
+                cache_dir: str | Path | None = None) -> Path:
+    """Write the page for ``g`` to ``out`` and return its path.
+
+    A graph over ``max_nodes`` actors is cut to its most central ones and the
+    page says what was left out; ``notes`` are shown as well (e.g. the filters used).
+    """
+    shown, reduction = most_central(g, max_nodes)
+    data = page_data(shown, [*(notes or []), *([reduction.note()] if reduction else [])], cache_dir)
+    mentions = sum(d["count"] for _, _, d in shown.edges(data=True))
     js, css = _vis_assets()
-    legend = "".join(f'<li><span class="sw" style="background:{c}"></span>{t} ({s})</li>'
-                     for t, (s, c) in TYPE_STYLE.items())
-    legend += "".join(f'<li><span class="ln" style="background:{et.colour}"></span>{et.name}</li>'
-                      for et in EVENT_TYPES.values())
+    parts = {"vis_css": css, "vis_js": js, "title": html.escape(title),
+             "summary": html.escape(f"{len(shown):,} actors, {shown.number_of_edges():,} relations "
+                                    f"({mentions:,} mentions)"),
+             "data": _script_json(data)}
     template = (files("kg") / "templates" / "network.html").read_text(encoding="utf-8")
-    page = (template.replace("{{vis_css}}", css).replace("{{vis_js}}", js).replace("{{legend}}", legend)
-            .replace("{{summary}}", f"{g.number_of_nodes()} actors, {g.number_of_edges()} relations")
-            .replace("{{title}}", html.escape(title))
-            .replace("{{data}}", _script_json({"nodes": nodes, "edges": edges, "options": options})))  # last: holds document text
+    page = re.sub(r"\{\{(\w+)\}\}", lambda m: parts[m.group(1)], template)  # one pass: inserted text is not rescanned
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     return out
+
+
+# ----------------------------------------------------------------------------- screenshot
+
+def chromium_path() -> str | None:
+    """The system Chromium: $KG_CHROMIUM, ``chromium`` on PATH or /usr/bin/chromium."""
+    for candidate in (os.environ.get("KG_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+def screenshot(page_path: str | Path, png: str | Path, width: int = 1400, height: int = 900,
+               timeout_s: float = 30) -> Path:
+    """Save a PNG of the page at ``page_path`` once the network is drawn (system Chromium, network blocked)."""
+    exe = chromium_path()
+    if exe is None:
+        raise KGError("no Chromium to take the screenshot; install it (apt-get install chromium) or set KG_CHROMIUM")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise KGError("the screenshot needs Playwright's Python package: pip install 'kg[test]'") from None
+    png = Path(png)
+    png.parent.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+            page.goto(Path(page_path).resolve().as_uri())
+            page.wait_for_function("window.kgFirstDraw !== undefined", timeout=timeout_s * 1000)
+            page.wait_for_timeout(200)
+            page.screenshot(path=str(png))
+        finally:
+            browser.close()
+    return png

@@ -99,11 +99,11 @@ def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
         if appos and t.i not in amap:
             candidates = appos[:1]
         else:  # "Afghan and American targets": the demonym modifiers and their conjuncts
-            mod = next((c for c in t.children if c.dep_ in MODIFIERS and c.i in amap), None)
-            mods = [amap[c.i] for c in _conjuncts(mod) if c.i in amap] if mod is not None else []
+            mods = [amap[c.i] for m in t.children if m.dep_ in MODIFIERS and m.i in amap
+                    for c in _conjuncts(m) if c.i in amap]
             if t.i in amap:  # "Hungarian and Romanian officials": the head is one mention, its modifiers more
-                candidates = [amap[t.i]] + (mods if mod is not None and len(mods) > 1 else [])
-            else:
+                candidates = [amap[t.i]] + (mods if len(set(map(id, mods))) > 1 else [])
+            else:  # "his Sudanese counterpart": every modifier; the caller drops the source
                 candidates = mods
         for a in candidates:
             if a not in found:

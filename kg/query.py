@@ -1,22 +1,67 @@
-"""Format SPARQL results for people and programs: aligned tables, CSV, TSV, JSON.
+"""SPARQL for people and programs: named queries, safe parameters, result formats.
 
-IRIs are shortened to the project's prefixed names in tables (``actor:PAK``).
+* Tables shorten IRIs to the project's prefixed names (``actor:PAK``); CSV, TSV
+  and JSON carry full values; ``sparql-json``, ``sparql-xml``, ``sparql-csv``
+  and ``sparql-tsv`` are the W3C SPARQL 1.1 results formats; ``turtle`` and
+  ``jsonld`` serialize CONSTRUCT and DESCRIBE results.
+* Named queries are the ``kg/queries/*.rq`` files. The first comment line
+  describes the query; ``# @param NAME[?] TYPE description`` lines declare its
+  parameters (``?`` = optional). Types: ``actor`` (a name, alias, ``prefix:local``
+  or ``<IRI>``), ``class`` (a PLOVER class such as ACCUSE), ``date``
+  (YYYY-MM-DD), ``text``, ``iri``, ``integer``.
+* Parameters are bound as RDF terms through Oxigraph's substitutions (SEP-0007),
+  never pasted into the query text, so a value holding quotes, braces or
+  ``} UNION {`` cannot change the query. Oxigraph requires each substituted
+  variable in the SELECT projection; in the query, test an optional parameter
+  with ``COALESCE(<test using ?p>, true)`` (``BOUND(?p)`` is false once ?p is
+  substituted).
+* Syntax errors become :class:`QuerySyntaxError` with line and column in the
+  text as written (the project's prefixes are passed to the parser, not
+  prepended to the text).
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
+import threading
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
-from .vocab import PREFIXES
+from .errors import QueryError
+from .vocab import EVENT_TYPES, PREFIXES
 
-__all__ = ["FORMATS", "format_result", "shorten"]
+if TYPE_CHECKING:
+    from .store import KnowledgeGraph
 
-FORMATS = ("table", "csv", "tsv", "json")
+__all__ = ["FORMATS", "SPARQL_FORMATS", "GRAPH_FORMATS", "format_result", "shorten", "NamedQuery", "Param",
+           "named_queries", "named_query", "QuerySyntaxError", "QueryTimeout", "syntax_error", "to_term",
+           "run_query", "native_to_result", "serialize_native", "PARAM_TYPES"]
+
+SPARQL_FORMATS = {"sparql-json": "JSON", "sparql-xml": "XML", "sparql-csv": "CSV", "sparql-tsv": "TSV"}
+GRAPH_FORMATS = {"turtle": "TURTLE", "jsonld": "JSON_LD", "ntriples": "N_TRIPLES"}
+FORMATS = ("table", "csv", "tsv", "json", *SPARQL_FORMATS, *GRAPH_FORMATS)
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+class QuerySyntaxError(QueryError):
+    """A query that does not parse: ``line`` and ``column`` (1-based) in the text as given, and the parser's words."""
+
+    def __init__(self, message: str, line: int | None, column: int | None, detail: str) -> None:
+        super().__init__(message)
+        self.line, self.column, self.detail = line, column, detail
+
+
+class QueryTimeout(QueryError):
+    """A query ran past its time limit and was stopped."""
 
 
 def shorten(term: object) -> str:
@@ -35,24 +80,55 @@ def shorten(term: object) -> str:
     return str(term)
 
 
-def _rows(result: Result, short: bool) -> tuple[list[str], list[list[str]]]:
+# ----------------------------------------------------------------------------- formatting rdflib results
+
+def _rows(result: Result, short: bool, hide: frozenset[str] = frozenset()) -> tuple[list[str], list[list[str]]]:
     if result.type == "ASK":
         return ["ask"], [[str(bool(result.askAnswer)).lower()]]
     if result.type in {"CONSTRUCT", "DESCRIBE"}:
         rows = [[shorten(t) if short else str(t) for t in triple] for triple in sorted(result.graph)]
         return ["subject", "predicate", "object"], rows
-    names = [str(v) for v in result.vars]
-    return names, [[(shorten(v) if short else ("" if v is None else str(v))) for v in row] for row in result]
+    keep = [i for i, v in enumerate(result.vars) if str(v) not in hide]
+    names = [str(result.vars[i]) for i in keep]
+    rows = [[(shorten(row[i]) if short else ("" if row[i] is None else str(row[i]))) for i in keep] for row in result]
+    return names, rows
 
 
-def format_result(result: Result, fmt: str = "table") -> str:
-    """Render ``result`` as ``table``, ``csv``, ``tsv`` or ``json`` (SPARQL 1.1 JSON results for SELECT/ASK)."""
+def _json_value(term: object) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, Decimal):
+            return float(value)
+        return value if isinstance(value, (bool, int, float, str)) else str(term)
+    return str(term)
+
+
+def format_result(result: Result, fmt: str = "table", hide: frozenset[str] | set[str] = frozenset()) -> str:
+    """Render ``result`` as ``table``, ``csv``, ``tsv``, ``json`` (rows as objects; JSON-LD for graphs) or
+    one of the SPARQL results formats / RDF syntaxes. Columns named in ``hide`` are left out (not from the
+    SPARQL results formats, which are the standard serializations)."""
+    hide = frozenset(hide)
+    graph = result.type in {"CONSTRUCT", "DESCRIBE"}
+    if fmt in SPARQL_FORMATS or fmt in GRAPH_FORMATS:
+        if graph != (fmt in GRAPH_FORMATS):
+            raise QueryError(_wrong_kind(fmt, graph))
+        if graph:
+            return result.graph.serialize(format={"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}[fmt])
+        if fmt == "sparql-tsv":
+            return _sparql_tsv(result)
+        return result.serialize(format=fmt.removeprefix("sparql-")).decode("utf-8")
     if fmt == "json":
-        if result.type in {"SELECT", "ASK"}:
-            return result.serialize(format="json").decode("utf-8")
-        return result.graph.serialize(format="json-ld")
+        if graph:
+            return result.graph.serialize(format="json-ld")
+        if result.type == "ASK":
+            return json.dumps({"ask": bool(result.askAnswer)}) + "\n"
+        names = [str(v) for v in result.vars if str(v) not in hide]
+        rows = [{n: _json_value(row[n]) for n in names} for row in result]
+        return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
     if fmt in {"csv", "tsv"}:
-        head, rows = _rows(result, short=False)
+        head, rows = _rows(result, short=False, hide=hide)
         buf = io.StringIO()
         w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         w.writerow(head)
@@ -60,10 +136,290 @@ def format_result(result: Result, fmt: str = "table") -> str:
         return buf.getvalue()
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    head, rows = _rows(result, short=True)
+    head, rows = _rows(result, short=True, hide=hide)
     widths = [min(60, max([len(h)] + [len(r[i]) for r in rows])) for i, h in enumerate(head)]
     cut = lambda s, w: s if len(s) <= w else s[: w - 1] + "…"  # noqa: E731
-    line = lambda cells: "  ".join(cut(c, w).ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    line = lambda cells: "  ".join(cut(c.replace("\n", " "), w).ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
     out = [line(head), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def _sparql_tsv(result: Result) -> str:
+    if result.type == "ASK":
+        return "true\n" if result.askAnswer else "false\n"
+    out = ["\t".join(f"?{v}" for v in result.vars)]
+    out += ["\t".join("" if t is None else t.n3() for t in row) for row in result]
+    return "\n".join(out) + "\n"
+
+
+def _wrong_kind(fmt: str, graph: bool) -> str:
+    if graph:
+        return f"{fmt} is for SELECT and ASK results; for CONSTRUCT or DESCRIBE use {', '.join(GRAPH_FORMATS)}"
+    return f"{fmt} is for CONSTRUCT and DESCRIBE results; for SELECT or ASK use {', '.join(SPARQL_FORMATS)}"
+
+
+# ----------------------------------------------------------------------------- pyoxigraph results
+
+def native_to_result(res: Any) -> Result:
+    """pyoxigraph query results as an rdflib :class:`Result` (consumes them)."""
+    import pyoxigraph as ox
+
+    if isinstance(res, ox.QueryBoolean):
+        r = Result("ASK")
+        r.askAnswer = bool(res)
+        return r
+    if isinstance(res, ox.QueryTriples):
+        g = Graph()
+        g.parse(data=res.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+        r = Result("CONSTRUCT")
+        r.graph = g
+        return r
+    return Result.parse(io.BytesIO(res.serialize(format=ox.QueryResultsFormat.JSON)), format="json")
+
+
+def serialize_native(res: Any, fmt: str, output: Any = None) -> bytes | None:
+    """Serialize pyoxigraph results straight to a SPARQL results format or an RDF syntax (``fmt`` as in
+    :data:`FORMATS`); raises :class:`QueryError` when the format does not fit the query form."""
+    import pyoxigraph as ox
+
+    graph = isinstance(res, ox.QueryTriples)
+    if graph and fmt in GRAPH_FORMATS:
+        return res.serialize(output, getattr(ox.RdfFormat, GRAPH_FORMATS[fmt]))
+    if not graph and fmt in SPARQL_FORMATS:
+        return res.serialize(output, getattr(ox.QueryResultsFormat, SPARQL_FORMATS[fmt]))
+    raise QueryError(_wrong_kind(fmt, graph))
+
+
+_POSITION = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
+
+
+def syntax_error(exc: BaseException, text: str) -> QuerySyntaxError:
+    """The parser's complaint about ``text`` with line, column and the offending line under a caret."""
+    msg = str(exc)
+    m = _POSITION.match(msg)
+    if not m:
+        return QuerySyntaxError(f"invalid SPARQL: {msg}", None, None, msg)
+    line, col, detail = int(m.group(1)), int(m.group(2)), m.group(3).strip()
+    detail = detail if len(detail) <= 300 else detail[:299] + "…"  # Oxigraph may list whole character classes
+    lines = text.splitlines() or [""]
+    src = lines[line - 1] if 0 < line <= len(lines) else ""
+    where = f"\n  {src}\n  {' ' * max(col - 1, 0)}^" if src.strip() else ""
+    return QuerySyntaxError(f"invalid SPARQL: syntax error at line {line}, column {col}: {detail}{where}",
+                            line, col, detail)
+
+
+# ----------------------------------------------------------------------------- parameters
+
+PARAM_TYPES = ("actor", "class", "date", "text", "iri", "integer")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iri(value: str) -> str | None:
+    """``<IRI>``, an absolute http(s)/urn IRI or a known ``prefix:local`` as an IRI string; else None."""
+    v = value.strip()
+    if v.startswith("<") and v.endswith(">") and len(v) > 2:
+        return v[1:-1]
+    if re.match(r"^(https?|urn):\S+$", v):
+        return v
+    prefix, sep, local = v.partition(":")
+    if sep and prefix in PREFIXES and re.match(r"^[\w.\-]+$", local):
+        return PREFIXES[prefix] + local
+    return None
+
+
+def to_term(value: str, kind: str = "actor", name: str = "value") -> Any:
+    """A parameter value as a pyoxigraph RDF term (never as query text).
+
+    >>> to_term("accuse", "class").value
+    'https://w3id.org/kg-dipl/ontology#ACCUSE'
+    """
+    import pyoxigraph as ox
+
+    if kind == "actor":
+        iri = _iri(value)
+        return ox.NamedNode(iri) if iri else ox.Literal(value)
+    if kind == "text":
+        return ox.Literal(value)
+    if kind == "iri":
+        iri = _iri(value)
+        if not iri:
+            raise QueryError(f"parameter {name}: {value!r} is not an IRI; give <http://...> or prefix:local")
+        return ox.NamedNode(iri)
+    if kind == "class":
+        key = value.strip().removeprefix("dipl:").upper()
+        if key not in EVENT_TYPES:
+            raise QueryError(f"parameter {name}: {value!r} is not a PLOVER class; choose one of "
+                             f"{', '.join(sorted(EVENT_TYPES))}")
+        return ox.NamedNode(str(EVENT_TYPES[key].iri))
+    if kind == "date":
+        if not _DATE.match(value.strip()):
+            raise QueryError(f"parameter {name}: {value!r} is not a date; write YYYY-MM-DD")
+        return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD_DATE))
+    if kind == "integer":
+        try:
+            return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD_INTEGER))
+        except ValueError:
+            raise QueryError(f"parameter {name}: {value!r} is not an integer") from None
+    raise QueryError(f"unknown parameter type {kind!r}; use one of {', '.join(PARAM_TYPES)}")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    required: bool
+    doc: str
+
+    def usage(self) -> str:
+        return f"{self.name} ({self.type}{'' if self.required else ', optional'}): {self.doc}"
+
+
+_PARAM_LINE = re.compile(r"^#\s*@param\s+(\w+)(\?)?\s+(\w+)\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One ``kg/queries/NAME.rq``: its description, parameters and text."""
+
+    name: str
+    description: str
+    text: str
+    params: tuple[Param, ...] = field(default=())
+
+    @classmethod
+    def parse(cls, name: str, text: str) -> NamedQuery:
+        description, params = "", []
+        for line in text.splitlines():
+            s = line.strip()
+            if not s.startswith("#"):
+                if s:
+                    break
+                continue
+            m = _PARAM_LINE.match(s)
+            if m:
+                pname, optional, ptype, doc = m.groups()
+                if ptype not in PARAM_TYPES:
+                    raise QueryError(f"{name}.rq: parameter {pname} has unknown type {ptype!r}")
+                params.append(Param(pname, ptype, not optional, doc.strip()))
+            elif not description:
+                description = s.lstrip("#").strip()
+        return cls(name, description, text, tuple(params))
+
+    def usage(self) -> str:
+        if not self.params:
+            return f"kg query --name {self.name}"
+        return f"kg query --name {self.name} " + " ".join(
+            f"--param {p.name}=..." if p.required else f"[--param {p.name}=...]" for p in self.params)
+
+    def bind(self, values: dict[str, str]) -> dict[str, Any]:
+        """Check ``values`` against the declared parameters; the RDF terms to substitute, by name."""
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            takes = "; ".join(p.usage() for p in self.params) or "no parameters"
+            raise QueryError(f"{self.name} has no parameter {', '.join(unknown)}; it takes {takes}")
+        missing = [p for p in self.params if p.required and p.name not in values]
+        if missing:
+            raise QueryError(f"{self.name} needs {', '.join(p.name for p in missing)}: "
+                             + "; ".join(p.usage() for p in missing) + f". Usage: {self.usage()}")
+        return {n: to_term(v, known[n].type, n) for n, v in values.items()}
+
+
+def named_queries() -> dict[str, NamedQuery]:
+    """Every named query shipped in ``kg/queries``, by name."""
+    out = {}
+    for entry in sorted(files("kg").joinpath("queries").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            name = entry.name[:-3]
+            out[name] = NamedQuery.parse(name, entry.read_text(encoding="utf-8"))
+    return out
+
+
+def named_query(name: str) -> NamedQuery:
+    queries = named_queries()
+    if name not in queries:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(queries), n=3)
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        raise QueryError(f"no named query {name!r}; {hint}see them with kg query --list")
+    return queries[name]
+
+
+# ----------------------------------------------------------------------------- running
+
+def _native(kg: KnowledgeGraph):
+    """The embedded store's pyoxigraph runner, or None for a remote SPARQL server."""
+    return getattr(kg.backend, "native_query", None)
+
+
+def run_query(kg: KnowledgeGraph, sparql: str, params: dict[str, Any] | None = None, fmt: str = "table",
+              timeout: float | None = None, declared: set[str] | frozenset[str] = frozenset()) -> str:
+    """Run ``sparql`` on ``kg`` with ``params`` (name -> pyoxigraph term) bound, formatted as ``fmt``.
+
+    On the embedded store the query runs in a worker thread; past ``timeout`` seconds
+    :class:`QueryTimeout` is raised (the thread cannot be interrupted: a caller
+    that must reclaim it ends the process, as ``kg query`` does).
+    The columns of ``declared`` parameters (a named query's, plus those given) are left out of
+    tables, CSV, TSV and JSON when the parameter was given (its value is in every row) or is empty
+    in every row.
+    """
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    params = dict(params or {})
+    declared = set(declared) | set(params)
+    native = _native(kg)
+    if native is None:
+        if params:
+            raise QueryError(f"parameters are bound with Oxigraph substitutions, which only the embedded store "
+                             f"offers; run this on a store directory, not {kg.backend.url}")
+        return _in_thread(lambda: format_result(kg.query(sparql), fmt), timeout)
+
+    import pyoxigraph as ox
+
+    def work() -> str:
+        subs = {ox.Variable(k): v for k, v in params.items()}
+        try:
+            res = native(sparql, prefixes=dict(PREFIXES), substitutions=subs or None)
+        except SyntaxError as e:
+            raise syntax_error(e, sparql) from None
+        except RuntimeError as e:
+            if "projection" in str(e) and params:
+                raise QueryError(f"{e}: a bound parameter must be a SELECT variable (or use CONSTRUCT/ASK)") from None
+            raise QueryError(f"query failed: {e}") from None
+        except OSError as e:
+            raise QueryError(f"query failed: {e}") from None
+        if fmt in SPARQL_FORMATS or fmt in GRAPH_FORMATS:
+            return serialize_native(res, fmt).decode("utf-8")
+        result = native_to_result(res)
+        hide: set[str] = set()
+        if result.type == "SELECT":
+            rows = list(result)
+            hide = {str(v) for v in result.vars if str(v) in declared
+                    and (str(v) in params or all(r[str(v)] is None for r in rows))}
+        return format_result(result, fmt, hide)
+
+    return _in_thread(work, timeout)
+
+
+def _in_thread(fn, timeout: float | None):
+    if not timeout:
+        return fn()
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as e:  # noqa: BLE001 - handed to the caller
+            box["error"] = e
+
+    t = threading.Thread(target=target, name="kg-query", daemon=True)
+    t.start()
+    t.join(timeout)
+    if t.is_alive():
+        raise QueryTimeout(f"query stopped after {timeout:g} s (the time limit); narrow it, add a LIMIT, "
+                           f"or allow more time with --timeout")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]

@@ -1,0 +1,447 @@
+"""``kg serve``: a SPARQL 1.1 Protocol endpoint over the store, and the network page at ``/``.
+
+A small Starlette app run by uvicorn. Endpoints:
+
+* ``/sparql`` queries (GET, or POST URL-encoded or ``application/sparql-query``)
+  and updates (POST URL-encoded or ``application/sparql-update``);
+  ``/query`` and ``/update`` split them as ``oxigraph serve`` and Fuseki do, so
+  ``kg ... --store http://127.0.0.1:7878`` works against this server too;
+  ``/`` is the interactive network page (or SPARQL, given ``?query=``).
+* Results as SPARQL JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE as Turtle,
+  JSON-LD, N-Triples or RDF/XML, by ``Accept`` header or ``?format=``.
+* Read-only unless started with ``allow_update``: updates get 403.
+* Every query runs in a worker process that opens the store read-only. A query
+  past the time limit is answered 503 and its worker is killed and replaced
+  (Oxigraph queries cannot be cancelled in-thread), so the server keeps
+  answering others. Results larger than ``max_result_bytes`` are refused (400)
+  rather than truncated. Updates run in one writer process, killed the same way
+  (its transaction is then not committed); readers reopen the store after each
+  update to see it.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+__all__ = ["ServeConfig", "create_app", "serve", "negotiate", "RESULT_TYPES", "GRAPH_TYPES"]
+
+# media type -> pyoxigraph format name (QueryResultsFormat for solutions/booleans, RdfFormat for graphs)
+RESULT_TYPES = {"application/sparql-results+json": "JSON", "application/sparql-results+xml": "XML",
+                "text/csv": "CSV", "text/tab-separated-values": "TSV",
+                "application/json": "JSON", "application/xml": "XML", "text/xml": "XML"}
+GRAPH_TYPES = {"text/turtle": "TURTLE", "application/ld+json": "JSON_LD", "application/n-triples": "N_TRIPLES",
+               "application/rdf+xml": "RDF_XML", "application/x-turtle": "TURTLE", "text/plain": "N_TRIPLES"}
+FORMAT_PARAM = {"json": ("application/sparql-results+json", "application/ld+json"),
+                "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+                "csv": ("text/csv", None), "tsv": ("text/tab-separated-values", None),
+                "turtle": (None, "text/turtle"), "ttl": (None, "text/turtle"), "jsonld": (None, "application/ld+json"),
+                "nt": (None, "application/n-triples"), "ntriples": (None, "application/n-triples"),
+                "rdfxml": (None, "application/rdf+xml"), "json-ld": (None, "application/ld+json"),
+                "n3": (None, "text/turtle"), "rdf+xml": (None, "application/rdf+xml")}
+
+
+@dataclass
+class ServeConfig:
+    store: str
+    allow_update: bool = False
+    timeout: float = 30.0
+    max_result_bytes: int = 50 * 1024 * 1024
+    max_query_bytes: int = 1024 * 1024
+    workers: int = 2
+
+
+def negotiate(accept: str | None, table: dict[str, str]) -> str | None:
+    """The media type of ``table`` that ``accept`` prefers (the first of ``table`` for ``*/*`` or no header)."""
+    if not accept or not accept.strip():
+        return next(iter(table))
+    offers = []
+    for i, part in enumerate(accept.split(",")):
+        bits = [b.strip() for b in part.split(";")]
+        mime, q = bits[0].lower(), 1.0
+        for b in bits[1:]:
+            if b.startswith("q="):
+                try:
+                    q = float(b[2:])
+                except ValueError:
+                    q = 0.0
+        if mime and q > 0:
+            offers.append((-q, i, mime))
+    for _, _, mime in sorted(offers):
+        if mime in table:
+            return mime
+        if mime in {"*/*", "*"}:
+            return next(iter(table))
+        if mime.endswith("/*"):
+            for known in table:
+                if known.startswith(mime[:-1]):
+                    return known
+    return None
+
+
+# ----------------------------------------------------------------------------- worker processes
+
+class _Capped:
+    """A bytes sink that refuses to grow past ``limit``."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.size, self.parts = limit, 0, []
+
+    def write(self, b) -> int:
+        self.size += len(b)
+        if self.size > self.limit:
+            raise _TooLarge()
+        self.parts.append(bytes(b))
+        return len(b)
+
+    def flush(self) -> None:
+        pass
+
+
+class _TooLarge(Exception):
+    pass
+
+
+_POSITION = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.S)
+
+
+def _syntax_message(e: BaseException, what: str = "SPARQL") -> str:
+    m = _POSITION.match(str(e))
+    if m:
+        detail = m.group(3).strip()
+        detail = detail if len(detail) <= 300 else detail[:299] + "…"
+        return f"invalid {what}: syntax error at line {m.group(1)}, column {m.group(2)}: {detail}"
+    return f"invalid {what}: {e}"
+
+
+def _answer(ox, store, task: dict) -> tuple:
+    """Run one task in a worker: ("ok", media type, bytes) or ("error", HTTP status, message)."""
+    if task["kind"] == "update":
+        try:
+            store.update(task["text"])
+        except SyntaxError as e:
+            return "error", 400, _syntax_message(e, "SPARQL update")
+        store.flush()
+        return "ok", None, b""
+    options: dict[str, Any] = {"prefixes": task["prefixes"]}
+    if task.get("default_graphs"):
+        options["default_graph"] = [ox.NamedNode(g) for g in task["default_graphs"]]
+    else:
+        options["use_default_graph_as_union"] = True
+    if task.get("named_graphs"):
+        options["named_graphs"] = [ox.NamedNode(g) for g in task["named_graphs"]]
+    try:
+        res = store.query(task["text"], **options)
+    except SyntaxError as e:
+        return "error", 400, _syntax_message(e)
+    except ValueError as e:  # a bad graph IRI
+        return "error", 400, f"bad request: {e}"
+    graph = isinstance(res, ox.QueryTriples)
+    mime = task["graph_type"] if graph else task["result_type"]
+    if mime is None:
+        offered = ", ".join(GRAPH_TYPES if graph else RESULT_TYPES)
+        return "error", 406, f"no acceptable format for this {'graph' if graph else 'result'}; offered: {offered}"
+    fmt = getattr(ox.RdfFormat, GRAPH_TYPES[mime]) if graph else getattr(ox.QueryResultsFormat, RESULT_TYPES[mime])
+    sink = _Capped(task["max_bytes"])
+    try:
+        res.serialize(sink, fmt)
+    except _TooLarge:
+        return "error", 400, (f"the result is larger than this server's cap of {task['max_bytes']:,} bytes; "
+                              f"add a LIMIT, select fewer columns, or page with OFFSET")
+    return "ok", mime, b"".join(sink.parts)
+
+
+def _worker_main(conn, path: str, writable: bool, generation: int = 0) -> None:
+    """A worker process: answers tasks from ``conn`` until it gets None or the pipe closes."""
+    import pyoxigraph as ox
+
+    store, backend = None, None
+    if not writable:  # open now, so a replacement worker is warm for its first query
+        with contextlib.suppress(Exception):
+            store = ox.Store.read_only(str(Path(path) / "oxigraph"))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if task is None:
+            break
+        try:
+            if writable and store is None:
+                from .store import OxigraphBackend
+
+                backend = OxigraphBackend(path)
+                store = backend.store
+            elif not writable and (store is None or generation != task["generation"]):
+                store = None
+                store = ox.Store.read_only(str(Path(path) / "oxigraph"))
+                generation = task["generation"]
+            reply = _answer(ox, store, task)
+        except Exception as e:  # noqa: BLE001 - reported to the client, the worker lives on
+            reply = ("error", 500, f"query failed: {type(e).__name__}: {e}")
+        try:
+            conn.send(reply)
+        except (OSError, EOFError):
+            return
+    if backend is not None:
+        backend.close()
+
+
+class _Worker:
+    def __init__(self, ctx, path: str, writable: bool, generation: int = 0) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, path, writable, generation), daemon=True,
+                                name="kg-serve-writer" if writable else "kg-serve-reader")
+        self.proc.start()
+        child.close()
+
+    def ask(self, task: dict, timeout: float) -> tuple | None:
+        """Blocking: the reply, or None past ``timeout``."""
+        self.conn.send(task)
+        if not self.conn.poll(timeout):
+            return None
+        return self.conn.recv()
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.proc.kill()
+        self.proc.join(5)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.send(None)
+        self.proc.join(2)
+        if self.proc.is_alive():
+            self.kill()
+
+
+class QueryTimedOut(Exception):
+    pass
+
+
+class Pool:
+    """Worker processes of one kind; a worker that runs past the time limit is killed and replaced."""
+
+    def __init__(self, path: str, size: int, writable: bool = False, generation=lambda: 0) -> None:
+        self.path, self.size, self.writable, self.generation = path, size, writable, generation
+        self.ctx = multiprocessing.get_context("spawn")
+        self.idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self.all: set[_Worker] = set()
+        self.replaced = 0
+
+    def _new(self) -> _Worker:
+        w = _Worker(self.ctx, self.path, self.writable, self.generation())
+        self.all.add(w)
+        return w
+
+    async def start(self) -> None:
+        for w in await asyncio.gather(*(asyncio.to_thread(self._new) for _ in range(self.size))):
+            self.idle.put_nowait(w)
+
+    async def run(self, task: dict, timeout: float) -> tuple:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        try:
+            w = await asyncio.wait_for(self.idle.get(), timeout)
+        except asyncio.TimeoutError:
+            raise QueryTimedOut(f"every worker stayed busy for {timeout:g} s") from None
+        try:
+            reply = await asyncio.to_thread(w.ask, task, max(deadline - loop.time(), 0.01))
+        except (OSError, EOFError) as e:  # the worker died (e.g. out of memory)
+            await self._replace(w)
+            return "error", 500, f"the query worker died ({type(e).__name__}); try again"
+        if reply is None:
+            await self._replace(w)
+            raise QueryTimedOut(f"stopped after {timeout:g} s")
+        self.idle.put_nowait(w)
+        return reply
+
+    async def _replace(self, w: _Worker) -> None:
+        self.all.discard(w)
+        self.replaced += 1
+        await asyncio.to_thread(w.kill)
+        self.idle.put_nowait(await asyncio.to_thread(self._new))
+
+    def close(self) -> None:
+        for w in list(self.all):
+            w.stop()
+        self.all.clear()
+
+
+# ----------------------------------------------------------------------------- the app
+
+def _text(status: int, message: str, headers: dict | None = None):
+    from starlette.responses import PlainTextResponse
+
+    return PlainTextResponse(message.rstrip("\n") + "\n", status_code=status, headers=headers)
+
+
+def create_app(config: ServeConfig):
+    """The Starlette app for ``config``; its lifespan starts and stops the worker processes."""
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse, Response
+    from starlette.routing import Route
+
+    from .errors import StoreError
+    from .store import KnowledgeGraph
+    from .vocab import PREFIXES
+
+    if "://" in config.store and not config.store.startswith("file://"):
+        raise StoreError(f"kg serve needs a store directory, not {config.store}")
+    path = config.store.removeprefix("file://")
+    KnowledgeGraph(path, read_only=True).close()  # a missing or foreign store fails here, before binding a port
+    state: dict[str, Any] = {"generation": 0, "page": None}
+    prefixes = dict(PREFIXES)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        state["readers"] = Pool(path, max(1, config.workers), generation=lambda: state["generation"])
+        state["writer"] = Pool(path, 1, writable=True) if config.allow_update else None
+        await state["readers"].start()
+        if state["writer"]:
+            await state["writer"].start()
+        app.state.kg = state
+        try:
+            yield
+        finally:
+            state["readers"].close()
+            if state["writer"]:
+                state["writer"].close()
+
+    async def page(request):
+        cached = state["page"]
+        if cached is None or cached[0] != state["generation"] or time.monotonic() - cached[1] > 30:
+            html = await asyncio.to_thread(_render_page, path)
+            state["page"] = cached = (state["generation"], time.monotonic(), html)
+        return HTMLResponse(cached[2])
+
+    async def read_request(request, allow: set[str]) -> tuple[str, str, dict[str, list[str]]] | Response:
+        qs = request.query_params
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        fields: dict[str, list[str]] = {k: qs.getlist(k) for k in qs.keys()}
+        if request.method == "POST":
+            body = await request.body()
+            if len(body) > config.max_query_bytes:
+                return _text(413, f"the request is larger than {config.max_query_bytes:,} bytes")
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                return _text(400, "the request body is not UTF-8")
+            if ctype == "application/x-www-form-urlencoded":
+                for k, v in parse_qs(text, keep_blank_values=True).items():
+                    fields.setdefault(k, []).extend(v)
+            elif ctype == "application/sparql-query":
+                fields["query"] = [*fields.get("query", []), text]
+            elif ctype == "application/sparql-update":
+                fields["update"] = [*fields.get("update", []), text]
+            else:
+                return _text(415, "POST a query as application/x-www-form-urlencoded (query= or update=), "
+                                  "application/sparql-query or application/sparql-update")
+        queries, updates = fields.get("query", []), fields.get("update", [])
+        if len(queries) + len(updates) != 1:
+            return _text(400, "give exactly one query= or update= (SPARQL 1.1 Protocol)")
+        kind = "query" if queries else "update"
+        if kind == "update" and "update" not in allow:
+            return _text(400 if "query" in allow else 404, "this endpoint takes queries; POST updates to /update")
+        if kind == "query" and "query" not in allow:
+            return _text(400, "this endpoint takes updates; send queries to /query")
+        if kind == "update" and request.method != "POST":
+            return _text(405, "updates must be POSTed (SPARQL 1.1 Protocol)", {"Allow": "POST"})
+        text = (queries or updates)[0]
+        if len(text.encode("utf-8")) > config.max_query_bytes:
+            return _text(413, f"the query is longer than {config.max_query_bytes:,} bytes")
+        return kind, text, fields
+
+    async def sparql(request, allow: set[str]) -> Response:
+        got = await read_request(request, allow)
+        if isinstance(got, Response):
+            return got
+        kind, text, fields = got
+        if kind == "update":
+            if state["writer"] is None:
+                return _text(403, "this endpoint is read-only; start kg serve with --allow-update to accept updates")
+            try:
+                status, a, b = await state["writer"].run({"kind": "update", "text": text}, config.timeout)
+            except QueryTimedOut as e:
+                return _text(503, f"update {e}; it was rolled back", {"Retry-After": "5"})
+            if status == "ok":
+                state["generation"] += 1
+                return Response(status_code=204)
+            return _text(a, b)
+        accept = request.headers.get("accept")
+        result_type, graph_type = negotiate(accept, RESULT_TYPES), negotiate(accept, GRAPH_TYPES)
+        for value in fields.get("format", []) + fields.get("output", []):  # ?format=json etc. overrides Accept
+            value = value.strip().lower()
+            if value in FORMAT_PARAM:
+                result_type, graph_type = FORMAT_PARAM[value]
+                break
+            if value in RESULT_TYPES or value in GRAPH_TYPES:
+                result_type = value if value in RESULT_TYPES else result_type
+                graph_type = value if value in GRAPH_TYPES else graph_type
+                break
+        task = {"kind": "query", "text": text, "prefixes": prefixes, "result_type": result_type,
+                "graph_type": graph_type, "default_graphs": fields.get("default-graph-uri", []),
+                "named_graphs": fields.get("named-graph-uri", []),
+                "max_bytes": config.max_result_bytes, "generation": state["generation"]}
+        try:
+            status, a, b = await state["readers"].run(task, config.timeout)
+        except QueryTimedOut as e:
+            return _text(503, f"query {e} (the server's time limit is {config.timeout:g} s); it was stopped. "
+                              f"Narrow it or add a LIMIT", {"Retry-After": "1"})
+        if status != "ok":
+            return _text(a, b)
+        media = a if a.startswith("application/") and not a.endswith("xml") else f"{a}; charset=utf-8"
+        return Response(b, media_type=media)
+
+    async def root(request):
+        if request.method == "GET" and "query" not in request.query_params and "update" not in request.query_params:
+            return await page(request)
+        return await sparql(request, {"query", "update"})
+
+    async def both(request):
+        return await sparql(request, {"query", "update"})
+
+    async def query_only(request):
+        return await sparql(request, {"query"})
+
+    async def update_only(request):
+        return await sparql(request, {"update"})
+
+    routes = [Route("/", root, methods=["GET", "POST"]), Route("/sparql", both, methods=["GET", "POST"]),
+              Route("/query", query_only, methods=["GET", "POST"]), Route("/update", update_only, methods=["POST"])]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _render_page(path: str) -> str:
+    from .network import to_networkx
+    from .render import render_html
+    from .store import KnowledgeGraph
+
+    with KnowledgeGraph(path, read_only=True) as kg:
+        g = to_networkx(kg)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = render_html(g, Path(tmp) / "graph.html", title="kg actor network (kg serve)")
+        return out.read_text(encoding="utf-8")
+
+
+def serve(config: ServeConfig, host: str = "127.0.0.1", port: int = 7878, log_level: str = "warning") -> None:
+    """Run the endpoint until interrupted."""
+    import uvicorn
+
+    app = create_app(config)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=3)
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m kg.serve STORE [PORT]
+    import sys
+
+    serve(ServeConfig(sys.argv[1]), port=int(sys.argv[2]) if len(sys.argv) > 2 else 7878)

@@ -280,6 +280,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             continue
         low = tok.lower_
         if tok.pos_ == "PRON" or tok.tag_ in {"PRP", "PRP$"}:
+            if low == "it" and tok.dep_ in {"dobj", "nsubjpass"}:
+                continue  # "condemned it", "it was signed": nearly always a thing, not a state
             for cat in ("he", "it", "they"):
                 if low in words[cat]:
                     add(Mention(tok.i, tok.i + 1, tok.text, "pronoun", category=cat))

@@ -85,7 +85,7 @@ def _conjuncts(tok: Token) -> list[Token]:
     while todo and len(out) < 12:
         t = todo.pop()
         for c in t.children:
-            if c.dep_ in {"conj", "appos"} and c not in out:
+            if c.dep_ == "conj" and c not in out:
                 out.append(c)
                 todo.append(c)
     return out
@@ -111,12 +111,16 @@ def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
     return found
 
 
-def _agents_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
-    """Actors of a subject phrase; "thousands of Serbs", "supporters of X" reach through "of"."""
+def _agents_of(tok: Token, amap: dict[int, Actor], through: frozenset[str] = frozenset({"of", "in", "from"})
+               ) -> list[Actor]:
+    """Actors of a noun phrase, reaching through ``through`` prepositions when the head names none.
+
+    "thousands of Serbs", "security forces in Guinea", "rebels from Chad", "leaders of Romania".
+    """
     found = _actors_of(tok, amap)
-    if not found:  # "thousands of Serbs", "security forces in Guinea", "rebels from Chad"
+    if not found:
         for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in {"of", "in", "from"}:
+            if c.dep_ == "prep" and c.lower_ in through:
                 found = [a for p in c.children if p.dep_ == "pobj" for a in _actors_of(p, amap)]
                 break
     return found
@@ -178,15 +182,19 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
              depth: int = 0) -> list[Actor]:
     """Whom the verb acts on; ``exclude`` (the sources) is skipped, so "lifted its curbs on X" finds X."""
     out: list[Actor] = []
+    venue_only = len(exclude) > 1 or entry.cls in {"AGREE", "COOPERATE"}  # "X and Y agreed in Vienna"
+    through = frozenset({"of", "from"} if venue_only else {"of", "from", "in"})
 
     def take(tok: Token) -> bool:
-        found = [a for a in _agents_of(tok, amap) if a not in exclude]
+        found = [a for a in _agents_of(tok, amap, through) if a not in exclude]
         out.extend(a for a in found if a not in out)
         return bool(found)
 
     def preps(tok: Token, nested: bool = True) -> None:
         for c in tok.children:  # "between"/"among" name parties of a noun ("talks between"), not targets of a verb
             if c.dep_ not in {"prep", "dative"} or c.lower_ in {"between", "among"}:
+                continue
+            if venue_only and c.lower_ == "in":
                 continue
             if c.lower_ in words["target_preps"]:
                 for p in c.children:
@@ -278,14 +286,20 @@ def _governed_by_reject(verb: Token, lex: Lexicon) -> bool:
     return e is not None and e.cls == "REJECT"
 
 
+def _own_side(s: Actor, o: Actor) -> bool:
+    """An official and the country or body they act for are one side, not two parties."""
+    return s.key == o.key or o.key in s.affiliations or s.key in o.affiliations
+
+
 def _pairs(sources: list[Actor], targets: list[Actor], symmetric: bool) -> Iterator[tuple[Actor, Actor, bool]]:
     if targets:
         for s, o in itertools.product(sources, targets):
-            if s is not o and s.key != o.key:
+            if not _own_side(s, o):
                 yield s, o, symmetric
     elif symmetric and len(sources) > 1:  # "X and Y met"
         for s, o in itertools.combinations(sources, 2):
-            yield s, o, True
+            if not _own_side(s, o):
+                yield s, o, True
 
 
 def _verb_relations(verb: Token, amap, lex: Lexicon, words) -> Iterator[Relation]:

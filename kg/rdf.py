@@ -13,7 +13,7 @@ import hashlib
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from .actors import Actor
 from .extract import Extraction
@@ -21,7 +21,7 @@ from .gazetteer import slug
 from .ingest import Document
 from .vocab import DIPL, EVENT_TYPES, ID
 
-__all__ = ["actor_iri", "document_iri", "to_graph"]
+__all__ = ["actor_iri", "document_iri", "event_iri", "role_iri", "post_iri", "membership_iri", "to_graph"]
 
 TYPE_CLASS = {"Country": DIPL.Country, "Person": DIPL.Person, "Organization": DIPL.Organization}
 
@@ -42,6 +42,48 @@ def document_iri(doc: Document) -> URIRef:
     return ID[f"doc/{slug(Path(doc.key).stem)[:48]}-{_digest(doc.key, n=10)}"]
 
 
+def event_iri(doc: Document, r) -> URIRef:
+    """One relation mention: the same document, offsets, actors, class and trigger give the same IRI."""
+    return ID[f"event/{_digest(doc.key, r.start, r.source.key, r.cls, r.target.key, r.trigger, r.negated)}"]
+
+
+def role_iri(role: str) -> URIRef:
+    """An org:Role by its title: ``Prime Minister`` -> ``id:role/prime-minister``."""
+    return ID[f"role/{slug(role)}"]
+
+
+def post_iri(org_key: str, role: str) -> URIRef:
+    """The org:Post of ``role`` in the organization or country ``org_key`` (held by whoever holds it)."""
+    return ID[f"post/{org_key}/{slug(role)}"]
+
+
+def membership_iri(person_key: str, org_key: str) -> URIRef:
+    """The org:Membership of a person in an organization or country."""
+    return ID[f"membership/{person_key}/{org_key}"]
+
+
+def _add_org(g: Graph, a: Actor) -> None:
+    """W3C Organization Ontology view of a person's role: membership, post and role nodes (deterministic IRIs)."""
+    iri = actor_iri(a.key)
+    role = role_iri(a.role) if a.role else None
+    if role is not None:
+        g.add((role, RDF.type, ORG.Role))
+        g.add((role, SKOS.prefLabel, Literal(a.role)))
+    for key in a.affiliations:
+        m = membership_iri(a.key, key)
+        g.add((m, RDF.type, ORG.Membership))
+        g.add((m, ORG.member, iri))
+        g.add((m, ORG.organization, actor_iri(key)))
+        if role is not None:
+            g.add((m, ORG.role, role))
+            post = post_iri(key, a.role)
+            g.add((post, RDF.type, ORG.Post))
+            g.add((post, ORG.postIn, actor_iri(key)))
+            g.add((post, ORG.role, role))
+            g.add((iri, ORG.holds, post))
+            g.add((post, ORG.heldBy, iri))
+
+
 def _add_actor(g: Graph, a: Actor, doc: URIRef) -> None:
     iri = actor_iri(a.key)
     g.add((iri, RDF.type, TYPE_CLASS[a.type]))
@@ -58,6 +100,8 @@ def _add_actor(g: Graph, a: Actor, doc: URIRef) -> None:
     for key in a.affiliations:
         g.add((iri, DIPL.actsFor, actor_iri(key)))
     g.add((iri, DIPL.mentionedIn, doc))
+    if a.type == "Person":
+        _add_org(g, a)
 
 
 def to_graph(ex: Extraction) -> Graph:
@@ -80,7 +124,7 @@ def to_graph(ex: Extraction) -> Graph:
                 g.add((actor_iri(key), DIPL.mentionedIn, doc))
     for r in ex.relations:
         s, o = actor_iri(r.source.key), actor_iri(r.target.key)
-        ev = ID[f"event/{_digest(d.key, r.start, r.source.key, r.cls, r.target.key, r.trigger, r.negated)}"]
+        ev = event_iri(d, r)
         et = EVENT_TYPES[r.cls]
         g.add((ev, RDF.type, DIPL.Event))
         g.add((ev, DIPL.source, s))

@@ -71,6 +71,7 @@ class OxigraphBackend:
         self.path = Path(url.removeprefix("file://"))
         self._ox = pyoxigraph
         marker = self.path / MARKER
+        db = self.path / "oxigraph"
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"store {self.path} is a file, not a directory; pass --store with a directory path")
         if self.path.is_dir() and any(self.path.iterdir()) and not marker.is_file():
@@ -79,24 +80,27 @@ class OxigraphBackend:
         if read_only and not marker.is_file():
             raise StoreError(f"no kg store at {self.path}; build one first: kg build PATH --store {self.path}")
         if marker.is_file():
-            info = json.loads(marker.read_text())
+            try:
+                info = json.loads(marker.read_text())
+            except (OSError, ValueError):
+                info = None
+            if not isinstance(info, dict):
+                raise StoreError(f"{self.path}: its {MARKER} is unreadable, so this is a damaged or foreign store; "
+                                 f"refusing to open it. Restore it from a backup or build into a new directory")
             if info.get("format") != "kg-oxigraph" or info.get("version") != FORMAT_VERSION:
                 raise StoreError(f"{self.path} holds a store of another format ({info}); use a new directory")
-        db = self.path / "oxigraph"
+            _check_database(self.path, db)
         try:
             if read_only:
                 self.store = pyoxigraph.Store.read_only(str(db))
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self.store = pyoxigraph.Store(str(db))
-        except OSError as e:
+        except Exception as e:  # noqa: BLE001 - RocksDB reports locks as OSError, damage as OSError or RuntimeError
             if "lock" in str(e).lower():
-                holder = (self.path / "holder.json")
-                who = json.loads(holder.read_text()) if holder.is_file() else {}
-                raise StoreLocked(f"store {self.path} is in use by another process"
-                                  f"{' (pid %s: %s)' % (who.get('pid'), who.get('command')) if who else ''}; "
+                raise StoreLocked(f"store {self.path} is in use by {_holder(self.path, db)}; "
                                   f"wait for it to finish or stop it") from None
-            raise StoreError(f"store {self.path} cannot be opened ({e}); it may be damaged: "
+            raise StoreError(f"store {self.path} cannot be opened ({type(e).__name__}: {e}); it may be damaged: "
                              f"restore it or build into a new directory") from None
         if not read_only:
             import sys
@@ -125,6 +129,11 @@ class OxigraphBackend:
         data = res.serialize(format=self._ox.QueryResultsFormat.JSON)
         return Result.parse(io.BytesIO(data), format="json")
 
+    def native_query(self, sparql: str, **options):
+        """pyoxigraph's own results over the union of the named graphs; ``options`` go to ``Store.query``
+        (``prefixes``, ``substitutions``, ...). Errors are left to the caller (kg.query reports them)."""
+        return self.store.query(sparql, use_default_graph_as_union=True, **options)
+
     def update(self, sparql: str) -> None:
         try:
             self.store.update(sparql)
@@ -145,30 +154,111 @@ class OxigraphBackend:
                     pass
 
 
+def _check_database(path: Path, db: Path) -> None:
+    """Refuse a marked store whose database is missing or visibly damaged, before RocksDB touches it."""
+    current = db / "CURRENT"
+    try:
+        text = current.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    name = text.strip()
+    if not (text.endswith("\n") and name.startswith("MANIFEST-") and name[9:].isdigit() and (db / name).is_file()):
+        raise StoreError(f"store {path} is damaged: its database {db} is missing or has no valid CURRENT/MANIFEST; "
+                         f"refusing to open or overwrite it. Restore it from a backup or build into a new directory")
+
+
+def _lock_holders(lock: Path) -> list[tuple[int, str]]:
+    """(pid, command line) of the processes that have ``lock`` open (Linux /proc; empty elsewhere)."""
+    out = []
+    target = str(lock.resolve())
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return out
+    for pdir in proc.iterdir():
+        if not pdir.name.isdigit() or int(pdir.name) == os.getpid():
+            continue
+        try:
+            if any(os.readlink(fd) == target for fd in (pdir / "fd").iterdir()):
+                cmd = (pdir / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+                out.append((int(pdir.name), cmd))
+        except OSError:  # not ours to inspect, or gone meanwhile
+            continue
+    return out
+
+
+def _holder(path: Path, db: Path) -> str:
+    """Words naming the process that holds the store: from /proc when visible, else from holder.json."""
+    found = _lock_holders(db / "LOCK")
+    if found:
+        return "; ".join(f"process {pid} ({cmd or 'unknown command'})" for pid, cmd in found)
+    try:
+        who = json.loads((path / "holder.json").read_text())
+        return f"process {who['pid']} ({who.get('command') or 'unknown command'})"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "another process"
+
+
 class SparqlBackend:
-    """Any SPARQL 1.1 Query/Update server, through rdflib's SPARQLUpdateStore."""
+    """Any SPARQL 1.1 Query/Update server, through rdflib's SPARQLUpdateStore.
+
+    ``url`` is the dataset's base: queries go to ``<url>/query``, updates to
+    ``<url>/update`` (``oxigraph serve``, Fuseki ``/ds``). The server must answer
+    queries without ``GRAPH`` over the union of the named graphs (see
+    docs/stores.md); :class:`KnowledgeGraph` checks that on opening.
+    """
 
     def __init__(self, url: str, read_only: bool = False, timeout: float = 10.0) -> None:
+        import socket
+
         from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 
         self.url = url.rstrip("/")
-        self.remote = SPARQLUpdateStore(query_endpoint=f"{self.url}/query", update_endpoint=f"{self.url}/update",
-                                        timeout=timeout, returnFormat="json")
-        try:
-            self.remote.query("ASK {}", initNs={}, initBindings={}, queryGraph=None, DEBUG=False)
-        except Exception as e:  # noqa: BLE001 - any transport failure means the same thing to the user
+        self.read_only = read_only
+        parts = urlparse(self.url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:  # fail fast: rdflib's urlopen calls have no timeout, so probe the socket first
+            socket.create_connection((parts.hostname or "", port), timeout=min(timeout, 5.0)).close()
+        except OSError as e:
             raise StoreError(f"SPARQL server {self.url} is not reachable ({type(e).__name__}: {e}); "
                              f"check that it runs and that the URL is right") from None
+        self.remote = SPARQLUpdateStore(query_endpoint=f"{self.url}/query", update_endpoint=f"{self.url}/update",
+                                        returnFormat="json", method="POST", autocommit=True)
+        try:
+            self._query("ASK {}")
+        except Exception as e:  # noqa: BLE001 - any transport failure means the same thing to the user
+            raise StoreError(f"SPARQL server {self.url} does not answer SPARQL at {self.url}/query ({e}); "
+                             f"check that it runs and that the URL is the dataset's base URL") from None
+
+    def _query(self, sparql: str) -> Result:
+        import re
+
+        # graph results need an RDF Accept header, solutions a SPARQL results one; the server judges the syntax
+        body = re.sub(r"(?im)^\s*(PREFIX|BASE)\s.*$|#.*$", "", sparql)
+        graph = re.match(r"\s*(CONSTRUCT|DESCRIBE)\b", body, re.IGNORECASE) is not None
+        self.remote.returnFormat = "nt" if graph else "json"
+        res = self.remote.query(sparql, initNs={}, initBindings={}, queryGraph=None, DEBUG=False)
+        if isinstance(res, tuple):  # rdflib's POST path returns (code, message, None) on HTTP errors
+            raise QueryError(f"query failed on {self.url}: {res[1]}")
+        return res
 
     def query(self, sparql: str) -> Result:
         try:
-            return self.remote.query(sparql, initNs={}, initBindings={}, queryGraph=None, DEBUG=False)
+            return self._query(sparql)
+        except QueryError:
+            raise
         except Exception as e:  # noqa: BLE001
             raise QueryError(f"query failed on {self.url}: {e}") from None
 
     def update(self, sparql: str) -> None:
+        from urllib.error import HTTPError
+
+        if self.read_only:
+            raise StoreError(f"store {self.url} was opened read-only")
         try:
             self.remote.update(sparql, initNs={}, initBindings={}, queryGraph=None, DEBUG=False)
+        except HTTPError as e:
+            body = e.read().decode("utf-8", "replace")[:300]
+            raise QueryError(f"update failed on {self.url}: {e} {body}".strip()) from None
         except Exception as e:  # noqa: BLE001
             raise QueryError(f"update failed on {self.url}: {e}") from None
 
@@ -204,8 +294,18 @@ class KnowledgeGraph:
 
     def __init__(self, url: str | os.PathLike = DEFAULT_STORE, read_only: bool = False) -> None:
         self.backend = open_store(url, read_only=read_only)
-        if not read_only and not self.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}").askAnswer:
-            self._load_ontology()
+        try:
+            if not read_only and not self.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}").askAnswer:
+                self._load_ontology()
+            if (isinstance(self.backend, SparqlBackend)
+                    and self.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ dipl:AGREE a dipl:EventType }} }}").askAnswer
+                    and not self.query("ASK { dipl:AGREE a dipl:EventType }").askAnswer):
+                raise StoreError(f"SPARQL server {self.backend.url} does not query the union of its named graphs "
+                                 f"by default; start it so (oxigraph serve --union-default-graph, Fuseki "
+                                 f"tdb2:unionDefaultGraph true; see docs/stores.md)")
+        except BaseException:
+            self.backend.close()
+            raise
 
     def _load_ontology(self) -> None:
         g = Graph().parse(ontology_path(), format="turtle")
@@ -242,6 +342,25 @@ class KnowledgeGraph:
         existed = self.content_hash(graph) is not None
         self.backend.update(f"DROP SILENT GRAPH <{graph}>")
         return existed
+
+    def find_document(self, ref: str) -> URIRef | None:
+        """The graph IRI of a stored document named by its IRI, identifier (path as built), path or URL."""
+        docs = list(self.query("SELECT ?d ?id ?src WHERE { ?d a dipl:Document ; dcterms:identifier ?id ; "
+                               "dcterms:source ?src }"))
+        for d, ident, src in docs:
+            if ref in {str(d), str(ident), str(src)}:
+                return d
+        try:
+            wanted = Path(ref).expanduser().resolve()
+        except (OSError, RuntimeError, ValueError):
+            return None
+        for d, ident, _ in docs:
+            try:
+                if Path(str(ident)).resolve() == wanted:
+                    return d
+            except (OSError, RuntimeError, ValueError):
+                continue
+        return None
 
     def documents(self) -> Iterator[tuple[URIRef, str]]:
         """(graph IRI, identifier) of every stored document."""

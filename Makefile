@@ -28,7 +28,7 @@ demo: install
 	$(BIN)/kg render --out output/graph.html --store $(STORE)
 	$(MAKE) --no-print-directory install-test  # Playwright drives the system chromium for the PNG
 	-$(BIN)/kg render --out output/graph.html --png output/graph.png --store $(STORE)  # skipped without chromium
-	$(BIN)/kg query --file examples/who_did_what.rq --store $(STORE)
+	$(BIN)/kg query --name who-did-what --store $(STORE)
 
 test: install-test
 	$(BIN)/python -m pytest -q

@@ -81,36 +81,82 @@ def extract(paths: tuple[str, ...], fmt: str, model: str | None) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @store_option
 @model_option
+@click.option("--workers", "-w", type=click.IntRange(0), default=1, show_default=True, envvar="KG_WORKERS",
+              help="Extraction processes; 0 for one per CPU core. Env: KG_WORKERS.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Extract on a Dask cluster, e.g. tcp://host:8786 (pip install 'kg[distributed]'); with an "
+                   "http(s) --store its workers write to the store themselves.")
+@click.option("--text-field", default="text", show_default=True, help="JSON Lines field holding the article text.")
+@click.option("--title-field", default="title", show_default=True, help="JSON Lines field holding the title.")
+@click.option("--date-field", default="date", show_default=True, help="JSON Lines field holding the date.")
+@click.option("--url-field", default="url", show_default=True, help="JSON Lines field holding the URL.")
+@click.option("--id-field", default="id", show_default=True, help="JSON Lines field holding an identifier.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
-def build(paths: tuple[str, ...], store: str, model: str | None, quiet: bool) -> None:
+def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, scheduler: str | None,
+          text_field: str, title_field: str, date_field: str, url_field: str, id_field: str, quiet: bool) -> None:
     """Extract documents and add them to the store.
 
     PATHS are files, directories (walked recursively), glob patterns or JSON
-    Lines corpora. A document already stored with the same text is skipped; a
-    changed one replaces its old graph. Files named directly must be readable,
-    or nothing is written; unreadable files found inside directories are
-    reported and skipped.
+    Lines corpora (one article per line). A document already stored with the
+    same text is skipped, so an interrupted build continues where it stopped
+    when run again; a changed one replaces its old graph. Files named directly
+    must be readable, or nothing is written; unreadable files found inside
+    directories, bad JSON lines and documents that fail are reported and
+    skipped. Documents are written several per store update, each whole.
 
     \b
-    Example:
+    Examples:
       kg build examples/ --store output/store
+      kg build 'news/*.html' corpus.jsonl --workers 2
+      kg build articles.jsonl --text-field body --title-field headline --date-field published
+      kg build corpus/ --scheduler tcp://10.0.0.5:8786 --store http://10.0.0.6:7878
     """
+    import os
+
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.text import Text
 
     from .build import build as run_build
+    from .build import count_documents
     from .ingest import read_document
+
+    class Rate(ProgressColumn):
+        def render(self, task) -> Text:
+            return Text(f"{task.speed:.1f} docs/s" if task.speed else "- docs/s", style="progress.data.speed")
 
     for p in paths:  # explicit files are checked up front, so a typo writes nothing
         if Path(p).is_file() and Path(p).suffix.lower() not in {".jsonl", ".ndjson"}:
             _run(read_document, p)
         elif not Path(p).exists() and not any(c in p for c in "*?["):
             raise Fail(f"{p}: no such file or directory; check the path")
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.fields[doc]}"), disable=quiet, transient=True, console=Console(stderr=True)) as progress:
-        task = progress.add_task("building", total=None, doc="")
-        summary = _run(run_build, paths, store=store, model=model,
-                       on_document=lambda doc, status: progress.update(task, advance=1, doc=f"{status}: {doc}"))
+    fields = {"text": text_field, "title": title_field, "date": date_field, "url": url_field, "id": id_field}
+    kw: dict = {"store": store, "model": model, "fields": fields, "workers": workers or os.cpu_count() or 1}
+    if scheduler:
+        try:
+            from .distributed import DaskEngine
+        except ImportError:
+            raise Fail("--scheduler needs Dask: pip install 'kg[distributed]'") from None
+        remote = store.startswith(("http://", "https://"))
+        try:
+            kw["engine"] = DaskEngine(scheduler, model=model, store_url=store if remote else None)
+        except (OSError, TimeoutError) as e:
+            raise Fail(f"cannot reach the Dask scheduler {scheduler} ({e}); check the address") from None
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
+                      TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[doc]}"),
+                      disable=quiet, transient=True, console=Console(stderr=True)) as progress:
+            task = progress.add_task("building", total=None if quiet else _run(count_documents, paths), doc="")
+
+            def report(doc: str, status: str) -> None:
+                progress.update(task, advance=1, doc=f"{status}: {doc[-60:]}")
+
+            summary = _run(run_build, paths, on_document=report, **kw)
+    except KeyboardInterrupt:
+        click.echo("kg: interrupted; the documents written so far are kept: run the same command again "
+                   "to continue", err=True)
+        sys.exit(130)
     for failure in summary.failed:
         click.echo(f"kg: skipped {failure}", err=True)
     click.echo(str(summary))
@@ -119,50 +165,158 @@ def build(paths: tuple[str, ...], store: str, model: str | None, quiet: bool) ->
 @main.command(context_settings=CONTEXT)
 @click.argument("sparql", required=False)
 @click.option("--file", "-f", "file", type=click.Path(exists=True, dir_okay=False), help="Read the query from a file.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option("--name", "-n", "name", metavar="NAME", help="Run a named query (see --list).")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME to VALUE as an RDF term (repeatable); never pasted into the query text.")
+@click.option("--list", "list_", is_flag=True, help="List the named queries with their parameters.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "sparql-json", "sparql-xml",
+                                                    "sparql-csv", "sparql-tsv", "turtle", "jsonld", "ntriples"]),
+              default="table", show_default=True)
+@click.option("--timeout", type=float, default=120.0, show_default=True, metavar="SECONDS",
+              help="Stop the query after this long (exit 3); 0 for no limit.")
 @store_option
-def query(sparql: str | None, file: str | None, fmt: str, store: str) -> None:
-    """Run a SPARQL query over every document in the store.
+def query(sparql: str | None, file: str | None, name: str | None, params: tuple[str, ...], list_: bool, fmt: str,
+          timeout: float, store: str) -> None:
+    """Run a SPARQL query (text, file or named query) over every document in the store.
 
     The project's prefixes (dipl:, actor:, skos:, prov:, dcterms:, ...) are
-    declared for you. Tables shorten IRIs to prefixed names.
+    declared for you. Tables shorten IRIs to prefixed names; csv, tsv and json
+    give full values; sparql-json/-xml/-csv/-tsv are the W3C results formats;
+    turtle, jsonld and ntriples are for CONSTRUCT and DESCRIBE. --param values
+    are bound as RDF terms (names and aliases as literals, prefix:local or
+    <IRI> as IRIs). A syntax error names its line and column (exit 2); a query
+    past --timeout is stopped (exit 3).
 
     \b
     Examples:
       kg query 'SELECT ?who ?whom WHERE { ?who dipl:accuses ?whom }'
       kg query --file who_did_what.rq --format csv
+      kg query --list
+      kg query --name actor-profile --param actor=Pakistan
+      kg query --name relations-between -p actor=Pakistan -p other=India --format sparql-json
     """
-    from .query import format_result
+    import os
+
+    from .errors import QueryError
+    from .query import QueryTimeout, named_queries, named_query, run_query, to_term
     from .store import KnowledgeGraph
 
-    if bool(sparql) == bool(file):
-        raise Fail("give a query either as an argument or with --file, not both or neither")
-    text = Path(file).read_text(encoding="utf-8") if file else sparql
+    if list_:
+        for nq in _run(named_queries).values():
+            click.echo(f"{nq.name}\n    {nq.description}")
+            for p in nq.params:
+                click.echo(f"    --param {p.usage()}")
+        return
+    if sum(map(bool, (sparql, file, name))) != 1:
+        raise Fail("give one query: as an argument, with --file or with --name (kg query --list shows the names)")
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise Fail(f"--param {item!r}: write NAME=VALUE, e.g. --param actor=Pakistan")
+        values[key.strip()] = value
+    declared: set[str] = set()
+    if name:
+        nq = _run(named_query, name)
+        text, terms, declared = nq.text, _run(nq.bind, values), {p.name for p in nq.params}
+    else:
+        text = Path(file).read_text(encoding="utf-8") if file else sparql
+        terms = {k: _run(to_term, v, "actor", k) for k, v in values.items()}
     with _run(KnowledgeGraph, store, read_only=not store.startswith("http")) as kg:
-        click.echo(_run(format_result, _run(kg.query, text), fmt), nl=False)
+        try:
+            out = run_query(kg, text, terms, fmt, timeout=timeout or None, declared=declared)
+        except QueryTimeout as e:  # the query thread cannot be interrupted: end the process
+            click.echo(f"kg: {e}", err=True)
+            sys.stderr.flush()
+            sys.stdout.flush()
+            os._exit(3)
+        except QueryError as e:
+            raise Fail(str(e)) from None
+    click.echo(out, nl=False)
+
+
+@main.command(context_settings=CONTEXT)
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (0.0.0.0 for every one).")
+@click.option("--port", default=7878, show_default=True, type=int)
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL updates (refused with 403 otherwise).")
+@click.option("--timeout", default=30.0, show_default=True, type=float, metavar="SECONDS",
+              help="Stop a query after this long and answer 503.")
+@click.option("--max-result-mb", default=50.0, show_default=True, type=float,
+              help="Refuse (400) results larger than this.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
+def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, max_result_mb: float,
+          workers: int) -> None:
+    """Serve the store as a SPARQL 1.1 Protocol endpoint, with the network page at /.
+
+    Queries at /sparql or /query (GET, or POST URL-encoded or
+    application/sparql-query), updates at /sparql or /update (POST; 403 unless
+    --allow-update). Results as SPARQL JSON, XML, CSV or TSV; CONSTRUCT and
+    DESCRIBE as Turtle, JSON-LD, N-Triples or RDF/XML (Accept header or
+    ?format=). Each query runs in a worker process that is killed past --timeout.
+
+    \b
+    Example:
+      kg serve --store output/store --port 7878 &
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s dipl:accuses ?o }' localhost:7878/sparql
+    """
+    from .serve import ServeConfig
+    from .serve import serve as run_serve
+
+    config = ServeConfig(store, allow_update=allow_update, timeout=timeout,
+                         max_result_bytes=int(max_result_mb * 1024 * 1024), workers=workers)
+    click.echo(f"kg: serving {store} at http://{host}:{port}/ (SPARQL at /sparql; "
+               f"{'updates allowed' if allow_update else 'read-only'}; Ctrl-C stops)", err=True)
+    _run(run_serve, config, host=host, port=port)
 
 
 @main.command(context_settings=CONTEXT)
 @click.option("--out", default="output/graph.html", show_default=True, type=click.Path(dir_okay=False))
 @store_option
-def render(out: str, store: str) -> None:
+@click.option("--actor", metavar="NAME", help="Draw only this actor's neighbourhood (label, alias or IRI).")
+@click.option("--hops", type=click.IntRange(0), default=1, show_default=True, help="Neighbourhood radius for --actor.")
+@click.option("--min-weight", type=click.IntRange(1), default=1, show_default=True,
+              help="Keep relations mentioned at least this many times.")
+@click.option("--class", "classes", multiple=True, metavar="CLASS",
+              help="Keep only this PLOVER class (ACCUSE) or quad class (MaterialConflict); repeatable.")
+@click.option("--since", metavar="DATE", help="Keep relations dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Keep relations dated on or before DATE.")
+@click.option("--max-nodes", type=click.IntRange(1), default=5000, show_default=True,
+              help="Larger graphs are cut to their most central actors; the page says what was left out.")
+@click.option("--png", type=click.Path(dir_okay=False), help="Also save a screenshot (needs chromium and playwright).")
+def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, classes: tuple[str, ...],
+           since: str | None, until: str | None, max_nodes: int, png: str | None) -> None:
     """Write the actor network as one HTML page that opens offline in any browser.
 
-    Node shape and colour show the actor type; edge colour shows the PLOVER
-    class; hover for roles, aliases and evidence sentences.
+    Node shape and colour show the actor type, size its centrality; edge colour
+    shows the quad class (green cooperation to red conflict), width the number
+    of mentions, dashes negation or hypotheticals. Hover for roles, aliases and
+    evidence; the side panel filters by class, actor type and date.
 
     \b
-    Example:
+    Examples:
       kg render --out output/graph.html && xdg-open output/graph.html
+      kg render --actor Pakistan --hops 2 --out output/pakistan.html
+      kg render --class MaterialConflict --since 2024-01 --png output/conflict.png
     """
-    from .network import to_networkx
-    from .render import render_html
+    from .network import subgraph, to_networkx
+    from .render import render_html, screenshot
     from .store import KnowledgeGraph
 
     with _run(KnowledgeGraph, store, read_only=not store.startswith("http")) as kg:
         g = _run(to_networkx, kg)
-    path = render_html(g, out)
-    click.echo(f"wrote {path} ({g.number_of_nodes()} actors, {g.number_of_edges()} edges)")
+    view = _run(subgraph, g, actor=actor, hops=hops, min_weight=min_weight, classes=classes or None,
+                since=since, until=until)
+    shown = [f"actor {actor}, {hops} hop{'s' if hops != 1 else ''}" if actor else "",
+             f"at least {min_weight} mentions" if min_weight > 1 else "",
+             f"classes {', '.join(classes)}" if classes else "",
+             f"dated {since or '...'} to {until or '...'}" if since or until else ""]
+    notes = [f"Filtered: {'; '.join(x for x in shown if x)} ({len(view):,} of {len(g):,} actors)."] \
+        if any(shown) else []
+    path = render_html(view, out, max_nodes=max_nodes, notes=notes, cache_dir=Path(out).parent / ".layout-cache")
+    click.echo(f"wrote {path} ({view.number_of_nodes()} actors, {view.number_of_edges()} edges)")
+    if png:
+        click.echo(f"wrote {_run(screenshot, path, png)}")
 
 
 @main.command(context_settings=CONTEXT)
@@ -186,6 +340,58 @@ def export(fmt: str, out: str | None, store: str) -> None:
     with _run(KnowledgeGraph, store, read_only=not store.startswith("http")) as kg:
         path = _run(run_export, kg, fmt, out or f"output/graph.{fmt}")
     click.echo(f"wrote {path}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--max", "limit", type=int, default=50, show_default=True, help="Print at most this many problems.")
+@store_option
+def validate(limit: int, store: str) -> None:
+    """Check the store against the SHACL shapes (ontology/shapes.ttl).
+
+    Prints each problem in plain words with the document it comes from;
+    exits with 1 when there is any, 0 when the graph conforms.
+
+    \b
+    Example:
+      kg validate --store output/store
+    """
+    from .store import KnowledgeGraph
+    from .validate import validate as run_validate
+
+    with _run(KnowledgeGraph, store, read_only=not store.startswith("http")) as kg:
+        report = _run(run_validate, kg)
+    for v in report.violations[:limit]:
+        click.echo(str(v))
+    if len(report.violations) > limit:
+        click.echo(f"... and {len(report.violations) - limit} more (use --max)")
+    click.echo(str(report))
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("documents", nargs=-1, required=True, metavar="DOC...")
+@store_option
+def remove(documents: tuple[str, ...], store: str) -> None:
+    """Delete documents from the store: their graph and the edges only they supported.
+
+    DOC is the path or identifier the document was built from, its URL, or
+    its graph IRI. Actors and edges that other documents also support stay.
+
+    \b
+    Example:
+      kg remove examples/doha_agreement.txt
+    """
+    from .store import KnowledgeGraph
+
+    with _run(KnowledgeGraph, store) as kg:
+        graphs = [(doc, _run(kg.find_document, doc)) for doc in documents]
+        missing = [doc for doc, g in graphs if g is None]
+        if missing:  # nothing is removed unless every DOC is found
+            raise Fail(f"not in the store: {', '.join(missing)}; see the stored documents with "
+                       f"kg query 'SELECT ?d ?id WHERE {{ ?d dcterms:identifier ?id }}'")
+        for doc, g in graphs:
+            _run(kg.remove, g)
+            click.echo(f"removed {doc} ({g})")
 
 
 STATS_QUERIES = {

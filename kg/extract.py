@@ -21,7 +21,7 @@ from .events import relations
 from .ingest import Document, segments
 from .nlp import load_nlp
 
-__all__ = ["Extractor", "Extraction", "RelationRecord"]
+__all__ = ["Extractor", "Extraction", "RelationRecord", "batches"]
 
 BATCH_WORDS = 4_000  # words per nlp.pipe batch: memory grows with words, not documents
 
@@ -58,16 +58,22 @@ def _resolve_date(phrase: str, base: str | None) -> str | None:
     if not re.search(r"\d|day|week|month|year|january|february|march|april|may|june|july|august|"
                      r"september|october|november|december", phrase, re.I):
         return None
-    import dateparser  # slow to import; only needed when a sentence has a date
+    try:
+        found = _date_parser(base).get_date_data(phrase)
+    except (ValueError, OverflowError):
+        return None
+    return found["date_obj"].date().isoformat() if found and found["date_obj"] else None
+
+
+@lru_cache(maxsize=256)
+def _date_parser(base: str | None):
+    """One dateparser parser per document date: what ``dateparser.parse`` builds anew on every call."""
+    from dateparser.date import DateDataParser  # slow to import; only needed when a sentence has a date
 
     settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"] if base is None else []}
     if base:
         settings["RELATIVE_BASE"] = datetime.fromisoformat(base)
-    try:
-        found = dateparser.parse(phrase, languages=["en"], settings=settings)
-    except (ValueError, OverflowError):
-        return None
-    return found.date().isoformat() if found else None
+    return DateDataParser(languages=["en"], settings=settings)
 
 
 class Extractor:
@@ -80,19 +86,59 @@ class Extractor:
         return next(self.extract_many([document]))
 
     def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
-        """Extract documents one after another; paragraphs are batched by word count."""
-        for document in documents:
-            parts = list(segments(document))
-            resolver = Resolver()
-            result = Extraction(document)
-            docs = self.nlp.pipe((text for _, text in parts), batch_size=max(1, BATCH_WORDS // 60))
-            for (offset, _), doc in zip(parts, docs):
-                resolver.resolve_doc(doc)
-                for r in relations(doc):
-                    date = (_resolve_date(r.when, document.date) if r.when else None) or document.date
-                    result.relations.append(RelationRecord(
-                        r.source, r.target, r.cls, r.trigger, r.negated, r.modality, r.sentence.text,
-                        offset + r.sentence.start_char, offset + r.sentence.end_char, r.confidence,
-                        r.symmetric, date, r.reporter))
-            result.actors = list(resolver.actors.values())
-            yield result
+        """Extract a stream of documents, in order.
+
+        Whole documents are grouped until a group holds about :data:`BATCH_WORDS` words; the
+        group's paragraphs go through one ``nlp.pipe`` call whose batches hold about as many
+        words, so memory follows words, not documents, and short articles still share batches.
+        """
+        for group in _groups(documents):
+            texts = [text for _, parts in group for _, text in parts]
+            words = sum(_words(t) for t in texts) or 1
+            docs = iter(self.nlp.pipe(texts, batch_size=max(1, BATCH_WORDS * len(texts) // words)))
+            for document, parts in group:
+                resolver = Resolver()
+                result = Extraction(document)
+                for (offset, _), doc in zip(parts, docs):  # parts first: zip never over-reads docs
+                    resolver.resolve_doc(doc)
+                    for r in relations(doc):
+                        date = (_resolve_date(r.when, document.date) if r.when else None) or document.date
+                        result.relations.append(RelationRecord(
+                            r.source, r.target, r.cls, r.trigger, r.negated, r.modality, r.sentence.text,
+                            offset + r.sentence.start_char, offset + r.sentence.end_char, r.confidence,
+                            r.symmetric, date, r.reporter))
+                result.actors = list(resolver.actors.values())
+                yield result
+
+
+def _words(text: str) -> int:
+    return text.count(" ") + text.count("\n") + 1
+
+
+def _groups(documents: Iterable[Document]) -> Iterator[list[tuple[Document, list[tuple[int, str]]]]]:
+    """Documents with their paragraphs, grouped to about BATCH_WORDS words (a longer document alone)."""
+    group, n = [], 0
+    for document in documents:
+        parts = list(segments(document))
+        w = sum(_words(t) for _, t in parts)
+        if group and n + w > BATCH_WORDS:
+            yield group
+            group, n = [], 0
+        group.append((document, parts))
+        n += w
+    if group:
+        yield group
+
+
+def batches(texts: Iterable[str], words: int = BATCH_WORDS) -> Iterator[list[str]]:
+    """Texts grouped into lists of about ``words`` words (a longer text alone): batching by words."""
+    batch, n = [], 0
+    for text in texts:
+        w = _words(text)
+        if batch and n + w > words:
+            yield batch
+            batch, n = [], 0
+        batch.append(text)
+        n += w
+    if batch:
+        yield batch

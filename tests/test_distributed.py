@@ -1,0 +1,94 @@
+"""A distributed build on a real Dask cluster (scheduler + two worker processes) into a real SPARQL server."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip("distributed", reason="pip install -e '.[test]' (dask distributed)")
+
+from kg.build import build  # noqa: E402
+from kg.distributed import DaskEngine, build_distributed  # noqa: E402
+
+from test_build_helpers import assert_same_graphs, document_graphs, write_files, write_jsonl  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as lc, \
+            Client(lc) as client:
+        yield client
+
+
+@pytest.fixture()
+def sparql_server(tmp_path):
+    exe = Path(sys.executable).parent / "oxigraph"
+    exe = str(exe) if exe.is_file() else shutil.which("oxigraph")
+    if not exe:
+        pytest.skip("the oxigraph CLI is missing: pip install -e '.[test]' (package oxigraph)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([exe, "serve", "--location", str(tmp_path / "server"), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"oxigraph serve did not start: {proc.stderr.read().decode()}")
+            time.sleep(0.05)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def test_distributed_build_into_a_sparql_server_equals_a_local_build(tmp_path, cluster, sparql_server, extractor,
+                                                                      monkeypatch):
+    import kg.build as kb
+
+    monkeypatch.setattr(kb, "TASK_WORDS", 60)  # several partitions, so both workers take part
+    corpus = [str(write_jsonl(tmp_path / "news.jsonl", 10)), str(write_files(tmp_path / "files", 4))]
+    (tmp_path / "files" / "binary.txt").write_bytes(b"\x00\x01\x02")
+
+    local = build(corpus, store=str(tmp_path / "local"), extractor=extractor)
+    remote = build_distributed(corpus, cluster, store=sparql_server)  # the workers write to the server
+    assert (remote.new, remote.relations, remote.actors) == (local.new, local.relations, local.actors) == \
+           (14, local.relations, local.actors)
+    assert local.relations > 0
+    assert len(remote.failed) == 1 and "binary.txt: looks like a binary file" in remote.failed[0]
+    assert len(remote.peak_rss_mib) == 2, "both Dask workers extracted partitions"
+    assert_same_graphs(document_graphs(tmp_path / "local", tmp_path), document_graphs(sparql_server, tmp_path))
+
+    again = build_distributed(corpus, cluster, store=sparql_server)  # resumable there too: nothing to do
+    assert (again.unchanged, again.new) == (14, 0)
+
+
+def test_distributed_extraction_written_by_the_client_into_a_store_directory(tmp_path, cluster, extractor,
+                                                                              monkeypatch):
+    import kg.build as kb
+
+    monkeypatch.setattr(kb, "TASK_WORDS", 60)
+    corpus = [str(write_files(tmp_path / "files", 6))]
+    local = build(corpus, store=str(tmp_path / "local"), extractor=extractor)
+    seen = []
+    summary = build(corpus, store=str(tmp_path / "dask"), engine=DaskEngine(cluster),
+                    on_document=lambda doc, status: seen.append(status))
+    assert summary.new == local.new == 6 and seen == ["new"] * 6
+    assert_same_graphs(document_graphs(tmp_path / "local", tmp_path), document_graphs(tmp_path / "dask", tmp_path))

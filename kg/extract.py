@@ -58,6 +58,8 @@ def _resolve_date(phrase: str, base: str | None) -> str | None:
     if not re.search(r"\d|day|week|month|year|january|february|march|april|may|june|july|august|"
                      r"september|october|november|december", phrase, re.I):
         return None
+    if base is None and not re.search(r"\b\d{4}\b", phrase):
+        return None  # "Tuesday", "within 14 months": nothing to count from without the document's date
     try:
         found = _date_parser(base).get_date_data(phrase)
     except (ValueError, OverflowError):

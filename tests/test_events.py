@@ -148,3 +148,10 @@ def test_long_unpunctuated_text_stays_fast(extract):
     t0 = time.perf_counter()
     extract(text)
     assert time.perf_counter() - t0 < 30  # a guard against runaway search, not a benchmark
+
+
+def test_dates_without_a_document_date_need_a_full_date_in_the_text(extract):
+    ex = extract("On March 4, 2020, Kenya signed an accord with Uganda. Within two months Kenya accused Uganda of delays.")
+    dates = {r.cls: r.date for r in ex.relations}
+    assert dates["AGREE"] == "2020-03-04"
+    assert dates["ACCUSE"] is None

@@ -30,3 +30,4 @@ def triples(extract):
         return {(r.source.label, r.cls, r.target.label, r.negated, r.modality) for r in extract(text).relations}
 
     return run
+

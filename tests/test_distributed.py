@@ -1,14 +1,6 @@
 """A distributed build on a real Dask cluster (scheduler + two worker processes) into a real SPARQL server."""
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
 distributed = pytest.importorskip("distributed", reason="pip install -e '.[test]' (dask distributed)")
@@ -16,6 +8,7 @@ distributed = pytest.importorskip("distributed", reason="pip install -e '.[test]
 from kg.build import build  # noqa: E402
 from kg.distributed import DaskEngine, build_distributed  # noqa: E402
 
+from servers import oxigraph_server  # noqa: E402
 from test_build_helpers import assert_same_graphs, document_graphs, write_files, write_jsonl  # noqa: E402
 
 
@@ -30,33 +23,9 @@ def cluster():
 
 @pytest.fixture()
 def sparql_server(tmp_path):
-    exe = Path(sys.executable).parent / "oxigraph"
-    exe = str(exe) if exe.is_file() else shutil.which("oxigraph")
-    if not exe:
-        pytest.skip("the oxigraph CLI is missing: pip install -e '.[test]' (package oxigraph)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([exe, "serve", "--location", str(tmp_path / "server"), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"oxigraph serve did not start: {proc.stderr.read().decode()}")
-            time.sleep(0.05)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    server = oxigraph_server("--location", str(tmp_path / "server"), "--union-default-graph")
+    yield server.url
+    server.stop()
 
 
 def test_distributed_build_into_a_sparql_server_equals_a_local_build(tmp_path, cluster, sparql_server, extractor,

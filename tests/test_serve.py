@@ -6,8 +6,6 @@ filler graph that makes a triple cross join run far past the time limit.
 from __future__ import annotations
 
 import io
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -23,6 +21,7 @@ from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, XM
 from kg.serve import GRAPH_TYPES, RESULT_TYPES, negotiate
 from kg.store import KnowledgeGraph
 from kg.vocab import DIPL, ID
+from servers import ServerProcess
 
 PAK, IND = ID["actor/PAK"], ID["actor/IND"]
 EVIL = 'Evil "Co" } UNION { ?s ?p ?o } #'
@@ -55,43 +54,16 @@ def make_store(path: str, filler: int = 0) -> str:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, store: str, *args: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", store,
-                                      "--port", str(self.port), *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"kg serve exited: {self.proc.stderr.read()}")
-            try:
-                if httpx.get(f"{self.url}/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise RuntimeError("kg serve did not start")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+def kg_server(store: str, *args: str) -> ServerProcess:
+    """``kg serve`` on a free port over ``store``."""
+    return ServerProcess(lambda port: [sys.executable, "-m", "kg.cli", "serve", "--store", store, "--port", str(port),
+                                       *args], "/sparql?query=ASK%7B%7D")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     store = make_store(str(tmp_path_factory.mktemp("serve") / "store"), filler=1500)
-    s = Server(store, "--timeout", str(TIMEOUT), "--max-result-mb", "0.05", "--workers", "2")
+    s = kg_server(store, "--timeout", str(TIMEOUT), "--max-result-mb", "0.05", "--workers", "2")
     yield s
     s.stop()
 
@@ -247,7 +219,7 @@ def test_a_runaway_query_gets_503_while_others_are_answered(server):
 
 def test_updates_when_allowed(tmp_path):
     store = make_store(str(tmp_path / "store"))
-    s = Server(store, "--allow-update", "--timeout", "5")
+    s = kg_server(store, "--allow-update", "--timeout", "5")
     try:
         update = f"INSERT DATA {{ GRAPH <{ID['doc/extra']}> {{ <{ID['actor/CHN']}> a <{DIPL.Country}> }} }}"
         r = httpx.post(f"{s.url}/update", data={"update": update})

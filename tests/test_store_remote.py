@@ -1,12 +1,8 @@
 """The SPARQL 1.1 backend against a real server: `oxigraph serve` (PyPI `oxigraph`) on 127.0.0.1."""
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -17,54 +13,14 @@ from kg.errors import StoreError
 from kg.export import export
 from kg.store import BACKENDS, KnowledgeGraph, SparqlBackend, open_store
 from kg.validate import validate
+from servers import oxigraph_server
 
 TEXT = "Russia attacked Ukraine on Friday. Iran cooperated with China. Russia accused Ukraine of lying.\n"
 
 
-def _oxigraph() -> str:
-    exe = Path(sys.executable).parent / "oxigraph"
-    found = str(exe) if exe.is_file() else shutil.which("oxigraph")
-    if not found:
-        pytest.skip("the oxigraph CLI is missing: pip install -e '.[test]' (package oxigraph)")
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, *args: str) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen([_oxigraph(), "serve", "--bind", f"127.0.0.1:{self.port}", *args],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1).read()
-                return
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"oxigraph serve did not start: {self.proc.stderr.read().decode()}")
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
 @pytest.fixture()
 def server():
-    s = Server("--union-default-graph")  # in memory: each test starts empty
+    s = oxigraph_server("--union-default-graph")  # in memory: each test starts empty
     yield s
     s.stop()
 
@@ -111,12 +67,12 @@ def test_server_on_a_directory_keeps_data_across_restarts(tmp_path, extractor):
     data = tmp_path / "served"
     doc = tmp_path / "a.txt"
     doc.write_text(TEXT, encoding="utf-8")
-    s = Server("--location", str(data), "--union-default-graph")
+    s = oxigraph_server("--location", str(data), "--union-default-graph")
     try:
         build([str(doc)], store=s.url, extractor=extractor)
     finally:
         s.stop()
-    s = Server("--location", str(data), "--union-default-graph")
+    s = oxigraph_server("--location", str(data), "--union-default-graph")
     try:
         with KnowledgeGraph(s.url) as kg:
             assert [i for _, i in kg.documents()] == [str(doc)]
@@ -125,7 +81,7 @@ def test_server_on_a_directory_keeps_data_across_restarts(tmp_path, extractor):
 
 
 def test_server_without_union_default_graph_is_refused_with_advice():
-    s = Server()
+    s = oxigraph_server()
     try:
         with pytest.raises(StoreError, match="union-default-graph"):
             KnowledgeGraph(s.url)
@@ -144,7 +100,7 @@ def test_invalid_update_reports_the_server_message(server):
 
 
 def test_server_that_dies_gives_a_clear_error(tmp_path):
-    s = Server("--union-default-graph")
+    s = oxigraph_server("--union-default-graph")
     kg = KnowledgeGraph(s.url)
     s.stop()
     from kg.errors import QueryError

@@ -31,8 +31,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .errors import InputError, QueryError
-from .ingest import JSONL_SUFFIXES, Document, iter_paths, read_documents
-from .parallel import TASK_WORDS, ChunkResult, Extracted, Failed, ProcessEngine, SerialEngine, words
+from .ingest import JSONL_SUFFIXES, Document, by_words, count_words, iter_paths, read_documents
+from .parallel import TASK_WORDS, ChunkResult, Extracted, Failed, ProcessEngine, SerialEngine
 from .rdf import document_iri
 from .store import KnowledgeGraph
 
@@ -134,17 +134,7 @@ def _to_extract(items: Iterable[Document | InputError], kg: KnowledgeGraph, summ
 
 def chunks(pairs: Iterable[tuple[Document, str]], size: int | None = None) -> Iterator[list[tuple[Document, str]]]:
     """Pairs grouped into tasks of about ``size`` (default :data:`TASK_WORDS`) words (a longer document alone)."""
-    size = size or TASK_WORDS
-    chunk, n = [], 0
-    for pair in pairs:
-        w = words(pair[0].text)
-        if chunk and n + w > size:
-            yield chunk
-            chunk, n = [], 0
-        chunk.append(pair)
-        n += w
-    if chunk:
-        yield chunk
+    return by_words(pairs, lambda pair: count_words(pair[0].text), size or TASK_WORDS)
 
 
 class Writer:

@@ -18,7 +18,7 @@ from spacy.language import Language
 
 from .actors import Actor, Resolver
 from .events import relations
-from .ingest import Document, segments
+from .ingest import Document, by_words, count_words, segments
 from .nlp import load_nlp
 
 __all__ = ["Extractor", "Extraction", "RelationRecord", "batches"]
@@ -96,7 +96,7 @@ class Extractor:
         """
         for group in _groups(documents):
             texts = [text for _, parts in group for _, text in parts]
-            words = sum(_words(t) for t in texts) or 1
+            words = sum(count_words(t) for t in texts) or 1
             docs = iter(self.nlp.pipe(texts, batch_size=max(1, BATCH_WORDS * len(texts) // words)))
             for document, parts in group:
                 resolver = Resolver()
@@ -113,34 +113,12 @@ class Extractor:
                 yield result
 
 
-def _words(text: str) -> int:
-    return text.count(" ") + text.count("\n") + 1
-
-
 def _groups(documents: Iterable[Document]) -> Iterator[list[tuple[Document, list[tuple[int, str]]]]]:
-    """Documents with their paragraphs, grouped to about BATCH_WORDS words (a longer document alone)."""
-    group, n = [], 0
-    for document in documents:
-        parts = list(segments(document))
-        w = sum(_words(t) for _, t in parts)
-        if group and n + w > BATCH_WORDS:
-            yield group
-            group, n = [], 0
-        group.append((document, parts))
-        n += w
-    if group:
-        yield group
+    """Documents with their paragraphs, grouped to about BATCH_WORDS words."""
+    with_parts = ((document, list(segments(document))) for document in documents)
+    return by_words(with_parts, lambda item: sum(count_words(t) for _, t in item[1]), BATCH_WORDS)
 
 
 def batches(texts: Iterable[str], words: int = BATCH_WORDS) -> Iterator[list[str]]:
     """Texts grouped into lists of about ``words`` words (a longer text alone): batching by words."""
-    batch, n = [], 0
-    for text in texts:
-        w = _words(text)
-        if batch and n + w > words:
-            yield batch
-            batch, n = [], 0
-        batch.append(text)
-        n += w
-    if batch:
-        yield batch
+    return by_words(texts, count_words, words)

@@ -14,15 +14,17 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TypeVar
 
 from .errors import InputError
 
-__all__ = ["Document", "read_document", "read_documents", "iter_paths", "segments", "MAX_SEGMENT_CHARS"]
+__all__ = ["Document", "read_document", "read_documents", "iter_paths", "segments", "MAX_SEGMENT_CHARS",
+           "count_words", "by_words"]
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -230,3 +232,37 @@ def segments(doc: Document) -> Iterator[tuple[int, str]]:
             continue
         lead = len(line) - len(line.lstrip())
         yield from _split_long(m.start() + lead, stripped)
+
+
+# ---------------------------------------------------------------- sizing batches
+
+
+def count_words(text: str) -> int:
+    """Whitespace-separated words: the unit batches are sized in.
+
+    >>> count_words("France and Germany signed a treaty.")
+    6
+    """
+    return len(text.split())
+
+
+T = TypeVar("T")
+
+
+def by_words(items: Iterable[T], words: Callable[[T], int], size: int) -> Iterator[list[T]]:
+    """``items`` grouped into lists of about ``size`` words (an item longer than that alone).
+
+    >>> [len(g) for g in by_words(["a b", "c d", "e f g h"], count_words, size=4)]
+    [2, 1]
+    """
+    group: list[T] = []
+    n = 0
+    for item in items:
+        w = words(item)
+        if group and n + w > size:
+            yield group
+            group, n = [], 0
+        group.append(item)
+        n += w
+    if group:
+        yield group

@@ -29,6 +29,8 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from .ingest import count_words
+
 __all__ = ["THREAD_VARS", "TASK_WORDS", "Extracted", "Failed", "ChunkResult", "single_threaded",
            "extract_chunk", "SerialEngine", "ProcessEngine"]
 
@@ -72,10 +74,6 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def words(text: str) -> int:
-    return len(text.split())
-
-
 def convert(result) -> Extracted:
     """An Extraction as what the store needs: N-Triples of the document's graph and counts."""
     from .rdf import document_iri, to_graph
@@ -83,7 +81,7 @@ def convert(result) -> Extracted:
     doc = result.document
     g = to_graph(result)
     return Extracted(doc.id, str(document_iri(doc)), doc.content_hash, "new", g.serialize(format="nt"), len(g),
-                     len(result.actors), len(result.relations), words(doc.text))
+                     len(result.actors), len(result.relations), count_words(doc.text))
 
 
 def extract_chunk(extractor, pairs: list[tuple[object, str]]) -> ChunkResult:

@@ -31,7 +31,9 @@ def _digest(*parts: object, n: int = 16) -> str:
 
 
 def actor_iri(key: str) -> URIRef:
-    """>>> actor_iri("PAK")
+    """The IRI of the actor with ``key`` (ISO-3 code, or slug of an organization or a person).
+
+    >>> actor_iri("PAK")
     rdflib.term.URIRef('https://w3id.org/kg-dipl/id/actor/PAK')
     """
     return ID[f"actor/{key}"]

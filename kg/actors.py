@@ -234,10 +234,13 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         if j >= 0 and doc[j].tag_ == "POS":
             j -= 1
         m = by_token.get(j)
-        if m and m.kind in {"name", "demonym", "seat"} and m.end == j + 1 and s.end - m.start <= 6:
-            if all(i not in by_token for i in range(s.start, s.end)):
+        if m and m.end == j + 1 and s.end - m.start <= 6 and all(i not in by_token for i in range(s.start, s.end)):
+            # "the Biden administration": a known leader's name before an authority noun is their country
+            key = m.key if m.kind in {"name", "demonym", "seat"} else (
+                gaz.entries[m.key].country if m.kind == "person" and m.key in gaz.entries else None)
+            if key:
                 mentions.remove(m)
-                add(Mention(m.start, s.end, doc[m.start:s.end].text, "collective", key=m.key))
+                add(Mention(m.start, s.end, doc[m.start:s.end].text, "collective", key=key))
 
     # person and organisation names from NER, repaired
     for ent in doc.ents:

@@ -99,12 +99,12 @@ def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
         if appos and t.i not in amap:
             candidates = appos[:1]
         else:  # "Afghan and American targets": the demonym modifiers and their conjuncts
-            mods = [amap[c.i] for m in t.children if m.dep_ in MODIFIERS and m.i in amap
-                    for c in _conjuncts(m) if c.i in amap]
-            if t.i in amap:  # "Hungarian and Romanian officials": the head is one mention, its modifiers more
-                candidates = [amap[t.i]] + (mods if len(set(map(id, mods))) > 1 else [])
+            groups = [[amap[c.i] for c in _conjuncts(m) if c.i in amap]
+                      for m in t.children if m.dep_ in MODIFIERS and m.i in amap]
+            if t.i in amap:  # "Hungarian and Romanian officials": the head is one mention, coordinated modifiers more
+                candidates = [amap[t.i]] + [a for g in groups if len(g) > 1 for a in g if a is not amap[t.i]]
             else:  # "his Sudanese counterpart": every modifier; the caller drops the source
-                candidates = mods
+                candidates = [a for g in groups for a in g]
         for a in candidates:
             if a not in found:
                 found.append(a)

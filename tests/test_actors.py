@@ -85,3 +85,9 @@ def test_international_organizations_have_no_country(extract):
 def test_document_without_actors_gives_empty_result(extract):
     ex = extract("The weather was mild on Sunday and the markets were quiet.")
     assert ex.actors == [] and ex.relations == []
+
+
+def test_leader_name_before_an_authority_noun_is_the_country(extract):
+    ex = extract("Chile thanked the Biden administration for the vaccines.")
+    assert {a.key for a in ex.actors} == {"CHL", "USA"}
+    assert "Biden administration" in next(a for a in ex.actors if a.key == "USA").aliases

@@ -36,8 +36,7 @@ from .parallel import TASK_WORDS, ChunkResult, Extracted, Failed, ProcessEngine,
 from .rdf import document_iri
 from .store import KnowledgeGraph
 
-__all__ = ["BuildSummary", "build", "count_documents", "stored_hashes", "batch_update",
-           "LOOKUP_DOCS", "WRITE_DOCS", "WRITE_BYTES", "WRITE_SECONDS"]
+__all__ = ["BuildSummary", "build", "count_documents", "LOOKUP_DOCS", "WRITE_DOCS", "WRITE_BYTES", "WRITE_SECONDS"]
 
 LOOKUP_DOCS = 256  # documents per content-hash query
 WRITE_DOCS = 100  # documents per store update, at most
@@ -85,21 +84,6 @@ def count_documents(paths: Iterable[str]) -> int:
     return n
 
 
-def stored_hashes(kg: KnowledgeGraph, graphs: Iterable[str]) -> dict[str, str]:
-    """Content hashes of the stored documents among ``graphs``, in one query."""
-    values = " ".join(f"<{g}>" for g in graphs)
-    if not values:
-        return {}
-    rows = kg.query(f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g dipl:contentHash ?h }} }}")
-    return {str(g): str(h) for g, h in rows}
-
-
-def batch_update(items: Iterable[Extracted]) -> str:
-    """One SPARQL update replacing the named graph of each document: all of them or none."""
-    return " ;\n".join(f"DROP SILENT GRAPH <{i.graph}> ;\nINSERT DATA {{ GRAPH <{i.graph}> {{\n{i.ntriples}}} }}"
-                       for i in items)
-
-
 Report = Callable[[str, str], None]
 
 
@@ -109,7 +93,7 @@ def _to_extract(items: Iterable[Document | InputError], kg: KnowledgeGraph, summ
 
     def check(batch: list[Document]) -> Iterator[tuple[Document, str]]:
         iris = [str(document_iri(d)) for d in batch]
-        known = stored_hashes(kg, set(iris))
+        known = kg.content_hashes(set(iris))
         for d, iri in zip(batch, iris):
             old = known.get(iri)
             if old == d.content_hash:
@@ -165,7 +149,7 @@ class Writer:
         if not batch:
             return
         try:
-            self.kg.backend.update(batch_update(batch))
+            self.kg.replace_graphs((i.graph, i.ntriples) for i in batch)
             written = batch
         except QueryError as e:
             if len(batch) == 1:
@@ -179,7 +163,7 @@ class Writer:
         written, rejected = [], []
         for item in batch:
             try:
-                self.kg.backend.update(batch_update([item]))
+                self.kg.replace_graphs([(item.graph, item.ntriples)])
                 written.append(item)
             except QueryError as e:
                 rejected.append((item, e))

@@ -52,7 +52,6 @@ def _cached(kind: str, key: str | None, make):
 
 def _write(store_url: str, result: ChunkResult) -> None:
     """Write a partition's documents to the SPARQL store from the worker; keep only counts."""
-    from .build import batch_update
     from .errors import QueryError
     from .store import KnowledgeGraph
 
@@ -61,14 +60,14 @@ def _write(store_url: str, result: ChunkResult) -> None:
     if not done:
         return
     try:
-        kg.backend.update(batch_update(done))
+        kg.replace_graphs((i.graph, i.ntriples) for i in done)
     except QueryError:
         if len(done) == 1:
             raise
         rejected = {}
         for item in done:  # one by one: a document the store rejects fails alone
             try:
-                kg.backend.update(batch_update([item]))
+                kg.replace_graphs([(item.graph, item.ntriples)])
             except QueryError as e:
                 rejected[id(item)] = Failed(item.id, f"the store rejected its graph ({e})")
         if len(rejected) == len(done):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -324,17 +324,28 @@ class KnowledgeGraph:
         """Run SPARQL over all documents (their union); the project's prefixes are declared for you."""
         return self.backend.query(_with_prefixes(sparql))
 
+    def content_hashes(self, graphs: Iterable[str]) -> dict[str, str]:
+        """Content hashes of the stored documents among ``graphs`` (graph IRI -> hash), in one query."""
+        values = " ".join(f"<{g}>" for g in graphs)
+        if not values:
+            return {}
+        rows = self.query(f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g dipl:contentHash ?h }} }}")
+        return {str(g): str(h) for g, h in rows}
+
     def content_hash(self, graph: URIRef) -> str | None:
-        rows = list(self.query(f"SELECT ?h WHERE {{ GRAPH <{graph}> {{ <{graph}> dipl:contentHash ?h }} }}"))
-        return str(rows[0][0]) if rows else None
+        return self.content_hashes([graph]).get(str(graph))
+
+    def replace_graphs(self, graphs: Iterable[tuple[str, str]]) -> None:
+        """Replace each (graph IRI, N-Triples) document graph, all in one update: every one or none."""
+        self.backend.update(" ;\n".join(f"DROP SILENT GRAPH <{g}> ;\nINSERT DATA {{ GRAPH <{g}> {{\n{nt}}} }}"
+                                         for g, nt in graphs))
 
     def add(self, graph: URIRef, triples: Graph, content_hash: str) -> Added:
         """Put a document's triples in its named graph, replacing an older version, in one update."""
         old = self.content_hash(graph)
         if old == content_hash:
             return Added("unchanged", graph, 0)
-        body = triples.serialize(format="nt")
-        self.backend.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
+        self.replace_graphs([(graph, triples.serialize(format="nt"))])
         return Added("changed" if old else "new", graph, len(triples))
 
     def remove(self, graph: URIRef) -> bool:

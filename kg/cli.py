@@ -222,7 +222,7 @@ def query(sparql: str | None, file: str | None, name: str | None, params: tuple[
     else:
         text = Path(file).read_text(encoding="utf-8") if file else sparql
         terms = {k: _run(to_term, v, "actor", k) for k, v in values.items()}
-    with _run(KnowledgeGraph, store, read_only=not store.startswith("http")) as kg:
+    with _run(KnowledgeGraph, store, read_only=True) as kg:
         try:
             out = run_query(kg, text, terms, fmt, timeout=timeout or None, declared=declared)
         except QueryTimeout as e:  # the query thread cannot be interrupted: end the process
@@ -303,7 +303,7 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
     from .render import render_html, screenshot
     from .store import KnowledgeGraph
 
-    with _run(KnowledgeGraph, store, read_only=not store.startswith("http")) as kg:
+    with _run(KnowledgeGraph, store, read_only=True) as kg:
         g = _run(to_networkx, kg)
     view = _run(subgraph, g, actor=actor, hops=hops, min_weight=min_weight, classes=classes or None,
                 since=since, until=until)
@@ -337,7 +337,7 @@ def export(fmt: str, out: str | None, store: str) -> None:
     from .export import export as run_export
     from .store import KnowledgeGraph
 
-    with _run(KnowledgeGraph, store, read_only=not store.startswith("http")) as kg:
+    with _run(KnowledgeGraph, store, read_only=True) as kg:
         path = _run(run_export, kg, fmt, out or f"output/graph.{fmt}")
     click.echo(f"wrote {path}")
 
@@ -358,7 +358,7 @@ def validate(limit: int, store: str) -> None:
     from .store import KnowledgeGraph
     from .validate import validate as run_validate
 
-    with _run(KnowledgeGraph, store, read_only=not store.startswith("http")) as kg:
+    with _run(KnowledgeGraph, store, read_only=True) as kg:
         report = _run(run_validate, kg)
     for v in report.violations[:limit]:
         click.echo(str(v))
@@ -415,7 +415,7 @@ def stats(store: str) -> None:
     from .query import format_result
     from .store import KnowledgeGraph
 
-    with _run(KnowledgeGraph, store, read_only=not store.startswith("http")) as kg:
+    with _run(KnowledgeGraph, store, read_only=True) as kg:
         for title, q in STATS_QUERIES.items():
             click.echo(f"== {title}")
             click.echo(format_result(_run(kg.query, q), "table"))

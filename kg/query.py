@@ -212,7 +212,8 @@ def syntax_error(exc: BaseException, text: str) -> QuerySyntaxError:
 # ----------------------------------------------------------------------------- parameters
 
 PARAM_TYPES = ("actor", "class", "date", "text", "iri", "integer")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+MAX_PARAM_CHARS = 10_000
 
 
 def _iri(value: str) -> str | None:
@@ -228,39 +229,75 @@ def _iri(value: str) -> str | None:
     return None
 
 
+def _named_node(iri: str, value: str, name: str) -> Any:
+    import pyoxigraph as ox
+
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as e:
+        raise QueryError(f"parameter {name}: {_shown(value)} is not a valid IRI ({e}); "
+                         f"give <http://...>, prefix:local or a name") from None
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 80 else value[:79] + "…")
+
+
 def to_term(value: str, kind: str = "actor", name: str = "value") -> Any:
     """A parameter value as a pyoxigraph RDF term (never as query text).
 
+    Raises :class:`QueryError` naming the parameter for a value that is not valid UTF-8
+    (undecodable bytes on the command line), longer than :data:`MAX_PARAM_CHARS`, or not
+    of its type (a malformed IRI, an unknown class, an impossible date).
+
     >>> to_term("accuse", "class").value
     'https://w3id.org/kg-dipl/ontology#ACCUSE'
+    >>> to_term("<http://x/> } UNION { ?s ?p ?o } <x>", "actor", "actor")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: parameter actor: '<http://x/> } UNION { ?s ?p ?o } <x>' is not a valid IRI ...
     """
     import pyoxigraph as ox
 
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryError(f"parameter {name}: the value is not valid UTF-8; pass it as UTF-8 text") from None
+    if len(value) > MAX_PARAM_CHARS:
+        raise QueryError(f"parameter {name}: the value is {len(value):,} characters long; "
+                         f"at most {MAX_PARAM_CHARS:,} are accepted")
     if kind == "actor":
         iri = _iri(value)
-        return ox.NamedNode(iri) if iri else ox.Literal(value)
+        return _named_node(iri, value, name) if iri else ox.Literal(value)
     if kind == "text":
         return ox.Literal(value)
     if kind == "iri":
         iri = _iri(value)
         if not iri:
-            raise QueryError(f"parameter {name}: {value!r} is not an IRI; give <http://...> or prefix:local")
-        return ox.NamedNode(iri)
+            raise QueryError(f"parameter {name}: {_shown(value)} is not an IRI; give <http://...> or prefix:local")
+        return _named_node(iri, value, name)
     if kind == "class":
         key = value.strip().removeprefix("dipl:").upper()
         if key not in EVENT_TYPES:
-            raise QueryError(f"parameter {name}: {value!r} is not a PLOVER class; choose one of "
+            raise QueryError(f"parameter {name}: {_shown(value)} is not a PLOVER class; choose one of "
                              f"{', '.join(sorted(EVENT_TYPES))}")
         return ox.NamedNode(str(EVENT_TYPES[key].iri))
     if kind == "date":
-        if not _DATE.match(value.strip()):
-            raise QueryError(f"parameter {name}: {value!r} is not a date; write YYYY-MM-DD")
-        return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD_DATE))
-    if kind == "integer":
+        from datetime import date
+
+        v = value.strip()
         try:
-            return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD_INTEGER))
+            if not _DATE.match(v):
+                raise ValueError
+            date.fromisoformat(v)
         except ValueError:
-            raise QueryError(f"parameter {name}: {value!r} is not an integer") from None
+            raise QueryError(f"parameter {name}: {_shown(value)} is not a date; write YYYY-MM-DD") from None
+        return ox.Literal(v, datatype=ox.NamedNode(XSD_DATE))
+    if kind == "integer":
+        v = value.strip()
+        if not re.fullmatch(r"[+-]?\d{1,18}", v, re.ASCII):
+            raise QueryError(f"parameter {name}: {_shown(value)} is not an integer")
+        return ox.Literal(str(int(v)), datatype=ox.NamedNode(XSD_INTEGER))
     raise QueryError(f"unknown parameter type {kind!r}; use one of {', '.join(PARAM_TYPES)}")
 
 

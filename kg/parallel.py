@@ -212,6 +212,7 @@ class ProcessEngine:
         self._ctx = multiprocessing.get_context("spawn")
         self.pool: ProcessPoolExecutor | None = None
         self.deaths = 0
+        self._procs: dict = {}  # pid -> multiprocessing.Process of the current pool
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
@@ -221,12 +222,15 @@ class ProcessEngine:
 
     def _submit(self, chunk: list) -> Future:
         with single_threaded():  # the pool spawns its processes lazily, on submit
-            return self._pool().submit(_work, chunk)
+            fut = self._pool().submit(_work, chunk)
+        self._procs.update(getattr(self.pool, "_processes", None) or {})  # to name the one that dies
+        return fut
 
     def _dead_workers(self) -> str:
-        procs = getattr(self.pool, "_processes", None) or {}
-        dead = [f"{pid} (exit {p.exitcode})" for pid, p in list(procs.items()) if p.exitcode is not None]
-        return ", ".join(dead) or "unknown"
+        dead = [f"{pid}, exit code {p.exitcode}" for pid, p in self._procs.items()
+                if p.exitcode not in (None, 0)]
+        self._procs.clear()
+        return "; ".join(dead) or "unknown"
 
     def run(self, chunks: Iterable[list]) -> Iterator[ChunkResult]:
         pending: dict[Future, list] = {}

@@ -21,7 +21,13 @@ The flow, all streaming (the corpus is never held in memory):
    :data:`WRITE_DOCS` documents, :data:`WRITE_BYTES` of N-Triples or
    :data:`WRITE_SECONDS`), each document as ``DROP GRAPH`` + ``INSERT DATA`` of
    its named graph inside that one update, so a document is stored whole or
-   not at all.
+   not at all;
+4. a long document (over :data:`LONG_CHARS` characters) is streamed end to end
+   by this process instead: parsed, turned into RDF and written in pieces of
+   about :data:`kg.extract.PIECE_WORDS` words (:meth:`Writer.stream`), so memory
+   stays bounded whatever its size, and progress is reported inside it. Its
+   content hash is written with the last piece: a build interrupted inside it
+   leaves a graph without a hash, which the next build replaces.
 """
 from __future__ import annotations
 
@@ -33,15 +39,18 @@ from dataclasses import dataclass, field
 from .errors import InputError, QueryError
 from .ingest import JSONL_SUFFIXES, Document, by_words, count_words, iter_paths, read_documents
 from .parallel import TASK_WORDS, ChunkResult, Extracted, Failed, ProcessEngine, SerialEngine
-from .rdf import document_iri
+from .rdf import document_iri, to_graph
 from .store import KnowledgeGraph
+from .vocab import DIPL
 
-__all__ = ["BuildSummary", "build", "count_documents", "LOOKUP_DOCS", "WRITE_DOCS", "WRITE_BYTES", "WRITE_SECONDS"]
+__all__ = ["BuildSummary", "build", "count_documents", "LOOKUP_DOCS", "WRITE_DOCS", "WRITE_BYTES", "WRITE_SECONDS",
+           "LONG_CHARS"]
 
 LOOKUP_DOCS = 256  # documents per content-hash query
 WRITE_DOCS = 100  # documents per store update, at most
 WRITE_BYTES = 8 << 20  # N-Triples per store update, at most
 WRITE_SECONDS = 1.0  # a batch waits no longer than this, so progress and resumption stay close
+LONG_CHARS = 200_000  # a document longer than this is streamed in pieces (see the module docstring)
 
 
 @dataclass
@@ -174,6 +183,41 @@ class Writer:
             self.report(item.id, "failed")
         return written
 
+    def stream(self, doc: Document, status: str, extractor) -> None:
+        """Extract, convert and write one long document piece by piece (see the module docstring)."""
+        self.flush()
+        graph = document_iri(doc)
+        total = count_words(doc.text)
+        pieces = extractor.extract_pieces(doc)
+        relations = triples = 0
+        try:
+            part, done = next(pieces)
+            first = True
+            for following in pieces:  # every piece but the last (which holds the actors): no content hash
+                g = to_graph(part)
+                g.remove((graph, DIPL.contentHash, None))
+                self._write_piece(graph, g, first)
+                first = False
+                relations, triples = relations + len(part.relations), triples + len(g)
+                self.report(f"{doc.id} ({done:,} of {total:,} words)", "in progress")
+                part, done = following
+            g = to_graph(part)
+            self._write_piece(graph, g, first)
+        except Exception as e:  # noqa: BLE001 - one bad document must not stop a corpus build
+            with contextlib.suppress(QueryError):
+                self.kg.backend.update(f"DROP SILENT GRAPH <{graph}>")
+            self.add(Failed(doc.id, f"extraction failed ({type(e).__name__}: {e})"))
+            return
+        self._done(Extracted(doc.id, str(graph), doc.content_hash, status, None, triples + len(g),
+                             len(part.actors), relations, total))
+
+    def _write_piece(self, graph, g, first: bool) -> None:
+        nt = g.serialize(format="nt")
+        if first:
+            self.kg.replace_graphs([(graph, nt)])
+        else:
+            self.kg.append_graph(graph, nt)
+
     def _done(self, item: Extracted) -> None:
         s = self.summary
         setattr(s, item.status, getattr(s, item.status) + 1)
@@ -207,7 +251,8 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
     writer = Writer(kg, summary, report)
     try:
         items = documents if documents is not None else read_documents(paths, fields)
-        for result in engine.run(chunks(_to_extract(items, kg, summary, report))):
+        pairs = _to_extract(items, kg, summary, report)
+        for result in engine.run(chunks(_stream_long(pairs, writer, lambda: _extractor(engine, model)))):
             _record_rss(summary, result)
             for item in result.items:
                 writer.add(item)
@@ -224,6 +269,24 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
                 kg.close()
             summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _stream_long(pairs: Iterable[tuple[Document, str]], writer: Writer, extractor) -> Iterator[tuple[Document, str]]:
+    """The pairs to extract in chunks; long documents are streamed by ``writer`` on the way."""
+    for doc, status in pairs:
+        if len(doc.text) > LONG_CHARS:
+            writer.stream(doc, status, extractor())
+        else:
+            yield doc, status
+
+
+def _extractor(engine, model: str | None):
+    """This process's extractor (the serial engine's, or one loaded once for long documents)."""
+    if getattr(engine, "extractor", None) is None:
+        from .extract import Extractor
+
+        engine.extractor = Extractor(model)
+    return engine.extractor
 
 
 def _record_rss(summary: BuildSummary, result: ChunkResult) -> None:

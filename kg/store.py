@@ -27,6 +27,7 @@ from rdflib import Graph, URIRef
 from rdflib.query import Result
 
 from .errors import QueryError, StoreError, StoreLocked
+from .sparql import scan
 from .vocab import ONTOLOGY_GRAPH, PREFIXES, ontology_path
 
 __all__ = ["Backend", "OxigraphBackend", "SparqlBackend", "BACKENDS", "open_store", "KnowledgeGraph",
@@ -115,7 +116,7 @@ class OxigraphBackend:
 
     def query(self, sparql: str) -> Result:
         try:
-            res = self.store.query(sparql, use_default_graph_as_union=True)
+            res = self.store.query(sparql, use_default_graph_as_union=not scan(sparql).dataset)
         except SyntaxError as e:
             raise QueryError(f"invalid SPARQL: {e}") from None
         except OSError as e:
@@ -134,9 +135,10 @@ class OxigraphBackend:
         return Result.parse(io.BytesIO(data), format="json")
 
     def native_query(self, sparql: str, **options):
-        """pyoxigraph's own results over the union of the named graphs; ``options`` go to ``Store.query``
+        """pyoxigraph's own results over the union of the named graphs, or over the dataset the query
+        names (``FROM``, ``FROM NAMED``, as SPARQL 1.1 says); ``options`` go to ``Store.query``
         (``prefixes``, ``substitutions``, ...). Errors are left to the caller (kg.query reports them)."""
-        return self.store.query(sparql, use_default_graph_as_union=True, **options)
+        return self.store.query(sparql, use_default_graph_as_union=not scan(sparql).dataset, **options)
 
     def update(self, sparql: str) -> None:
         try:
@@ -381,6 +383,10 @@ class KnowledgeGraph:
         """Replace each (graph IRI, N-Triples) document graph, all in one update: every one or none."""
         self.backend.update(" ;\n".join(f"DROP SILENT GRAPH <{g}> ;\nINSERT DATA {{ GRAPH <{g}> {{\n{nt}}} }}"
                                          for g, nt in graphs))
+
+    def append_graph(self, graph: str, ntriples: str) -> None:
+        """Add N-Triples to a document graph, keeping what it holds (a long document is written in pieces)."""
+        self.backend.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}}} }}")
 
     def add(self, graph: URIRef, triples: Graph, content_hash: str) -> Added:
         """Put a document's triples in its named graph, replacing an older version, in one update."""

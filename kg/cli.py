@@ -260,9 +260,14 @@ def query(sparql: str | None, file: str | None, name: str | None, params: tuple[
               help="Stop a query after this long and answer 503.")
 @click.option("--max-result-mb", default=50.0, show_default=True, type=float,
               help="Refuse (400) results larger than this.")
-@click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1), help="Query processes kept warm.")
+@click.option("--max-workers", default=8, show_default=True, type=click.IntRange(1),
+              help="Query processes at most at once: more start while the warm ones are busy with long queries.")
+@allow_service_option
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests for this host name (repeatable); others get 403, against DNS rebinding.")
 def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, max_result_mb: float,
-          workers: int) -> None:
+          workers: int, max_workers: int, allow_service: tuple[str, ...], allow_hosts: tuple[str, ...]) -> None:
     """Serve the store as a SPARQL 1.1 Protocol endpoint, with the network page at /.
 
     Queries at /sparql or /query (GET, or POST URL-encoded or
@@ -270,6 +275,11 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
     --allow-update). Results as SPARQL JSON, XML, CSV or TSV; CONSTRUCT and
     DESCRIBE as Turtle, JSON-LD, N-Triples or RDF/XML (Accept header or
     ?format=). Each query runs in a worker process that is killed past --timeout.
+    FROM / FROM NAMED and default-graph-uri / named-graph-uri choose the dataset
+    (else: every document). The server reaches no other: SERVICE and LOAD are
+    refused unless --allow-service names the URL. It answers only for its own
+    host names (--allow-host adds one); updates from web pages must be
+    application/sparql-update from this server's own origin.
 
     \b
     Example:
@@ -280,7 +290,8 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
     from .serve import serve as run_serve
 
     config = ServeConfig(store, allow_update=allow_update, timeout=timeout,
-                         max_result_bytes=int(max_result_mb * 1024 * 1024), workers=workers)
+                         max_result_bytes=int(max_result_mb * 1024 * 1024), workers=workers,
+                         max_workers=max(workers, max_workers), allow_service=allow_service, allow_hosts=allow_hosts)
     click.echo(f"kg: serving {store} at http://{host}:{port}/ (SPARQL at /sparql; "
                f"{'updates allowed' if allow_update else 'read-only'}; Ctrl-C stops)", err=True)
     _run(run_serve, config, host=host, port=port)

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .errors import InputError, QueryError
+from .extract import LONG_CHARS
 from .ingest import JSONL_SUFFIXES, Document, by_words, count_words, iter_paths, read_documents
 from .parallel import TASK_WORDS, ChunkResult, Extracted, Failed, ProcessEngine, SerialEngine
 from .rdf import document_iri, to_graph
@@ -50,7 +51,6 @@ LOOKUP_DOCS = 256  # documents per content-hash query
 WRITE_DOCS = 100  # documents per store update, at most
 WRITE_BYTES = 8 << 20  # N-Triples per store update, at most
 WRITE_SECONDS = 1.0  # a batch waits no longer than this, so progress and resumption stay close
-LONG_CHARS = 200_000  # a document longer than this is streamed in pieces (see the module docstring)
 
 
 @dataclass

@@ -65,22 +65,29 @@ def extract(paths: tuple[str, ...], fmt: str, model: str | None) -> None:
     """Print actors and relations of each document as JSON Lines; nothing is stored.
 
     Each PATH is one document (plain text or HTML). Records follow the
-    evaluation contract: one per actor node, one per relation mention.
+    evaluation contract: one per actor node, one per relation mention. A long
+    document is read in pieces, in bounded memory: its relation records come
+    as they are found, its actor records at its end.
 
     \b
     Example:
       kg extract article.txt --format jsonl > article.jsonl
     """
-    from .extract import Extractor
+    from itertools import groupby
+
+    from .extract import LONG_CHARS, Extractor
     from .ingest import read_document
     from .records import records
 
     documents = [_run(read_document, p) for p in paths]  # every input is checked before any output
     extractor = _run(Extractor, model)
     out = sys.stdout
-    for result in extractor.extract_many(documents):
-        for rec in records(result):
-            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    for long, group in groupby(documents, key=lambda d: len(d.text) > LONG_CHARS):
+        results = (part for d in group for part, _ in extractor.extract_pieces(d)) if long \
+            else extractor.extract_many(group)
+        for result in results:
+            for rec in records(result):
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
     out.flush()
 
 

@@ -21,10 +21,11 @@ from .events import relations
 from .ingest import Document, by_words, count_words, segments
 from .nlp import load_nlp
 
-__all__ = ["Extractor", "Extraction", "RelationRecord", "batches", "PIECE_WORDS"]
+__all__ = ["Extractor", "Extraction", "RelationRecord", "batches", "PIECE_WORDS", "LONG_CHARS"]
 
 BATCH_WORDS = 4_000  # words per nlp.pipe batch: memory grows with words, not documents
 PIECE_WORDS = 20_000  # words per piece of a long document streamed by :meth:`Extractor.extract_pieces`
+LONG_CHARS = 200_000  # a document longer than this is extracted (and built) in pieces
 
 
 @dataclass
@@ -109,8 +110,9 @@ class Extractor:
                 yield result
 
 
-    def extract_pieces(self, document: Document, words: int = PIECE_WORDS) -> Iterator[tuple[Extraction, int]]:
-        """Extract one long document in pieces of about ``words`` words, in bounded memory.
+    def extract_pieces(self, document: Document, words: int | None = None) -> Iterator[tuple[Extraction, int]]:
+        """Extract one long document in pieces of about ``words`` (default :data:`PIECE_WORDS`) words,
+        in bounded memory.
 
         Yields ``(partial extraction, words done so far)``: each piece's relations as they are
         found (``actors`` empty), then one last extraction holding every actor of the document
@@ -121,7 +123,7 @@ class Extractor:
         resolver = Resolver()
         done = 0
         parts = segments(document)
-        for piece in by_words(parts, lambda part: count_words(part[1]), words):
+        for piece in by_words(parts, lambda part: count_words(part[1]), words or PIECE_WORDS):
             texts = [text for _, text in piece]
             batch = max(1, BATCH_WORDS * len(texts) // (sum(map(count_words, texts)) or 1))
             result = Extraction(document)

@@ -186,7 +186,7 @@ def _answer(ox, store, task: dict) -> tuple:
     return "ok", mime, b"".join(sink.parts)
 
 
-STALE_RETRIES = 5
+STALE_RETRIES = 10  # reopen and rerun at most this often (about 0.5 s of waits in all)
 
 
 def _stale(e: BaseException) -> bool:
@@ -226,12 +226,12 @@ def _worker_main(conn, path: str, writable: bool, generation: int = 0, parent: i
 
                 backend = OxigraphBackend(path)
                 store = backend.store
-            elif not writable and (store is None or generation != task["generation"]):
-                store = None
-                store = ox.Store.read_only(str(Path(path) / "oxigraph"))
-                generation = task["generation"]
             for attempt in range(STALE_RETRIES + 1):
                 try:
+                    if not writable and (store is None or generation != task["generation"]):
+                        store = None
+                        store = ox.Store.read_only(str(Path(path) / "oxigraph"))
+                        generation = task["generation"]
                     reply = _answer(ox, store, task)
                     break
                 except (OSError, RuntimeError) as e:  # a file the writer compacted away since this view was opened
@@ -239,7 +239,6 @@ def _worker_main(conn, path: str, writable: bool, generation: int = 0, parent: i
                         raise
                     store = None
                     time.sleep(0.01 * (attempt + 1))
-                    store = ox.Store.read_only(str(Path(path) / "oxigraph"))
         except Exception as e:  # noqa: BLE001 - reported to the client, the worker lives on
             reply = ("error", 500, f"query failed: {type(e).__name__}: {e}")
         try:

@@ -322,3 +322,25 @@ def test_a_chunked_body_is_counted_as_it_comes(server):
         status = 413
     assert status == 413
     assert rss_mib(pid) - before < 50, f"{before:.0f} -> {rss_mib(pid):.0f} MiB"
+
+
+def test_query_workers_die_with_a_killed_server(store):
+    """Even while they run a query, kg serve's worker processes end with it (parent-death signal)."""
+    import signal
+
+    from test_build_workers import alive, children
+
+    s = kg_server(store, "--workers", "2", "--timeout", "120")
+    kids = children(s.proc.pid)
+    assert len(kids) >= 2, kids
+    busy = [threading.Thread(target=lambda: httpx.post(f"{s.url}/query", data={"query": EXPENSIVE}, timeout=60),
+                             daemon=True) for _ in range(2)]
+    for t in busy:  # both workers deep in a never-ending query, not reading their pipe
+        t.start()
+    time.sleep(1.5)
+    os.kill(s.proc.pid, signal.SIGKILL)
+    s.proc.wait(10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(p) for p in kids):
+        time.sleep(0.1)
+    assert not [p for p in kids if alive(p)], kids

@@ -489,8 +489,12 @@ def create_app(config: ServeConfig):
                               f"start kg serve with --allow-host {name or 'NAME'} to accept it")
         origin = request.headers.get("origin")
         if origin is not None and origin != "null":
-            parts = urlsplit(origin)
-            if not host_ok(parts.hostname) or (parts.port or {"http": 80, "https": 443}.get(parts.scheme)) != config.port:
+            try:
+                parts = urlsplit(origin)
+                port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+            except ValueError:  # a malformed Origin is nobody's own
+                parts, port = urlsplit(""), None
+            if not host_ok(parts.hostname) or port != config.port:
                 if request.method != "GET" or request.url.path == "/update":
                     return _text(403, f"requests from pages of {origin} are refused; only this server's own "
                                       f"pages may send them")

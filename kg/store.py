@@ -59,6 +59,8 @@ class Backend(Protocol):
 
     def update(self, sparql: str) -> None: ...
 
+    def flush(self) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -145,6 +147,11 @@ class OxigraphBackend:
             self.store.update(sparql)
         except SyntaxError as e:
             raise QueryError(f"invalid SPARQL update: {e}") from None
+
+    def flush(self) -> None:
+        """Write RocksDB's in-memory tables to disk, so memory does not grow with what was written."""
+        if not self.read_only:
+            self.store.flush()
 
     def close(self) -> None:
         if hasattr(self, "store"):
@@ -301,6 +308,9 @@ class SparqlBackend:
             raise StoreError(f"store {self.url} was opened read-only")
         self._post("update", "application/sparql-update", sparql, "*/*")
 
+    def flush(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
@@ -385,8 +395,10 @@ class KnowledgeGraph:
                                          for g, nt in graphs))
 
     def append_graph(self, graph: str, ntriples: str) -> None:
-        """Add N-Triples to a document graph, keeping what it holds (a long document is written in pieces)."""
+        """Add N-Triples to a document graph, keeping what it holds (a long document is written in pieces),
+        and flush the store, so the memory of a long write stays bounded."""
         self.backend.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}}} }}")
+        self.backend.flush()
 
     def add(self, graph: URIRef, triples: Graph, content_hash: str) -> Added:
         """Put a document's triples in its named graph, replacing an older version, in one update."""

@@ -285,11 +285,13 @@ def rss_mib(pid: int) -> float:
 
 
 def raw(server, head: bytes, body: bytes = b"", wait: float = 20) -> tuple[bytes, float]:
-    """Send ``head`` + ``body`` on a raw socket; (the status line, seconds until it came)."""
+    """Send ``head`` + ``body`` on a raw socket; (the status line, seconds until the server closed it)."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=wait) as c:
         t0 = time.monotonic()
         c.sendall(head + body)
-        answer = c.recv(200)
+        answer = b""
+        while chunk := c.recv(4096):  # until the server closes the connection (or the timeout raises)
+            answer += chunk
         return answer.split(b"\r\n")[0], time.monotonic() - t0
 
 

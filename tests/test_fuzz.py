@@ -5,7 +5,7 @@ store) and must end with exit 0 or 2, never a traceback, one ``kg:`` line on exi
 unchanged. Every JSON Lines case builds a corpus of a good record, a fuzzed one and a good record
 into a real store: the build ends normally (exit 0) with both good records stored, or with a kg
 error (exit 2) and the store unchanged; any other exception is a traceback and fails the case.
-``KG_FUZZ_EXAMPLES`` raises the number of cases (default 150 parameter cases, a third as many records)."""
+``KG_FUZZ_EXAMPLES`` raises the number of cases (default 150 parameter cases, a tenth as many records)."""
 from __future__ import annotations
 
 import json
@@ -140,7 +140,7 @@ def test_json_lines_fields_exit_0_or_2_and_good_records_stored(tmp_path_factory,
     KnowledgeGraph(store).close()
     n = iter(range(10**9))
 
-    @settings(max_examples=max(EXAMPLES // 3, 20), derandomize=True, deadline=None,
+    @settings(max_examples=max(EXAMPLES // 10, 15), derandomize=True, deadline=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(bad_lines())
     def case(line):

@@ -633,6 +633,10 @@ class Resolver:
                 actor.affiliations.append(free[0].key)
                 actor.affiliation_sources[free[0].key] = "inferred"
                 self._set_country(actor)
+        for actor in list(self.actors.values()):  # whom a person acts for is a node of the document too
+            for key in actor.affiliations:
+                if key not in self.actors and key in self.gaz.entries:
+                    self._get(key)
         return list(self.actors.values())
 
 

@@ -200,7 +200,8 @@ def _yaml_items(path: str, text: str) -> list[tuple[int, object]]:
         return [(item.start_mark.line + 1, loader.construct_object(item, deep=True)) for item in node.value]
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
-        line = mark.line + 1 if mark else 1
+        last = len(text.rstrip().splitlines()) or 1  # an unclosed record is reported where it is, not at the end
+        line = min(mark.line + 1, last) if mark else 1
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise GazetteerError(f"{path}:{line}: YAML syntax error ({problem}); fix the record there") from None
     finally:

@@ -189,9 +189,9 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
 
 def _is_title_phrase(span: Span) -> bool:
     """A title ("Kenya's foreign minister", "US envoy to Afghanistan"), not a clause: no finite verb,
-    no other person's name, at most 16 words."""
+    no other person's full name, at most 16 words."""
     return (len(span) <= 16 and not any(t.tag_ in {"VBD", "VBZ", "VBP", "MD"} for t in span)
-            and not any(t.ent_type_ == "PERSON" for t in span))
+            and not any(e.label_ == "PERSON" and len(e) > 1 for e in span.ents))
 
 
 def _clean_role(role: str) -> str:
@@ -387,6 +387,9 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
                     add(Mention(left, tok.i + 1, doc[left:tok.i + 1].text, "definite", category=category))
                 break
     for m in mentions:
+        if m.kind == "person" and m.end - m.start == 1 and m.start - 1 in role_tokens:
+            title = next(r for r in roles.values() if r.start < m.start <= r.end)  # "Pope Francis", "King Salman"
+            m.aliases = (*m.aliases, doc[title.start:m.end].text)
         if m.kind == "person" and m.role and m.role.lower().startswith(FORMER):
             m.former = True  # "the former president": the gazetteer's side no longer holds; the text's does
     return sorted(mentions, key=lambda m: m.start)
@@ -540,9 +543,15 @@ class Resolver:
         names = {t[0]: p for p in self.persons for t in _short_forms(p) if len(t) == 1 and len(t[0]) > 2}
         extra = []
         for tok in doc:
+            if tok.i in covered or not tok.is_title:
+                continue
             person = names.get(tok.text)
-            if person and tok.i not in covered and tok.is_title and (
-                    tok.pos_ == "PROPN" or tok.ent_type_ or not tok.is_sent_start):
+            if person is None and tok.pos_ == "PROPN" and tok.ent_type_ in {"", "PERSON"} and _alone(doc, tok.i):
+                key = self._known_official(Mention(tok.i, tok.i + 1, tok.text, "person"))
+                person = self._get(key) if key else None  # "Ruto said ...": the one official of that name
+                if person is not None and person not in self.persons:
+                    self.persons.append(person)
+            if person and (tok.pos_ == "PROPN" or tok.ent_type_ or not tok.is_sent_start):
                 m = Mention(tok.i, tok.i + 1, tok.text, "person", actor=person)
                 person.add_alias(tok.text)
                 extra.append(m)
@@ -638,6 +647,11 @@ class Resolver:
                 if key not in self.actors and key in self.gaz.entries:
                     self._get(key)
         return list(self.actors.values())
+
+
+def _alone(doc: Doc, i: int) -> bool:
+    """Token i is a one-word name: the words right before and after it are not capitalised."""
+    return not any(0 <= j < len(doc) and doc[j].is_alpha and doc[j].text[:1].isupper() for j in (i - 1, i + 1))
 
 
 def _title_words(role: str | None) -> str:

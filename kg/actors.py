@@ -28,6 +28,7 @@ CONFIDENCE = {"text": 1.0, "gazetteer": 0.9, "inferred": 0.5}
 FORMER = ("former ", "formerly ", "ex-", "late ")
 PATRONYMIC = {"bin", "ibn", "bint", "ben"}
 NAME_PARTICLES = {"al", "el", "bin", "ibn", "bint", "de", "da", "van", "von", "der", "la", "le", "di", "du", "dos"}
+CLAUSE_TAGS = {"VB", "VBD", "VBZ", "VBP", "MD", "WP", "WDT", "WP$"}  # a finite verb or a relative: a clause, not a title
 QUOTES = {'"', "“", "”", "'", "‘", "’"}
 NAME_TOKEN = re.compile(r"^(?:[A-Z][a-z]?['’])?[A-ZÀ-ÖØ-Þ][\w]*(?:['’][A-Za-z]\w*)?\.?$")
 ROLE_MODIFIERS = {"acting", "former", "formerly", "senior", "deputy", "interim", "chief", "top", "then", "new",
@@ -190,7 +191,7 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
 def _is_title_phrase(span: Span) -> bool:
     """A title ("Kenya's foreign minister", "US envoy to Afghanistan"), not a clause: no finite verb,
     no other person's full name, at most 16 words."""
-    return (len(span) <= 16 and not any(t.tag_ in {"VBD", "VBZ", "VBP", "MD"} for t in span)
+    return (len(span) <= 16 and not any(t.tag_ in CLAUSE_TAGS for t in span)
             and not any(e.label_ == "PERSON" and len(e) > 1 for e in span.ents))
 
 
@@ -216,7 +217,7 @@ def _clause_end(doc: Doc, i: int, limit: int = 14) -> int:
     sent_end = doc[i].sent.end if i < len(doc) else len(doc)
     j = i
     while j < min(sent_end, i + limit) and doc[j].text not in {",", ";", "“", "”", '"', "(", ")", "—", "–"} \
-            and doc[j].tag_ not in {"WP", "WDT", "WP$", "VBD", "VBZ", "VBP", "MD"}:
+            and doc[j].tag_ not in CLAUSE_TAGS:
         j += 1  # "a former vice president who had ...": the relative clause is not part of the title
     return j
 
@@ -246,8 +247,9 @@ def _person_role(doc: Doc, start: int, end: int, roles: dict[int, Span], role_to
         found.append(_role_phrase(doc, end + 1, _clause_end(doc, end + 1), roles, by_token))
     if start >= 2 and doc[start - 1].text == ",":
         left = start - 2
-        while left > doc[start].sent.start and doc[left - 1].text not in {",", ";", "“", '"'}:
-            left -= 1
+        while left > doc[start].sent.start and doc[left - 1].text not in {",", ";", "“", '"'} \
+                and doc[left - 1].tag_ not in CLAUSE_TAGS:
+            left -= 1  # "The junta ordered the ambassador, X": the title is what follows the verb
         found.append(_role_phrase(doc, left, start - 1, roles, by_token))
     found = [f for f in found if f]
     if not found:
@@ -276,6 +278,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         if s.label_ == NONACTOR:
             nonactor.update(range(s.start, s.end))
             continue
+        if s.label_ == SEAT and s.end < len(doc) and doc[s.end].ent_iob_ == "I" and doc[s.end].ent_type_ == "PERSON":
+            continue  # "Sofia Sapega", "Victoria Nuland": a first name, not a capital
         entry = gaz.entries.get(s.id_)
         if entry is None:
             continue

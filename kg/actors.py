@@ -334,9 +334,10 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         span = doc[start:end]
         head_lemma = span[-1].lemma_.lower()
         role_info = _person_role(doc, start, end, roles, role_tokens, by_token)
-        is_person = ent.label_ == "PERSON" or role_info is not None
-        if not is_person and head_lemma not in words["org_heads"]:
-            continue  # a place, a headline fragment, an unknown brand: not an actor
+        is_person = ent.label_ == "PERSON" or role_info is not None or (
+            head_lemma not in words["org_heads"] and _listed_with_a_person(doc, start, end))
+        if not is_person and (head_lemma not in words["org_heads"] or not any(t.is_title for t in span)):
+            continue  # a place, a headline fragment, an unknown brand, "the navy": not a named actor
         if is_person and len(span) == 1 and span[0].lower_ in words["org_heads"]:
             continue
         if role_info is None and end < len(doc) and doc[end].lemma_.lower() in words["places"]:
@@ -397,6 +398,16 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         if m.kind == "person" and m.role and m.role.lower().startswith(FORMER):
             m.former = True  # "the former president": the gazetteer's side no longer holds; the text's does
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _listed_with_a_person(doc: Doc, start: int, end: int) -> bool:
+    """Tokens [start, end) are a two- or three-word name listed with a person ("X and Juan Chamorro")."""
+    if not 2 <= end - start <= 3 or not all(_is_name_token(t) or t.ent_type_ for t in doc[start:end]) \
+            or not all(t.text[:1].isupper() and any(c.islower() for c in t.text) for t in doc[start:end]):
+        return False
+    after = end + 1 < len(doc) and doc[end].lower_ in {"and", ","} and doc[end + 1].ent_type_ == "PERSON"
+    before = start >= 2 and doc[start - 1].lower_ in {"and", ","} and doc[start - 2].ent_type_ == "PERSON"
+    return after or before
 
 
 def _nicknamed(doc: Doc, blocked: set[int]) -> list[Mention]:

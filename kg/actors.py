@@ -501,9 +501,9 @@ class Resolver:
                               if k in self.gaz.entries and self.gaz.entries[k].country), None)
 
     def _known_official(self, m: Mention) -> str | None:
-        """The gazetteer key of the one official in office on the date whose last name is ``m``."""
-        found = self.gaz.officials_named(m.text, self.date)
-        return found[0].key if len(found) == 1 else None
+        """The gazetteer key of the one official whose last name is ``m`` (the date then gives the office)."""
+        found = self.gaz.official_named(m.text)
+        return found.key if found else None
 
     def _person(self, m: Mention) -> Actor | None:
         name = m.text

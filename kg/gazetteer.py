@@ -120,10 +120,10 @@ class Gazetteer:
         best = max((g for g in grams if g in self.roles), key=len, default=None)
         return self.roles[best] if best else None
 
-    def officials_named(self, surname: str, day: str | None) -> list[Entry]:
-        """Known officials with this last name who held an office on ``day`` (any office without a day)."""
-        found = [self.entries[k] for k in self.surnames.get(surname, ())]
-        return [e for e in found if e.term_on(day) is not None]
+    def official_named(self, surname: str) -> Entry | None:
+        """The one known official with this last name; None when there are none or several ("Khan")."""
+        found = self.surnames.get(surname, ())
+        return self.entries[found[0]] if len(found) == 1 else None
 
 
 def load_data(name: str) -> dict | list:
@@ -327,6 +327,7 @@ def load_gazetteer() -> Gazetteer:
             known["variants"] += p["variants"]
             known["terms"] += p["terms"]
     surnames: dict[str, list[str]] = {}
+    given = {n.split()[0] for name, p in persons.items() for n in (name, *p["variants"]) if " " in n}  # "Abbas", "Ali"
     for name, p in persons.items():
         terms = tuple(sorted(p["terms"], key=lambda t: t.start))
         last = terms[-1]
@@ -336,7 +337,7 @@ def load_gazetteer() -> Gazetteer:
                 {NAME: [name, *p["variants"]]})
         for n in {name, *p["variants"]}:
             s = _surname(n)
-            if s and key not in surnames.setdefault(s, []):
+            if s and s not in given and key not in surnames.setdefault(s, []):
                 surnames[s].append(key)
     gaz.surnames = {s: tuple(keys) for s, keys in surnames.items()}
     blocked = load_data("non_actors.json")

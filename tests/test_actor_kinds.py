@@ -175,3 +175,8 @@ def test_a_capital_used_as_a_first_name_is_not_the_capital(extract):
 def test_a_lowercase_body_is_not_a_named_actor(extract):
     ex = extract("The navy and the health ministry said Ghana had asked Togo for help.")
     assert {a.type for a in ex.actors} == {"Country"}
+
+
+def test_a_surname_shared_by_several_officials_is_not_guessed(extract):
+    ex = extract("Khan said Pakistan would appeal.", date="2024-05-01")
+    assert people(ex) == {}

@@ -274,6 +274,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             by_token[i] = m
 
     nonactor: set[int] = set()
+    roles = _role_spans(doc)
+    role_tokens = {i for s in roles.values() for i in range(s.start, s.end)}
     for s in _gazetteer_spans(doc):
         if s.label_ == NONACTOR:
             nonactor.update(range(s.start, s.end))
@@ -285,12 +287,12 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             continue
         kind = {NAME: "name", DEMONYM: "demonym", SEAT: "seat"}[s.label_]
         if entry.type == "Person":  # role and side come from the text here, from the date in the Resolver
+            if len(s) == 1 and _inside_another_name(doc, s.start, role_tokens):
+                continue  # "Marcos" in "Marcos Pérez": another person's name
             add(Mention(s.start, s.end, s.text, "person", key=entry.key))
             continue
         add(Mention(s.start, s.end, s.text, kind, key=entry.key, role=entry.role, affiliations=entry.affiliations))
     blocked |= nonactor
-    roles = _role_spans(doc)
-    role_tokens = {i for s in roles.values() for i in range(s.start, s.end)}
     for m in [m for m in mentions if m.kind == "person"]:  # known officials: the text's title phrase too
         found = _person_role(doc, m.start, m.end, roles, role_tokens, by_token)
         if found:
@@ -398,6 +400,14 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         if m.kind == "person" and m.role and m.role.lower().startswith(FORMER):
             m.former = True  # "the former president": the gazetteer's side no longer holds; the text's does
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _inside_another_name(doc: Doc, i: int, role_tokens: set[int]) -> bool:
+    """Token i is one word of a longer person name NER found, the other words not titles."""
+    ent = next((e for e in doc.ents if e.start <= i < e.end), None)
+    return (ent is not None and ent.label_ == "PERSON" and len(ent) > 1
+            and all(_is_name_token(t) for t in ent if t.i != i and t.i not in role_tokens)
+            and any(t.i not in role_tokens for t in ent if t.i != i))
 
 
 def _listed_with_a_person(doc: Doc, start: int, end: int) -> bool:

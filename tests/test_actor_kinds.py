@@ -180,3 +180,8 @@ def test_a_lowercase_body_is_not_a_named_actor(extract):
 def test_a_surname_shared_by_several_officials_is_not_guessed(extract):
     ex = extract("Khan said Pakistan would appeal.", date="2024-05-01")
     assert people(ex) == {}
+
+
+def test_a_known_officials_short_name_inside_another_name_is_not_them(extract):
+    ex = extract("Marcos Ferreira, a Brazilian trade envoy, visited Manila.", date="2024-05-01")
+    assert "Ferdinand Marcos Jr." not in people(ex)

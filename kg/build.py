@@ -40,7 +40,7 @@ from .errors import InputError, QueryError
 from .extract import LONG_CHARS
 from .ingest import JSONL_SUFFIXES, Document, by_words, count_words, iter_paths, read_documents
 from .parallel import TASK_WORDS, ChunkResult, Extracted, Failed, ProcessEngine, SerialEngine
-from .rdf import document_iri, to_graph
+from .rdf import actor_iri, document_iri, to_graph
 from .store import KnowledgeGraph
 from .vocab import DIPL
 
@@ -190,6 +190,7 @@ class Writer:
         total = count_words(doc.text)
         pieces = extractor.extract_pieces(doc)
         relations = triples = 0
+        keys: dict[int, tuple[object, str]] = {}  # id(actor) -> (actor, its key when a piece was written)
         try:
             part, done = next(pieces)
             first = True
@@ -199,8 +200,13 @@ class Writer:
                 self._write_piece(graph, g, first)
                 first = False
                 relations, triples = relations + len(part.relations), triples + len(g)
+                for r in part.relations:
+                    for a in (r.source, r.target, r.reporter):
+                        if a is not None:
+                            keys.setdefault(id(a), (a, a.key))
                 self.report(f"{doc.id} ({done:,} of {total:,} words)", "in progress")
                 part, done = following
+            self._renamed(graph, keys.values())  # before the last piece: its content hash says "complete"
             g = to_graph(part)
             self._write_piece(graph, g, first)
         except Exception as e:  # noqa: BLE001 - one bad document must not stop a corpus build
@@ -210,6 +216,18 @@ class Writer:
             return
         self._done(Extracted(doc.id, str(graph), doc.content_hash, status, None, triples + len(g),
                              len(part.actors), relations, total))
+
+    def _renamed(self, graph, written) -> None:
+        """Point a streamed document's earlier pieces at the final IRI of each actor renamed after them
+        (a person first named "Khan", later "Imran Khan", takes the fuller name)."""
+        for actor, old in written:
+            if actor.key != old:
+                a, b = actor_iri(old), actor_iri(actor.key)
+                self.kg.backend.update(
+                    f"DELETE {{ GRAPH <{graph}> {{ <{a}> ?p ?o }} }} INSERT {{ GRAPH <{graph}> {{ <{b}> ?p ?o }} }} "
+                    f"WHERE {{ GRAPH <{graph}> {{ <{a}> ?p ?o }} }} ;\n"
+                    f"DELETE {{ GRAPH <{graph}> {{ ?s ?p <{a}> }} }} INSERT {{ GRAPH <{graph}> {{ ?s ?p <{b}> }} }} "
+                    f"WHERE {{ GRAPH <{graph}> {{ ?s ?p <{a}> }} }}")
 
     def _write_piece(self, graph, g, first: bool) -> None:
         nt = g.serialize(format="nt")

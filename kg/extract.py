@@ -101,12 +101,12 @@ class Extractor:
             words = sum(count_words(t) for t in texts) or 1
             docs = iter(self.nlp.pipe(texts, batch_size=max(1, BATCH_WORDS * len(texts) // words)))
             for document, parts in group:
-                resolver = Resolver()
+                resolver = Resolver(date=document.date)
                 result = Extraction(document)
                 for (offset, _), doc in zip(parts, docs):  # parts first: zip never over-reads docs
                     resolver.resolve_doc(doc)
                     result.relations.extend(_records(doc, offset, document))
-                result.actors = list(resolver.actors.values())
+                result.actors = resolver.finish()
                 yield result
 
 
@@ -120,7 +120,7 @@ class Extractor:
         roles are complete only at the end). Offsets are into ``document.text`` as in
         :meth:`extract_many`, and the relations are the same.
         """
-        resolver = Resolver()
+        resolver = Resolver(date=document.date)
         done = 0
         parts = segments(document)
         for piece in by_words(parts, lambda part: count_words(part[1]), words or PIECE_WORDS):
@@ -132,7 +132,7 @@ class Extractor:
                 result.relations.extend(_records(doc, offset, document))
                 done += count_words(text)
             yield result, done
-        yield Extraction(document, actors=list(resolver.actors.values())), done
+        yield Extraction(document, actors=resolver.finish()), done
 
 
 def _records(doc, offset: int, document: Document) -> Iterator[RelationRecord]:

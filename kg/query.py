@@ -237,12 +237,17 @@ def _named_node(iri: str, value: str, name: str) -> Any:
     try:
         return ox.NamedNode(iri)
     except ValueError as e:
-        raise QueryError(f"parameter {name}: {_shown(value)} is not a valid IRI ({e}); "
+        raise QueryError(f"parameter {name}: {_shown(value)} is not a valid IRI ({_printable(str(e))}); "
                          f"give <http://...>, prefix:local or a name") from None
 
 
 def _shown(value: str) -> str:
     return repr(value if len(value) <= 80 else value[:79] + "…")
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped, so an error message stays one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def to_term(value: str, kind: str = "actor", name: str = "value") -> Any:

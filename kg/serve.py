@@ -213,6 +213,10 @@ def _worker_main(conn, path: str, writable: bool, generation: int = 0, parent: i
     if not writable:  # open now, so a replacement worker is warm for its first query
         with contextlib.suppress(Exception):
             store = ox.Store.read_only(str(Path(path) / "oxigraph"))
+    try:
+        conn.send("ready")  # start-up is not counted against a query's time limit
+    except (OSError, EOFError):
+        return
     while True:
         try:
             task = conn.recv()
@@ -256,6 +260,15 @@ class _Worker:
                                 name="kg-serve-writer" if writable else "kg-serve-reader")
         self.proc.start()
         child.close()
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        """Block until the process has started (imported, store opened); a worker that never does is killed."""
+        try:
+            if self.conn.poll(timeout) and self.conn.recv() == "ready":
+                return
+        except (OSError, EOFError):
+            pass
+        self.kill()
 
     def ask(self, task: dict, timeout: float) -> tuple | None:
         """Blocking: the reply, or None past ``timeout``."""
@@ -304,6 +317,7 @@ class Pool:
     def _new(self) -> _Worker:
         w = _Worker(self.ctx, self.path, self.writable, self.generation())
         self.all.add(w)
+        w.wait_ready()
         return w
 
     async def start(self) -> None:
@@ -311,16 +325,20 @@ class Pool:
             self.idle.put_nowait(w)
 
     async def _take(self, timeout: float) -> _Worker:
+        """The first worker free: an idle one, one freed meanwhile, or one started now (below ``limit``)."""
         if self.idle.empty() and len(self.all) + self.starting < self.limit:
             self.starting += 1
-            try:
-                return await asyncio.to_thread(self._new)
-            finally:
-                self.starting -= 1
+            asyncio.ensure_future(self._start_one())
         try:
             return await asyncio.wait_for(self.idle.get(), timeout)
         except asyncio.TimeoutError:
             raise QueryTimedOut(f"every worker stayed busy for {timeout:g} s") from None
+
+    async def _start_one(self) -> None:
+        try:
+            self.idle.put_nowait(await asyncio.to_thread(self._new))
+        finally:
+            self.starting -= 1
 
     def _give_back(self, w: _Worker) -> None:
         if len(self.all) > self.size and self.idle.qsize() >= 1:  # an extra worker, no longer needed
@@ -345,11 +363,13 @@ class Pool:
         return reply
 
     async def _replace(self, w: _Worker) -> None:
+        """Kill ``w``; a replacement starts in the background (the caller answers at once)."""
         self.all.discard(w)
         self.replaced += 1
         await asyncio.to_thread(w.kill)
-        if len(self.all) < self.size:
-            self.idle.put_nowait(await asyncio.to_thread(self._new))
+        if len(self.all) + self.starting < self.size:
+            self.starting += 1
+            asyncio.ensure_future(self._start_one())
 
     def close(self) -> None:
         for w in list(self.all):

@@ -29,6 +29,22 @@ def _run(fn, *args, **kw):
         raise Fail(str(e)) from None
 
 
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --since/--until value checked at parse time: YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    value = value.strip()
+    for fmt, n in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
+        try:
+            if len(value) == n and dt.datetime.strptime(value, fmt):
+                return value
+        except ValueError:
+            continue
+    raise Fail(f"--{param.name} {value!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-03-15")
+
+
 store_option = click.option("--store", default=DEFAULT_STORE, show_default=True, metavar="DIR|URL",
                             help="Store directory (embedded Oxigraph) or http(s) URL of a SPARQL 1.1 server. "
                                  "Env: KG_STORE.")
@@ -91,9 +107,14 @@ def extract(paths: tuple[str, ...], fmt: str, model: str | None) -> None:
 @click.option("--date-field", default="date", show_default=True, help="JSON Lines field holding the date.")
 @click.option("--url-field", default="url", show_default=True, help="JSON Lines field holding the URL.")
 @click.option("--id-field", default="id", show_default=True, help="JSON Lines field holding an identifier.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary.")
+@click.option("--progress-seconds", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              envvar="KG_PROGRESS_SECONDS", metavar="SECONDS",
+              help="When stderr is not a terminal (a log file, a pipe), print a progress line this often: "
+                   "count, rate and ETA. Env: KG_PROGRESS_SECONDS.")
 def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, scheduler: str | None,
-          text_field: str, title_field: str, date_field: str, url_field: str, id_field: str, quiet: bool) -> None:
+          text_field: str, title_field: str, date_field: str, url_field: str, id_field: str, quiet: bool,
+          progress_seconds: float) -> None:
     """Extract documents and add them to the store.
 
     PATHS are files, directories (walked recursively), glob patterns or JSON
@@ -118,8 +139,8 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
                                TimeElapsedColumn, TimeRemainingColumn)
     from rich.text import Text
 
+    from .build import ProgressLog, count_documents
     from .build import build as run_build
-    from .build import count_documents
     from .ingest import read_document
 
     class Rate(ProgressColumn):
@@ -144,15 +165,21 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
         except (OSError, TimeoutError) as e:
             raise Fail(f"cannot reach the Dask scheduler {scheduler} ({e}); check the address") from None
     try:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
-                      TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[doc]}"),
-                      disable=quiet, transient=True, console=Console(stderr=True)) as progress:
-            task = progress.add_task("building", total=None if quiet else _run(count_documents, paths), doc="")
+        if not quiet and not sys.stderr.isatty():  # a log file or a pipe: a plain line every few seconds
+            log = ProgressLog(_run(count_documents, paths), every=progress_seconds,
+                              write=lambda line: click.echo(line, err=True))
+            summary = _run(run_build, paths, on_document=log, **kw)
+        else:
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
+                          TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                          TextColumn("{task.fields[doc]}"), disable=quiet, transient=True,
+                          console=Console(stderr=True)) as progress:
+                task = progress.add_task("building", total=None if quiet else _run(count_documents, paths), doc="")
 
-            def report(doc: str, status: str) -> None:
-                progress.update(task, advance=1, doc=f"{status}: {doc[-60:]}")
+                def report(doc: str, status: str) -> None:
+                    progress.update(task, advance=1, doc=f"{status}: {doc[-60:]}")
 
-            summary = _run(run_build, paths, on_document=report, **kw)
+                summary = _run(run_build, paths, on_document=report, **kw)
     except KeyboardInterrupt:
         click.echo("kg: interrupted; the documents written so far are kept: run the same command again "
                    "to continue", err=True)
@@ -238,7 +265,7 @@ def query(sparql: str | None, file: str | None, name: str | None, params: tuple[
 @main.command(context_settings=CONTEXT)
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (0.0.0.0 for every one).")
-@click.option("--port", default=7878, show_default=True, type=int)
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL updates (refused with 403 otherwise).")
 @click.option("--timeout", default=30.0, show_default=True, type=float, metavar="SECONDS",
               help="Stop a query after this long and answer 503.")
@@ -249,6 +276,8 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
           workers: int) -> None:
     """Serve the store as a SPARQL 1.1 Protocol endpoint, with the network page at /.
 
+    In a browser, /sparql is a query editor with the named queries as
+    examples and /doc/ID shows a document with the evidence sentence marked.
     Queries at /sparql or /query (GET, or POST URL-encoded or
     application/sparql-query), updates at /sparql or /update (POST; 403 unless
     --allow-update). Results as SPARQL JSON, XML, CSV or TSV; CONSTRUCT and
@@ -265,9 +294,11 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
 
     config = ServeConfig(store, allow_update=allow_update, timeout=timeout,
                          max_result_bytes=int(max_result_mb * 1024 * 1024), workers=workers)
-    click.echo(f"kg: serving {store} at http://{host}:{port}/ (SPARQL at /sparql; "
-               f"{'updates allowed' if allow_update else 'read-only'}; Ctrl-C stops)", err=True)
-    _run(run_serve, config, host=host, port=port)
+    def ready() -> None:
+        click.echo(f"kg: serving {store} at http://{host}:{port}/ (SPARQL editor and endpoint at /sparql; "
+                   f"{'updates allowed' if allow_update else 'read-only'}; Ctrl-C stops)", err=True)
+
+    _run(run_serve, config, host=host, port=port, on_ready=ready)
 
 
 @main.command(context_settings=CONTEXT)
@@ -279,8 +310,9 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
               help="Keep relations mentioned at least this many times.")
 @click.option("--class", "classes", multiple=True, metavar="CLASS",
               help="Keep only this PLOVER class (ACCUSE) or quad class (MaterialConflict); repeatable.")
-@click.option("--since", metavar="DATE", help="Keep relations dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--until", metavar="DATE", help="Keep relations dated on or before DATE.")
+@click.option("--since", metavar="DATE", callback=_date,
+              help="Keep relations dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", callback=_date, help="Keep relations dated on or before DATE.")
 @click.option("--max-nodes", type=click.IntRange(1), default=5000, show_default=True,
               help="Larger graphs are cut to their most central actors; the page says what was left out.")
 @click.option("--png", type=click.Path(dir_okay=False), help="Also save a screenshot (needs chromium and playwright).")
@@ -302,6 +334,9 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
     from .network import subgraph, to_networkx
     from .render import render_html, screenshot
     from .store import KnowledgeGraph
+
+    if since and until and since[: len(until)] > until[: len(since)]:
+        raise Fail(f"--since {since} is after --until {until}; swap them")
 
     with _run(KnowledgeGraph, store, read_only=True) as kg:
         g = _run(to_networkx, kg)

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from .curation import Decision, apply_ntriples
 from .errors import InputError, QueryError
 from .ingest import JSONL_SUFFIXES, Document, by_words, count_words, iter_paths, read_documents
 from .parallel import TASK_WORDS, ChunkResult, Extracted, Failed, ProcessEngine, SerialEngine
@@ -143,15 +144,16 @@ class ProgressLog:
 
 
 def _to_extract(items: Iterable[Document | InputError], kg: KnowledgeGraph, summary: BuildSummary,
-                report: Report) -> Iterator[tuple[Document, str]]:
-    """(document, 'new' | 'changed') for each document whose text is not stored yet; the rest counted."""
+                report: Report, force: bool = False) -> Iterator[tuple[Document, str]]:
+    """(document, 'new' | 'changed') for each document whose text is not stored yet (every one with
+    ``force``); the rest counted."""
 
     def check(batch: list[Document]) -> Iterator[tuple[Document, str]]:
         iris = [str(document_iri(d)) for d in batch]
         known = kg.content_hashes(set(iris))
         for d, iri in zip(batch, iris):
             old = known.get(iri)
-            if old == d.content_hash:
+            if old == d.content_hash and not force:
                 summary.unchanged += 1
                 report(d.id, "unchanged")
             else:
@@ -179,8 +181,9 @@ def chunks(pairs: Iterable[tuple[Document, str]], size: int | None = None) -> It
 class Writer:
     """Collects extracted documents and writes them several per update (see the module docstring)."""
 
-    def __init__(self, kg: KnowledgeGraph, summary: BuildSummary, report: Report) -> None:
-        self.kg, self.summary, self.report = kg, summary, report
+    def __init__(self, kg: KnowledgeGraph, summary: BuildSummary, report: Report,
+                 curation: Sequence[Decision] = ()) -> None:
+        self.kg, self.summary, self.report, self.curation = kg, summary, report, list(curation)
         self.batch: list[Extracted] = []
         self.bytes = 0
         self.last = time.monotonic()
@@ -192,6 +195,8 @@ class Writer:
         elif item.ntriples is None:  # already written (by a Dask worker)
             self._done(item)
         else:
+            if self.curation:  # the analyst's decisions, applied to every document written
+                item.ntriples = apply_ntriples(item.ntriples, self.curation)
             self.batch.append(item)
             self.bytes += len(item.ntriples)
         if (len(self.batch) >= WRITE_DOCS or self.bytes >= WRITE_BYTES
@@ -241,14 +246,17 @@ class Writer:
 def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", model: str | None = None,
           documents: Iterable[Document | InputError] | None = None,
           on_document: Callable[[str, str], None] | None = None, extractor=None, workers: int = 1,
-          fields: dict[str, str] | None = None, engine=None) -> BuildSummary:
+          fields: dict[str, str] | None = None, engine=None, curation: Sequence[Decision] = (),
+          force: bool = False) -> BuildSummary:
     """Extract every document under ``paths`` into ``store``; unchanged documents are skipped.
 
     A document that cannot be read or extracted is recorded in ``failed`` (``"path: reason"``)
     and the build goes on. ``on_document(doc_id, status)`` is called after each document
     (status new, changed, unchanged or failed), for progress bars. ``workers`` > 1 extracts
     in that many processes; ``engine`` runs extraction elsewhere (see :mod:`kg.distributed`).
-    ``fields`` names the JSON Lines fields (keys text, title, date, url, id).
+    ``fields`` names the JSON Lines fields (keys text, title, date, url, id). ``curation`` decisions
+    (:mod:`kg.curation`) are applied to each document graph before it is written (documents a Dask worker
+    writes itself are not curated). ``force`` extracts documents stored with the same text again.
     If the build is interrupted (Ctrl-C), the documents already extracted are written first.
     """
     t0 = time.perf_counter()
@@ -258,10 +266,10 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
     if engine is None:
         engine = SerialEngine(model, extractor) if workers <= 1 else ProcessEngine(workers, model)
     summary.workers = getattr(engine, "workers", workers)
-    writer = Writer(kg, summary, report)
+    writer = Writer(kg, summary, report, curation)
     try:
         items = documents if documents is not None else read_documents(paths, fields)
-        for result in engine.run(chunks(_to_extract(items, kg, summary, report))):
+        for result in engine.run(chunks(_to_extract(items, kg, summary, report, force))):
             _record_rss(summary, result)
             for item in result.items:
                 writer.add(item)

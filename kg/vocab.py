@@ -41,12 +41,22 @@ class DIPL(DefinedNamespace):
     Document: URIRef
     EventType: URIRef
     QuadClass: URIRef
+    Mention: URIRef
+    Edge: URIRef
     # actor properties
     subtype: URIRef
     role: URIRef
     actsFor: URIRef
     countryCode: URIRef
     mentionedIn: URIRef
+    # mention properties (document graphs)
+    mentionOf: URIRef
+    surfaceForm: URIRef
+    statedType: URIRef
+    statedRole: URIRef
+    statedSubtype: URIRef
+    statedCountryCode: URIRef
+    statedActsFor: URIRef
     # event properties
     source: URIRef
     target: URIRef
@@ -60,6 +70,16 @@ class DIPL(DefinedNamespace):
     startChar: URIRef
     endChar: URIRef
     reportedBy: URIRef
+    edge: URIRef
+    # edge properties (network graph)
+    edgeSource: URIRef
+    edgeTarget: URIRef
+    edgeType: URIRef
+    eventCount: URIRef
+    assertedCount: URIRef
+    documentCount: URIRef
+    firstDate: URIRef
+    lastDate: URIRef
     # documents and event types
     contentHash: URIRef
     quadClass: URIRef
@@ -115,6 +135,7 @@ PREFIXES: dict[str, str] = {
     "actor": str(ID["actor/"]),
     "doc": str(ID["doc/"]),
     "event": str(ID["event/"]),
+    "graph": str(ID["graph/"]),
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "owl": str(OWL),

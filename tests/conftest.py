@@ -31,3 +31,14 @@ def triples(extract):
 
     return run
 
+
+
+@pytest.fixture(scope="session")
+def example_store(tmp_path_factory, extractor) -> str:
+    """A store of the three example articles, built once; copy it (shutil.copytree) before changing it."""
+    from kg.build import build
+
+    path = tmp_path_factory.mktemp("examples") / "store"
+    summary = build(["examples/"], store=str(path), extractor=extractor)
+    assert summary.new == 3 and summary.relations > 20, summary
+    return str(path)

@@ -72,9 +72,11 @@ class MaintainedGraph:
 
     * ``$graph``: this graph's IRI;
     * ``$keys``: a pattern binding ``?key`` to each key marked for recomputation;
-    * ``$using``: ``USING NAMED`` clauses (before ``WHERE``) that limit ``GRAPH ?doc`` to the documents
-      just inserted, plus the maintained graphs, the marks and the ontology (``add`` only; Oxigraph then
-      reads those graphs alone instead of joining the whole store with a list of documents).
+    * ``$using`` (before ``WHERE``) and ``$docs`` (first in the group that holds ``GRAPH ?doc``), which
+      together limit ``GRAPH ?doc`` to the documents just inserted (``add`` only). With ``using_named``
+      (the embedded store) ``$using`` is ``USING NAMED`` clauses for those documents, the maintained
+      graphs, the marks and the ontology, and Oxigraph reads those graphs alone; otherwise (servers:
+      ``oxigraph serve --union-default-graph`` refuses USING) ``$docs`` is ``VALUES ?doc { ... }``.
 
     ``recompute`` must delete every fact of the marked keys and derive them again from all document
     graphs; ``add`` must fold the documents just inserted into the facts of the keys they touch, leaving the
@@ -91,17 +93,23 @@ class MaintainedGraph:
         """The pattern binding ``?key`` to this graph's marked keys."""
         return f"GRAPH <{PENDING_GRAPH}> {{ ?key <{RECOMPUTE}> <{self.iri}> }}"
 
-    def mark(self, docs: Iterable[str] | None) -> str:
+    def mark(self, docs: Iterable[str] | None, using_named: bool = True) -> str:
         """The operation that marks the keys of the documents ``docs`` (graph IRIs; None: of every document)."""
+        if docs is None or using_named:
+            return (f"INSERT {{ GRAPH <{PENDING_GRAPH}> {{ ?key <{RECOMPUTE}> <{self.iri}> }} }}\n"
+                    f"{_using(docs)}WHERE {{ GRAPH ?doc {{ {self.keys} }} }}")
         return (f"INSERT {{ GRAPH <{PENDING_GRAPH}> {{ ?key <{RECOMPUTE}> <{self.iri}> }} }}\n"
-                f"{_using(docs)}WHERE {{ GRAPH ?doc {{ {self.keys} }} }}")
+                f"WHERE {{ VALUES ?doc {{ {' '.join(f'<{d}>' for d in docs)} }} GRAPH ?doc {{ {self.keys} }} }}")
 
     def recompute_operations(self) -> list[str]:
         return [Template(op).substitute(graph=f"<{self.iri}>", keys=self.marked()) for op in self.recompute]
 
-    def add_operations(self, docs: Iterable[str]) -> list[str]:
-        using = _using([*docs, *system_graphs(), PENDING_GRAPH])
-        return [Template(op).substitute(graph=f"<{self.iri}>", keys=self.marked(), using=using) for op in self.add]
+    def add_operations(self, docs: Iterable[str], using_named: bool = True) -> list[str]:
+        docs = list(docs)
+        using = _using([*docs, *system_graphs(), PENDING_GRAPH]) if using_named else ""
+        values = "" if using_named else "VALUES ?doc { " + " ".join(f"<{d}>" for d in docs) + " }"
+        return [Template(op).substitute(graph=f"<{self.iri}>", keys=self.marked(), using=using, docs=values)
+                for op in self.add]
 
 
 def _using(graphs: Iterable[str] | None) -> str:
@@ -128,14 +136,15 @@ def system_graphs() -> list[URIRef]:
     return [ONTOLOGY_GRAPH, *maintained_graphs()]
 
 
-def write_update(replace: Iterable[tuple[str, str]] = (), drop: Iterable[str] = ()) -> str:
+def write_update(replace: Iterable[tuple[str, str]] = (), drop: Iterable[str] = (), using_named: bool = True) -> str:
     """One SPARQL update request that replaces the document graphs ``replace`` ((graph IRI, N-Triples) pairs),
-    drops the graphs ``drop``, and brings every maintained graph up to date ("" when there is nothing to do)."""
+    drops the graphs ``drop``, and brings every maintained graph up to date ("" when there is nothing to do).
+    ``using_named``: the server takes ``USING NAMED`` in updates (see :class:`MaintainedGraph`)."""
     replace, drop = list(replace), list(drop)
     docs = [g for g, _ in replace] + drop
     if not docs:
         return ""
-    ops = [m.mark(docs) for m in MAINTAINED]
+    ops = [m.mark(docs, using_named) for m in MAINTAINED]
     for g, nt in replace:
         ops += [f"DROP SILENT GRAPH <{g}>", f"INSERT DATA {{ GRAPH <{g}> {{\n{nt}}} }}"]
     ops += [f"DROP SILENT GRAPH <{g}>" for g in drop]
@@ -143,7 +152,7 @@ def write_update(replace: Iterable[tuple[str, str]] = (), drop: Iterable[str] = 
         ops += m.recompute_operations()
     if replace:
         for m in MAINTAINED:
-            ops += m.add_operations(g for g, _ in replace)
+            ops += m.add_operations((g for g, _ in replace), using_named)
     ops.append(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
     return _PROLOGUE + " ;\n".join(ops)
 
@@ -192,7 +201,7 @@ def _best(source: str, using: str, stated: str, prop: str, order: str, value: st
     """Set ``prop`` of each actor to the best value its mentions state (under ``order``, then the larger
     string). ``source`` finds the actors and documents to read; with ``fold`` the current value competes
     too, and a replaced label stays as an alias (labels are surface forms)."""
-    current = f"UNION {{ GRAPH ?doc {{ ?m dipl:mentionOf ?key }} GRAPH $graph {{ ?key {prop} ?v }} }}" \
+    current = f"UNION {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key }} GRAPH $graph {{ ?key {prop} ?v }} }}" \
         if fold else ""
     also = " ; rdfs:label ?value" if prop == "skos:prefLabel" else ""
     alias = "?key skos:altLabel ?old ." if prop == "skos:prefLabel" and fold else ""
@@ -237,7 +246,7 @@ WHERE {{ {_GUARD} GRAPH $graph {{ ?post a org:Post ; ?p ?o }} FILTER NOT EXISTS 
         f"""DELETE {{ GRAPH $graph {{ ?role ?p ?o }} }}
 WHERE {{ {_GUARD} GRAPH $graph {{ ?role a org:Role ; ?p ?o }} FILTER NOT EXISTS {{ GRAPH $graph {{ ?x org:role ?role }} }} }}""",
     ),
-    add=_actor_operations("", "${using}", fold=True),
+    add=_actor_operations("${docs}", "${using}", fold=True),
 ))
 
 # ----------------------------------------------------------------------------- the network graph
@@ -276,7 +285,7 @@ INSERT {{ GRAPH $graph {{
     ?key dipl:eventCount ?n1 ; dipl:assertedCount ?a1 ; dipl:documentCount ?d1 ; dipl:firstDate ?f1 ; dipl:lastDate ?l1 }} }}
 $using
 WHERE {{
-  {{ {_AGGREGATE} WHERE {{ {_EVENTS} FILTER NOT EXISTS {{ $keys }} }} GROUP BY ?key }}
+  {{ {_AGGREGATE} WHERE {{ $docs {_EVENTS} FILTER NOT EXISTS {{ $keys }} }} GROUP BY ?key }}
   OPTIONAL {{ GRAPH $graph {{ ?key dipl:eventCount ?n0 ; dipl:assertedCount ?a0 ; dipl:documentCount ?d0 }} }}
   OPTIONAL {{ GRAPH $graph {{ ?key dipl:firstDate ?f0 }} }}
   OPTIONAL {{ GRAPH $graph {{ ?key dipl:lastDate ?l0 }} }}
@@ -287,6 +296,6 @@ WHERE {{
   BIND(IF(BOUND(?f0) && (!BOUND(?first) || ?f0 < ?first), ?f0, ?first) AS ?f1)
   BIND(IF(BOUND(?l0) && (!BOUND(?last) || ?l0 > ?last), ?l0, ?last) AS ?l1)
 }}""",
-        _DIRECT % ("$using", "{ SELECT DISTINCT ?key WHERE { GRAPH ?doc { ?e dipl:edge ?key } } }"),
+        _DIRECT % ("$using", "{ SELECT DISTINCT ?key WHERE { $docs GRAPH ?doc { ?e dipl:edge ?key } } }"),
     ),
 ))

@@ -42,3 +42,19 @@ def example_store(tmp_path_factory, extractor) -> str:
     summary = build(["examples/"], store=str(path), extractor=extractor)
     assert summary.new == 3 and summary.relations > 20, summary
     return str(path)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium through Playwright, once per session; skips without it."""
+    from browser import SKIP_NO_CHROMIUM
+    from kg.render import CHROMIUM_ARGS, chromium_path
+
+    exe = chromium_path()
+    if exe is None:
+        pytest.skip(SKIP_NO_CHROMIUM)
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' installs playwright")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

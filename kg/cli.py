@@ -53,6 +53,13 @@ curation_option = click.option("--curation", "curation_file", type=click.Path(di
                                     "./curation.yaml). Env: KG_CURATION.")
 why_option = click.option("--why", default="", metavar="TEXT", help="Why: kept with the decision.")
 who_option = click.option("--who", default=None, metavar="NAME", help="Who decides (default: your user name).")
+
+
+def decision_options(fn):
+    """--store, --curation, --why and --who, for every command that records a curation decision."""
+    for option in (who_option, why_option, curation_option, store_option):
+        fn = option(fn)
+    return fn
 def _gazetteer(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
     """Your officials files, loaded after kg's own (kg.gazetteer reads them from KG_OFFICIALS, in worker processes
     too)."""
@@ -498,10 +505,7 @@ def _decide(store: str, curation_file: str | None, action: str, why: str, who: s
 @main.command(context_settings=CONTEXT)
 @click.argument("actor")
 @click.argument("into")
-@store_option
-@curation_option
-@why_option
-@who_option
+@decision_options
 def merge(actor: str, into: str, store: str, curation_file: str | None, why: str, who: str | None) -> None:
     """Merge ACTOR into INTO: ACTOR's mentions, aliases and events now belong to INTO.
 
@@ -515,49 +519,28 @@ def merge(actor: str, into: str, store: str, curation_file: str | None, why: str
     _decide(store, curation_file, "merge", why, who, actor=actor, into=into)
 
 
-@main.group(context_settings=CONTEXT)
-def alias() -> None:
-    """Add or remove a name of an actor (kept in the curation file).
+@main.command(context_settings=CONTEXT)
+@click.argument("action", type=click.Choice(["add", "remove"]))
+@click.argument("actor")
+@click.argument("name")
+@decision_options
+def alias(action: str, actor: str, name: str, store: str, curation_file: str | None, why: str,
+          who: str | None) -> None:
+    """Add NAME to ACTOR's names, or remove it (the canonical name stays); kept in the curation file.
 
     \b
     Examples:
       kg alias add Pakistan "Islamabad"
       kg alias remove "Donald Trump" "Trump Jr."
     """
-
-
-@alias.command("add", context_settings=CONTEXT)
-@click.argument("actor")
-@click.argument("name")
-@store_option
-@curation_option
-@why_option
-@who_option
-def alias_add(actor: str, name: str, store: str, curation_file: str | None, why: str, who: str | None) -> None:
-    """Give ACTOR the alias NAME."""
-    _decide(store, curation_file, "alias-add", why, who, actor=actor, name=name)
-
-
-@alias.command("remove", context_settings=CONTEXT)
-@click.argument("actor")
-@click.argument("name")
-@store_option
-@curation_option
-@why_option
-@who_option
-def alias_remove(actor: str, name: str, store: str, curation_file: str | None, why: str, who: str | None) -> None:
-    """Take the alias NAME away from ACTOR (its canonical name stays)."""
-    _decide(store, curation_file, "alias-remove", why, who, actor=actor, name=name)
+    _decide(store, curation_file, f"alias-{action}", why, who, actor=actor, name=name)
 
 
 @main.command(context_settings=CONTEXT)
 @click.argument("actor")
 @click.argument("type_", metavar="TYPE", type=click.Choice(["Country", "Person", "Organization"]))
 @click.option("--sector", metavar="SECTOR", help="Finer kind (subtype), e.g. ArmedGroup, Government, NGO.")
-@store_option
-@curation_option
-@why_option
-@who_option
+@decision_options
 def retype(actor: str, type_: str, sector: str | None, store: str, curation_file: str | None, why: str,
            who: str | None) -> None:
     """Set ACTOR's type (Country, Person or Organization) and sector.
@@ -572,10 +555,7 @@ def retype(actor: str, type_: str, sector: str | None, store: str, curation_file
 @main.command(context_settings=CONTEXT)
 @click.argument("event", required=False)
 @click.option("--sentence", metavar="TEXT", help="Reject every event of this sentence (as stored; spaces ignored).")
-@store_option
-@curation_option
-@why_option
-@who_option
+@decision_options
 def reject(event: str | None, sentence: str | None, store: str, curation_file: str | None, why: str,
            who: str | None) -> None:
     """Reject a wrongly extracted event (its IRI), or every event of a sentence.

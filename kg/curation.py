@@ -6,7 +6,8 @@ The file (``STORE/curation.yaml`` for a store directory; for a SPARQL server,
 when and why; see docs/curation.md. Decisions:
 
 * ``merge``: actor ``actor`` is the same as ``into``: its mentions, aliases and
-  events now belong to ``into`` (events that become self-loops are dropped);
+  events now belong to ``into``, whose type, role and sector stand (events that
+  become self-loops are dropped);
 * ``alias-add`` / ``alias-remove``: ``name`` is / is not a name of ``actor``;
 * ``retype``: ``actor`` is of ``type`` (Country, Person, Organization), with
   sector (subtype) ``sector``;
@@ -208,7 +209,13 @@ def _edge_iri(source: URIRef, target: URIRef, cls: str) -> URIRef:
     return ID[f"edge/{_tail(source)}/{_tail(target)}/{cls}"]
 
 
+STATED = (DIPL.statedType, DIPL.statedSubtype, DIPL.statedRole, DIPL.statedCountryCode, DIPL.statedActsFor)
+
+
 def _merge(g: Graph, old: URIRef, new: URIRef) -> None:
+    for m in _mentions(g, old):  # the merged actor's names stay, its description yields to the other's
+        for p in STATED:
+            g.remove((m, p, None))
     for s, p, o in list(g.triples((old, None, None))):
         g.remove((s, p, o))
         g.add((new, p, o))

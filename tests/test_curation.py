@@ -57,7 +57,8 @@ def check_curated(store: str, event: str) -> None:
     assert not ask(store, TALIBAN)  # merged away, in documents and in the maintained graphs
     assert ask(store, "ASK { GRAPH graph:network { ?e dipl:edgeSource actor:USA ; dipl:edgeTarget actor:AFG ; "
                       "dipl:edgeType dipl:AGREE } }")  # the United States' agreement with the Taliban, now AFG's
-    assert ask(store, 'ASK { GRAPH graph:actors { actor:AFG skos:altLabel "Taliban" } }')
+    assert ask(store, 'ASK { GRAPH graph:actors { actor:AFG skos:altLabel "Taliban" ; skos:prefLabel "Afghanistan" } }')
+    assert not ask(store, 'ASK { GRAPH graph:actors { actor:AFG dipl:subtype "ArmedGroup" } }')  # AFG's own stands
     assert not ask(store, f"ASK {{ GRAPH ?g {{ <{event}> ?p ?o }} }}")
     assert ask(store, 'ASK { GRAPH graph:actors { actor:PAK skos:altLabel "Islamabad" } }')
     assert ask(store, 'ASK { GRAPH graph:actors { actor:hezbollah a dipl:Organization ; dipl:subtype "ArmedGroup" } }')

@@ -245,7 +245,8 @@ def subgraph(g: nx.MultiDiGraph, *, actor: str | None = None, hops: int = 1, min
     Edges are kept when mentioned at least ``min_weight`` times, of one of
     ``classes`` (PLOVER or quad class names) and dated within [since, until]
     (undated edges go once a date bound is given). With ``actor`` (label, alias
-    or IRI) only actors within ``hops`` of it over the kept edges remain. When
+    or IRI) only actors within ``hops`` of it over the kept edges remain, with
+    the officials who act for them (their ``acts_for``). When
     any edge filter is set, actors left without edges are dropped.
     """
     wanted = resolve_classes(classes) if classes else None
@@ -258,8 +259,13 @@ def subgraph(g: nx.MultiDiGraph, *, actor: str | None = None, hops: int = 1, min
     if centre is not None:
         h.add_node(centre, **g.nodes[centre])
         near = nx.single_source_shortest_path_length(h.to_undirected(as_view=True), centre, cutoff=max(hops, 0))
-        h = nx.MultiDiGraph(h.subgraph(near))
+        officials = {n for n, d in g.nodes(data=True) if any(a in near for a in d.get("acts_for", ()))}
+        h = nx.MultiDiGraph(h.subgraph(set(near) | officials))
+        for n in officials - set(h):  # the officials of the actors in view come along, linked by acts-for
+            h.add_node(n, **g.nodes[n])
     h.graph.update(g.graph)
+    if centre is not None:
+        h.graph["focus"] = {"id": centre, "hops": hops}  # the page starts focused on it
     return h
 
 

@@ -242,7 +242,7 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
                        "classes": [c for c, et in EVENT_TYPES.items() if et.quad == q]} for q in QUAD_ORDER],
             "symmetric": [c for c, et in EVENT_TYPES.items() if et.symmetric],
             "notes": list(notes or []), "stabilization": 150 if len(nodes) <= 1000 else 40,
-            "labelled": LABELLED}
+            "labelled": LABELLED, "focus": g.graph.get("focus")}
     return {"nodes": nodes, "edges": edges, "links": [{"from": a, "to": b} for a, b in links], "docs": doc_list,
             "options": options, "meta": meta}
 

@@ -234,3 +234,18 @@ def test_serve_says_in_one_line_what_is_wrong(example_store):
     run = subprocess.run([*KG, "serve", "--store", example_store, "--host", "no-such-host.invalid"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "--host 127.0.0.1" in run.stderr
+
+
+def test_an_actors_view_keeps_its_officials(browser, example_store, tmp_path):
+    out = tmp_path / "pakistan.html"
+    result = CliRunner().invoke(main, ["render", "--actor", "Pakistan", "--store", example_store, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    opened = Opened(browser, out, 1400, 900)
+    shown = {opened.js(f"window.kg.nodes.get('{n}').label") for n in opened.shown_nodes()}
+    assert {"Pakistan", "Shah Mehmood Qureshi"} <= shown  # the foreign minister, by his acts-for link
+    assert "actsFor" in opened.shown_edges() and "focus=Pakistan" in opened.js("location.hash")
+    opened.close()
+    opened = Opened(browser, page_of(example_store, tmp_path / "g.html"), 1400, 900)
+    opened.js("window.kg.focusActor('Pakistan', 1)")
+    assert "Shah Mehmood Qureshi" in {opened.js(f"window.kg.nodes.get('{n}').label") for n in opened.shown_nodes()}
+    opened.close()

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import PROV, RDF
 
 from .errors import InputError, KGError
 from .vocab import DIPL, ID
@@ -261,6 +261,7 @@ def apply(g: Graph, decisions: Iterable[Decision]) -> Graph:
                 g.add((m, RDF.type, DIPL.Mention))
                 g.add((m, DIPL.mentionOf, actor))
                 g.add((m, DIPL.surfaceForm, Literal(d.name)))
+                g.add((m, PROV.wasDerivedFrom, doc))
         elif d.action == "alias-remove":
             actor = URIRef(d.actor)
             for m in _mentions(g, actor):

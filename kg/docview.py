@@ -90,8 +90,12 @@ def document_view(kg: KnowledgeGraph, key: str, event: str = "") -> str | None:
     else:
         parts.append("<p class='meta'>The source file is not available here (or has changed since the build); "
                      "these are the document's evidence sentences.</p>")
+        shown: set[int] = set()
         for ev in events:
             is_hit = hit is not None and ev[0] == hit[0]
+            if not is_hit and (ev[2] in shown or (hit is not None and ev[2] == hit[2])):  # one line per sentence
+                continue
+            shown.add(ev[2])
             body = f"<mark id='hit'>{_marked(ev[1], ev[4])}</mark>" if is_hit else html.escape(ev[1])
             parts.append(f"<div class='ev{' hit' if is_hit else ''}'>{body} "
                          f"<span class='meta'>{html.escape(ev[5])}</span></div>")

@@ -41,6 +41,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.query import Result
 
 from .errors import QueryError
@@ -120,6 +121,13 @@ def _iri_columns(result: Result, hide: frozenset[str]) -> frozenset[str]:
     return frozenset(c for c, bound in seen.items() if bound)
 
 
+def _has_names(result: Result, hide: frozenset[str]) -> bool:
+    """Whether a shown column of ``result`` holds text (plain or language-tagged string literals)."""
+    cols = [str(v) for v in result.vars if str(v) not in hide]
+    return any(isinstance(t := row[c], Literal) and (t.datatype is None or t.datatype == XSD.string)
+               for row in result for c in cols)
+
+
 def _json_value(term: object) -> Any:
     if term is None:
         return None
@@ -165,7 +173,7 @@ def format_result(result: Result, fmt: str = "table", hide: frozenset[str] | set
     note = ""
     if result.type == "SELECT":  # people read names: IRI-only columns go when a column of names remains
         iris = _iri_columns(result, hide)
-        if iris and any(str(v) not in hide | iris for v in result.vars):
+        if iris and _has_names(result, hide | iris):
             hide, note = hide | iris, f"; IRI columns {', '.join(sorted(iris))} left out, --format json has them"
     head, rows = _rows(result, short=True, hide=hide)
     widths = [min(60, max([len(h)] + [len(r[i]) for r in rows])) for i, h in enumerate(head)]

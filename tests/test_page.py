@@ -249,3 +249,20 @@ def test_an_actors_view_keeps_its_officials(browser, example_store, tmp_path):
     opened.js("window.kg.focusActor('Pakistan', 1)")
     assert "Shah Mehmood Qureshi" in {opened.js(f"window.kg.nodes.get('{n}').label") for n in opened.shown_nodes()}
     opened.close()
+
+
+def test_document_view_without_the_source_file_lists_the_evidence(example_store, tmp_path, monkeypatch):
+    import html
+
+    from kg.docview import document_view
+
+    monkeypatch.chdir(tmp_path)  # the example files are not here
+    with KnowledgeGraph(example_store, read_only=True) as kg:
+        d, e, sentence, trigger = next(iter(kg.query(
+            "SELECT ?d ?e ?s ?t WHERE { ?e a dipl:Event ; prov:wasDerivedFrom ?d ; dipl:sentence ?s ; "
+            "dipl:trigger ?t } ORDER BY ?e LIMIT 1")))
+        key = str(d).rsplit("/", 1)[-1]
+        page = document_view(kg, key, str(e).rsplit("/", 1)[-1])
+        assert document_view(kg, "../../etc/passwd", "") is None and document_view(kg, "no-such-doc", "") is None
+    assert "not available here" in page and page.count("id='hit'") == 1
+    assert html.escape(str(trigger)) in page and html.escape(str(sentence).split(str(trigger))[0]) in page

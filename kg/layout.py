@@ -254,8 +254,13 @@ WHERE {{ {_GUARD} GRAPH $graph {{ ?role a org:Role ; ?p ?o }} FILTER NOT EXISTS 
 _EVENTS = """GRAPH ?doc { ?e dipl:edge ?key ; dipl:source ?s0 ; dipl:target ?o0 ; dipl:eventType ?t0 ;
                     dipl:negated ?negated ; dipl:modality ?modality OPTIONAL { ?e dcterms:date ?date } }
     BIND(IF(?negated || ?modality = "hypothetical", 0, 1) AS ?w)"""
-_AGGREGATE = """SELECT ?key (SAMPLE(?s0) AS ?s) (SAMPLE(?o0) AS ?o) (SAMPLE(?t0) AS ?t) (COUNT(?e) AS ?n)
-         (SUM(?w) AS ?asserted) (COUNT(DISTINCT ?doc) AS ?docs) (MIN(?date) AS ?first) (MAX(?date) AS ?last)"""
+# MIN and MAX over a group with an undated event are unbound in Oxigraph: undated events count as the far
+# future (for MIN) and the far past (for MAX), which the caller turns back into "no date"
+_NEVER, _EVER = '"9999-12-31"^^xsd:date', '"0001-01-01"^^xsd:date'
+_AGGREGATE = f"""SELECT ?key (SAMPLE(?s0) AS ?s) (SAMPLE(?o0) AS ?o) (SAMPLE(?t0) AS ?t) (COUNT(?e) AS ?n)
+         (SUM(?w) AS ?asserted) (COUNT(DISTINCT ?doc) AS ?docs)
+         (MIN(COALESCE(?date, {_NEVER})) AS ?min) (MAX(COALESCE(?date, {_EVER})) AS ?max)"""
+_DATES = f"BIND(IF(?min = {_NEVER}, ?none, ?min) AS ?first) BIND(IF(?max = {_EVER}, ?none, ?max) AS ?last)"
 _DIRECT = f"""INSERT {{ GRAPH $graph {{ ?s ?direct ?o }} }}
 %s
 WHERE {{ %s GRAPH $graph {{ ?key dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t ; dipl:assertedCount ?n }}
@@ -274,7 +279,7 @@ WHERE {{ $keys GRAPH $graph {{ ?key dipl:edgeSource ?s ; dipl:edgeTarget ?o ; di
         f"""INSERT {{ GRAPH $graph {{
     ?key a dipl:Edge ; dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t ; dipl:eventCount ?n ;
          dipl:assertedCount ?asserted ; dipl:documentCount ?docs ; dipl:firstDate ?first ; dipl:lastDate ?last }} }}
-WHERE {{ {_AGGREGATE} WHERE {{ $keys {_EVENTS} }} GROUP BY ?key }}""",
+WHERE {{ {{ {_AGGREGATE} WHERE {{ $keys {_EVENTS} }} GROUP BY ?key }} {_DATES} }}""",
         _DIRECT % ("", "$keys"),
     ),
     add=(
@@ -286,6 +291,7 @@ INSERT {{ GRAPH $graph {{
 $using
 WHERE {{
   {{ {_AGGREGATE} WHERE {{ $docs {_EVENTS} FILTER NOT EXISTS {{ $keys }} }} GROUP BY ?key }}
+  {_DATES}
   OPTIONAL {{ GRAPH $graph {{ ?key dipl:eventCount ?n0 ; dipl:assertedCount ?a0 ; dipl:documentCount ?d0 }} }}
   OPTIONAL {{ GRAPH $graph {{ ?key dipl:firstDate ?f0 }} }}
   OPTIONAL {{ GRAPH $graph {{ ?key dipl:lastDate ?l0 }} }}

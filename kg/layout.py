@@ -213,7 +213,8 @@ INSERT {{ GRAPH $graph {{ {alias} ?key {prop} ?value{also} }} }}
       BIND(CONCAT({order}, STR(?v)) AS ?k)
     }} GROUP BY ?key }}
   BIND({value} AS ?value)
-  OPTIONAL {{ GRAPH $graph {{ ?key {prop} ?old }} FILTER(?old != ?value) }}
+  OPTIONAL {{ GRAPH $graph {{ ?key {prop} ?old }} }}
+  FILTER(!BOUND(?old) || ?old != ?value)
 }}"""
 
 
@@ -221,12 +222,15 @@ def _actor_operations(source: str, using: str, fold: bool) -> tuple[str, ...]:
     """The actors' facts from the documents that ``source`` (a pattern before ``GRAPH ?doc``) and ``using``
     (USING clauses) select; ``fold``: into the current facts, else into none."""
     ops = [_best(source, using, stated, prop, order, value, fold) for stated, prop, order, value in _FUNCTIONAL]
-    ops += [f"INSERT {{ GRAPH $graph {{ ?key {prop} ?v }} }}\n{using}"
-            f"WHERE {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key ; {stated} ?v }} }}" for stated, prop in _SETS]
+    ops += [f"INSERT {{ GRAPH $graph {{ ?key {prop} ?v }} }}\n{using}"  # only what is new: writes cost, reads not
+            f"WHERE {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key ; {stated} ?v }} "
+            f"FILTER NOT EXISTS {{ GRAPH $graph {{ ?key {prop} ?v }} }} }}" for stated, prop in _SETS]
     ops.append(f"""DELETE {{ GRAPH $graph {{ ?key skos:altLabel ?v }} }}
 {using}WHERE {{ {{ SELECT DISTINCT ?key WHERE {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key }} }} }}
         GRAPH $graph {{ ?key skos:prefLabel ?v ; skos:altLabel ?v }} }}""")
-    ops.append(f"INSERT {{ GRAPH $graph {{ {_ORG_TEMPLATE} }} }}\n{using}WHERE {{ {source} GRAPH ?doc {{ {_ORG_WHERE} }}")
+    ops.append(f"INSERT {{ GRAPH $graph {{ {_ORG_TEMPLATE} }} }}\n{using}WHERE {{ {source} GRAPH ?doc {{ {_ORG_WHERE}\n"
+               f"  FILTER(!(EXISTS {{ GRAPH $graph {{ ?ms org:member ?key }} }} && "
+               f"(!BOUND(?post) || EXISTS {{ GRAPH $graph {{ ?post org:heldBy ?key }} }}))) }}")
     return tuple(ops)
 
 
@@ -265,7 +269,8 @@ _DIRECT = f"""INSERT {{ GRAPH $graph {{ ?s ?direct ?o }} }}
 %s
 WHERE {{ %s GRAPH $graph {{ ?key dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t ; dipl:assertedCount ?n }}
         FILTER(?n > 0)
-        GRAPH <{ONTOLOGY_GRAPH}> {{ ?t dipl:edgeProperty ?direct }} }}"""
+        GRAPH <{ONTOLOGY_GRAPH}> {{ ?t dipl:edgeProperty ?direct }}
+        FILTER NOT EXISTS {{ GRAPH $graph {{ ?s ?direct ?o }} }} }}"""
 
 NETWORK = register(MaintainedGraph(
     name="network",
@@ -284,10 +289,10 @@ WHERE {{ {{ {_AGGREGATE} WHERE {{ $keys {_EVENTS} }} GROUP BY ?key }} {_DATES} }
     ),
     add=(
         f"""DELETE {{ GRAPH $graph {{ ?key dipl:eventCount ?n0 ; dipl:assertedCount ?a0 ; dipl:documentCount ?d0 ;
-                           dipl:firstDate ?f0 ; dipl:lastDate ?l0 }} }}
+                           dipl:firstDate ?fOld ; dipl:lastDate ?lOld }} }}
 INSERT {{ GRAPH $graph {{
     ?new a dipl:Edge ; dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t .
-    ?key dipl:eventCount ?n1 ; dipl:assertedCount ?a1 ; dipl:documentCount ?d1 ; dipl:firstDate ?f1 ; dipl:lastDate ?l1 }} }}
+    ?key dipl:eventCount ?n1 ; dipl:assertedCount ?a1 ; dipl:documentCount ?d1 ; dipl:firstDate ?fNew ; dipl:lastDate ?lNew }} }}
 $using
 WHERE {{
   {{ {_AGGREGATE} WHERE {{ $docs {_EVENTS} FILTER NOT EXISTS {{ $keys }} }} GROUP BY ?key }}
@@ -301,6 +306,10 @@ WHERE {{
   BIND(COALESCE(?d0, 0) + ?docs AS ?d1)
   BIND(IF(BOUND(?f0) && (!BOUND(?first) || ?f0 < ?first), ?f0, ?first) AS ?f1)
   BIND(IF(BOUND(?l0) && (!BOUND(?last) || ?l0 > ?last), ?l0, ?last) AS ?l1)
+  BIND(IF(BOUND(?f0) && ?f0 = ?f1, ?none, ?f0) AS ?fOld)  # dates rewritten only when they move
+  BIND(IF(BOUND(?f0) && ?f0 = ?f1, ?none, ?f1) AS ?fNew)
+  BIND(IF(BOUND(?l0) && ?l0 = ?l1, ?none, ?l0) AS ?lOld)
+  BIND(IF(BOUND(?l0) && ?l0 = ?l1, ?none, ?l1) AS ?lNew)
 }}""",
         _DIRECT % ("$using", "{ SELECT DISTINCT ?key WHERE { $docs GRAPH ?doc { ?e dipl:edge ?key } } }"),
     ),

@@ -272,6 +272,34 @@ WHERE {{ %s GRAPH $graph {{ ?key dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:
         GRAPH <{ONTOLOGY_GRAPH}> {{ ?t dipl:edgeProperty ?direct }}
         FILTER NOT EXISTS {{ GRAPH $graph {{ ?s ?direct ?o }} }} }}"""
 
+# A pair of actors (both directions) sums its asserted events on the intensity scale, so ranking pairs reads
+# one triple per pair. Pair and actor keys are read back from the IRIs: edge/S/O/CLASS, pair/A/B (A < B).
+_EDGE_NS, _PAIR_NS = f"{ID}edge/", f"{ID}pair/"
+_PAIR_OF_KEY = f"""BIND(STRAFTER(STR(?key), "{_EDGE_NS}") AS ?rest)
+  BIND(STRBEFORE(?rest, "/") AS ?sk) BIND(STRBEFORE(STRAFTER(?rest, "/"), "/") AS ?ok)
+  BIND(IRI(CONCAT("{_PAIR_NS}", IF(?sk < ?ok, CONCAT(?sk, "/", ?ok), CONCAT(?ok, "/", ?sk)))) AS ?pair)"""
+_NEW_EDGES = "{ SELECT DISTINCT ?key WHERE { $docs GRAPH ?doc { ?e dipl:edge ?key } } }"
+
+
+def _pairs(using: str, edges: str) -> tuple[str, str]:
+    """Forget and re-derive the pairs of the edges that ``edges`` binds to ?key, from their edges."""
+    pairs = f"{{ SELECT DISTINCT ?pair WHERE {{ {edges} {_PAIR_OF_KEY} }} }}"
+    return (f"DELETE {{ GRAPH $graph {{ ?pair ?p ?v }} }}\n{using}\nWHERE {{ {pairs} GRAPH $graph {{ ?pair ?p ?v }} }}",
+            f"""INSERT {{ GRAPH $graph {{ ?pair a dipl:Pair ; dipl:firstActor ?x ; dipl:secondActor ?y ; dipl:score ?score ;
+                          dipl:assertedCount ?n }} }}
+{using}
+WHERE {{
+  {{ SELECT ?pair (SUM(?a * ?i) AS ?score) (SUM(?a) AS ?n) WHERE {{
+      {pairs}
+      GRAPH $graph {{ ?edge dipl:pair ?pair ; dipl:edgeType ?t ; dipl:assertedCount ?a }} FILTER(?a > 0)
+      GRAPH <{ONTOLOGY_GRAPH}> {{ ?t dipl:intensity ?i }}
+    }} GROUP BY ?pair }}
+  BIND(STRAFTER(STR(?pair), "{_PAIR_NS}") AS ?ab)
+  BIND(IRI(CONCAT("{_ACTOR}", STRBEFORE(?ab, "/"))) AS ?x)
+  BIND(IRI(CONCAT("{_ACTOR}", STRAFTER(?ab, "/"))) AS ?y)
+}}""")
+
+
 NETWORK = register(MaintainedGraph(
     name="network",
     iri=NETWORK_GRAPH,
@@ -283,15 +311,17 @@ WHERE {{ $keys GRAPH $graph {{ ?key dipl:edgeSource ?s ; dipl:edgeTarget ?o ; di
         "DELETE { GRAPH $graph { ?key ?p ?o } } WHERE { $keys GRAPH $graph { ?key ?p ?o } }",
         f"""INSERT {{ GRAPH $graph {{
     ?key a dipl:Edge ; dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t ; dipl:eventCount ?n ;
-         dipl:assertedCount ?asserted ; dipl:documentCount ?docs ; dipl:firstDate ?first ; dipl:lastDate ?last }} }}
-WHERE {{ {{ {_AGGREGATE} WHERE {{ $keys {_EVENTS} }} GROUP BY ?key }} {_DATES} }}""",
+         dipl:assertedCount ?asserted ; dipl:documentCount ?docs ; dipl:firstDate ?first ; dipl:lastDate ?last ;
+         dipl:pair ?pair }} }}
+WHERE {{ {{ {_AGGREGATE} WHERE {{ $keys {_EVENTS} }} GROUP BY ?key }} {_DATES} {_PAIR_OF_KEY} }}""",
         _DIRECT % ("", "$keys"),
+        *_pairs("", "$keys"),
     ),
     add=(
         f"""DELETE {{ GRAPH $graph {{ ?key dipl:eventCount ?n0 ; dipl:assertedCount ?a0 ; dipl:documentCount ?d0 ;
                            dipl:firstDate ?fOld ; dipl:lastDate ?lOld }} }}
 INSERT {{ GRAPH $graph {{
-    ?new a dipl:Edge ; dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t .
+    ?new a dipl:Edge ; dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t ; dipl:pair ?pair .
     ?key dipl:eventCount ?n1 ; dipl:assertedCount ?a1 ; dipl:documentCount ?d1 ; dipl:firstDate ?fNew ; dipl:lastDate ?lNew }} }}
 $using
 WHERE {{
@@ -301,6 +331,7 @@ WHERE {{
   OPTIONAL {{ GRAPH $graph {{ ?key dipl:firstDate ?f0 }} }}
   OPTIONAL {{ GRAPH $graph {{ ?key dipl:lastDate ?l0 }} }}
   BIND(IF(BOUND(?n0), ?none, ?key) AS ?new)  # an edge seen before keeps its source, target and type
+  {_PAIR_OF_KEY}
   BIND(COALESCE(?n0, 0) + ?n AS ?n1)
   BIND(COALESCE(?a0, 0) + ?asserted AS ?a1)
   BIND(COALESCE(?d0, 0) + ?docs AS ?d1)
@@ -311,6 +342,7 @@ WHERE {{
   BIND(IF(BOUND(?l0) && ?l0 = ?l1, ?none, ?l0) AS ?lOld)
   BIND(IF(BOUND(?l0) && ?l0 = ?l1, ?none, ?l1) AS ?lNew)
 }}""",
-        _DIRECT % ("$using", "{ SELECT DISTINCT ?key WHERE { $docs GRAPH ?doc { ?e dipl:edge ?key } } }"),
+        _DIRECT % ("$using", _NEW_EDGES),
+        *_pairs("$using", _NEW_EDGES),
     ),
 ))

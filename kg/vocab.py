@@ -43,6 +43,7 @@ class DIPL(DefinedNamespace):
     QuadClass: URIRef
     Mention: URIRef
     Edge: URIRef
+    Pair: URIRef
     # actor properties
     subtype: URIRef
     role: URIRef
@@ -80,6 +81,10 @@ class DIPL(DefinedNamespace):
     documentCount: URIRef
     firstDate: URIRef
     lastDate: URIRef
+    pair: URIRef
+    firstActor: URIRef
+    secondActor: URIRef
+    score: URIRef
     # documents and event types
     contentHash: URIRef
     quadClass: URIRef

@@ -287,3 +287,21 @@ def test_misspelt_actor_is_an_error_with_close_matches_and_unknown_terms_are_nam
             run_named(kg, named_query("who-did-what"), {"actor": "Rusia"})
         out, notes = run_named(kg, named_query("who-did-what"), {"actor": "moscow"}, "json")  # an alias, any case
         assert json.loads(out) and notes == []
+
+
+def test_edge_counts_and_dates_fold_across_batches_with_undated_events(tmp_path):
+    from test_store_graph import CAN, MEX, extraction, relation
+
+    q = (f"SELECT ?n ?a ?d ?first ?last WHERE {{ GRAPH <{NETWORK_GRAPH}> {{ ?e dipl:eventCount ?n ; "
+         f"dipl:assertedCount ?a ; dipl:documentCount ?d OPTIONAL {{ ?e dipl:firstDate ?first }} "
+         f"OPTIONAL {{ ?e dipl:lastDate ?last }} }} }}")
+    seen = []
+    with KnowledgeGraph(tmp_path / "s") as kg:
+        for i, (date, negated) in enumerate([("2024-05-01", False), (None, True), ("2024-05-10", False),
+                                             ("2024-04-01", False)]):
+            s = f"Mexico accused Canada, report {i}."
+            ex = extraction(f"d{i}.txt", s, [CAN, MEX], [relation(MEX, "ACCUSE", CAN, s, date=date, negated=negated)])
+            kg.replace_graphs([(str(document_iri(ex.document)), to_graph(ex).serialize(format="nt"))])
+            seen += kg.select(q)
+    assert seen == [("1", "1", "1", "2024-05-01", "2024-05-01"), ("2", "1", "2", "2024-05-01", "2024-05-01"),
+                    ("3", "2", "3", "2024-05-01", "2024-05-10"), ("4", "3", "4", "2024-04-01", "2024-05-10")]

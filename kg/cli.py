@@ -65,6 +65,9 @@ def _gazetteer(ctx: click.Context, param: click.Parameter, value: tuple[str, ...
     too)."""
     import os
 
+    for v in value:
+        if not Path(v).is_file():
+            raise Fail(f"--gazetteer {v}: no such file; give an officials file in the format of kg/data/officials.yaml")
     if value:
         given = [str(Path(v).resolve()) for v in value]
         os.environ["KG_OFFICIALS"] = os.pathsep.join(filter(None, [os.environ.get("KG_OFFICIALS", ""), *given]))
@@ -72,7 +75,7 @@ def _gazetteer(ctx: click.Context, param: click.Parameter, value: tuple[str, ...
 
 
 gazetteer_option = click.option("--gazetteer", multiple=True, metavar="FILE", callback=_gazetteer, expose_value=False,
-                                type=click.Path(exists=True, dir_okay=False),
+                                type=click.Path(dir_okay=False),
                                 help="Your own officials file (the format of kg/data/officials.yaml), loaded after "
                                      "kg's own; repeatable. Env: KG_OFFICIALS (paths joined by ':').")
 model_option = click.option("--model", default=None, metavar="NAME",

@@ -73,3 +73,20 @@ def test_requests_are_never_ranked_as_conflict(example_store):
     assert rows and all(r["classes"] != "REQUEST" for r in rows)
     for r in rows:
         assert float(r["score"]) < 0
+
+
+def test_your_own_officials_file_is_loaded_after_the_built_in_one(tmp_path):
+    officials = tmp_path / "my_officials.yaml"
+    officials.write_text('- {name: "Ada Quillfeather", variants: ["Quillfeather"], role: "Foreign Minister", '
+                         'country: PER, start: "2020-01-01"}\n', encoding="utf-8")
+    article = tmp_path / "ada.txt"
+    article.write_text("Ada Quillfeather criticized Chile on Monday over the border dispute.\n", encoding="utf-8")
+    out = kg("extract", article, "--gazetteer", officials)
+    assert out.returncode == 0, out.stderr
+    actors = {r["label"]: r for r in map(json.loads, out.stdout.splitlines()) if r["kind"] == "actor"}
+    assert actors["Ada Quillfeather"]["country"] == "PER" and actors["Ada Quillfeather"]["role"] == "Foreign Minister"
+    assert actors["Chile"]["type"] == "Country"
+    without = kg("extract", article)
+    assert "Quillfeather" not in without.stdout  # known only from your file
+    missing = kg("extract", article, "--gazetteer", tmp_path / "none.yaml")
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "no such file" in missing.stderr

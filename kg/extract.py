@@ -99,7 +99,7 @@ class Extractor:
             words = sum(count_words(t) for t in texts) or 1
             docs = iter(self.nlp.pipe(texts, batch_size=max(1, BATCH_WORDS * len(texts) // words)))
             for document, parts in group:
-                resolver = Resolver()
+                resolver = Resolver(date=document.date)
                 result = Extraction(document)
                 for (offset, _), doc in zip(parts, docs):  # parts first: zip never over-reads docs
                     resolver.resolve_doc(doc)
@@ -109,7 +109,7 @@ class Extractor:
                             r.source, r.target, r.cls, r.trigger, r.negated, r.modality, r.sentence.text,
                             offset + r.sentence.start_char, offset + r.sentence.end_char, r.confidence,
                             r.symmetric, date, r.reporter))
-                result.actors = list(resolver.actors.values())
+                result.actors = resolver.finish()
                 yield result
 
 

@@ -17,6 +17,12 @@ The flow, all streaming (the corpus is never held in memory):
    (:class:`kg.parallel.ProcessEngine`) or a Dask cluster
    (:mod:`kg.distributed`); a document that fails is reported with its path
    and the reason, and the build goes on;
+   before that, a document whose normalized text is already stored (or read earlier in
+   this build) under another name is an exact duplicate: reported and skipped unless
+   ``allow_duplicates``; one whose MinHash (:class:`NearDuplicates`) says it is a near-copy
+   of a stored one (a syndicated article with another headline or footer) is stored as
+   its document node with ``dipl:duplicateOf`` the original and no events, so every
+   count and the network see the story once;
 3. this process writes the results: several documents per SPARQL update (up to
    :data:`WRITE_DOCS` documents, :data:`WRITE_BYTES` of N-Triples or
    :data:`WRITE_SECONDS`), each document as ``DROP GRAPH`` + ``INSERT DATA`` of
@@ -26,22 +32,28 @@ The flow, all streaming (the corpus is never held in memory):
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import InputError, QueryError
-from .ingest import JSONL_SUFFIXES, Document, by_words, count_words, iter_paths, read_documents
-from .parallel import TASK_WORDS, ChunkResult, Extracted, Failed, ProcessEngine, SerialEngine
+from .extract import Extraction
+from .ingest import JSONL_SUFFIXES, MAX_BYTES, Document, Skipped, by_words, count_words, iter_paths, read_documents
+from .parallel import TASK_WORDS, ChunkResult, Extracted, Failed, ProcessEngine, SerialEngine, convert
 from .rdf import document_iri
 from .store import KnowledgeGraph
 
-__all__ = ["BuildSummary", "build", "count_documents", "LOOKUP_DOCS", "WRITE_DOCS", "WRITE_BYTES", "WRITE_SECONDS"]
+__all__ = ["BuildSummary", "build", "count_documents", "NearDuplicates", "LOOKUP_DOCS", "WRITE_DOCS", "WRITE_BYTES",
+           "WRITE_SECONDS", "NEAR_DUPLICATE"]
 
 LOOKUP_DOCS = 256  # documents per content-hash query
 WRITE_DOCS = 100  # documents per store update, at most
 WRITE_BYTES = 8 << 20  # N-Triples per store update, at most
 WRITE_SECONDS = 1.0  # a batch waits no longer than this, so progress and resumption stay close
+NEAR_DUPLICATE = 0.8  # estimated Jaccard similarity of word 3-shingles from which a text is a near-copy
+NUM_PERM = 64  # MinHash permutations
+MIN_SHINGLES = 20  # shorter texts are never near-duplicates: a few shared words say nothing
 
 
 @dataclass
@@ -56,10 +68,14 @@ class BuildSummary:
     words: int = 0  # words of the documents extracted (not of the unchanged ones)
     workers: int = 1
     peak_rss_mib: dict[int, float] = field(default_factory=dict)  # worker pid -> peak RSS in MiB
+    skipped: list[str] = field(default_factory=list)  # "path: reason": files found while walking, not read
+    duplicates: list[str] = field(default_factory=list)  # "id: same text as other": exact copies, not stored
+    near_duplicates: list[str] = field(default_factory=list)  # "id: near-copy of other": stored without events
+    warnings: list[str] = field(default_factory=list)  # fields left out ("path:line: field date: ...")
 
     @property
     def documents(self) -> int:
-        return self.new + self.changed + self.unchanged + len(self.failed)
+        return self.new + self.changed + self.unchanged + len(self.failed) + len(self.duplicates)
 
     @property
     def worker_peak_rss_mib(self) -> list[float]:
@@ -67,15 +83,20 @@ class BuildSummary:
 
     def __str__(self) -> str:
         rate = f", {self.words / self.seconds:,.0f} words/s" if self.words and self.seconds else ""
+        extra = "".join(f", {len(items)} {what}" for what, items in (
+            ("duplicates skipped", self.duplicates), ("near-duplicates", self.near_duplicates),
+            ("fields left out", self.warnings), ("files skipped (not text)", self.skipped)) if items)
         return (f"{self.documents} documents: {self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
-                f"{len(self.failed)} failed; {self.actors} actors, {self.relations} relations; "
+                f"{len(self.failed)} failed{extra}; {self.actors} actors, {self.relations} relations; "
                 f"{self.seconds:.1f} s{rate}")
 
 
-def count_documents(paths: Iterable[str]) -> int:
+def count_documents(paths: Iterable[str], include: Iterable[str] | None = None, exclude: Iterable[str] = ()) -> int:
     """How many documents ``paths`` hold (files, plus the non-blank lines of JSON Lines files), for an ETA."""
     n = 0
-    for p in iter_paths(paths):
+    for p in iter_paths(paths, include, exclude):
+        if isinstance(p, Skipped) or not p.is_file():
+            continue
         if p.suffix.lower() in JSONL_SUFFIXES:
             with p.open("rb") as fh:
                 n += sum(1 for line in fh if line.strip())
@@ -87,27 +108,127 @@ def count_documents(paths: Iterable[str]) -> int:
 Report = Callable[[str, str], None]
 
 
-def _to_extract(items: Iterable[Document | InputError], kg: KnowledgeGraph, summary: BuildSummary,
-                report: Report) -> Iterator[tuple[Document, str]]:
-    """(document, 'new' | 'changed') for each document whose text is not stored yet; the rest counted."""
+class NearDuplicates:
+    """MinHash LSH over word 3-shingles of the stored documents and those of this build (datasketch).
+
+    The stored signatures (``dipl:minhash``) are read once, when the first document is checked.
+
+    >>> nd = NearDuplicates()
+    >>> story = " ".join(f"word{i}" for i in range(60))
+    >>> d1, d2 = Document("a.txt", "Headline one. " + story), Document("b.txt", story + " Subscribe now.")
+    >>> nd.check(d1, "urn:a")[1], nd.check(d2, "urn:b")[1]
+    (None, 'urn:a')
+    """
+
+    def __init__(self, kg: KnowledgeGraph | None = None) -> None:
+        from datasketch import MinHashLSH
+
+        self.kg = kg
+        self.lsh = MinHashLSH(threshold=NEAR_DUPLICATE, num_perm=NUM_PERM)
+        self.loaded = kg is None
+
+    @staticmethod
+    def signature(text: str):
+        """The MinHash of ``text``'s lower-cased word 3-shingles, or None for a text too short to compare."""
+        from datasketch import MinHash
+
+        words = re.findall(r"\w+", text.lower())
+        shingles = {" ".join(words[i:i + 3]) for i in range(len(words) - 2)}
+        if len(shingles) < MIN_SHINGLES:
+            return None
+        m = MinHash(num_perm=NUM_PERM, seed=1)
+        m.update_batch([s.encode("utf-8", "surrogatepass") for s in shingles])
+        return m
+
+    @staticmethod
+    def from_hex(value: str):
+        import numpy as np
+        from datasketch import MinHash
+
+        return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(bytes.fromhex(value), "<u4").astype(np.uint64))
+
+    def _load(self) -> None:
+        self.loaded = True
+        rows = self.kg.query("SELECT ?g ?m WHERE { GRAPH ?g { ?g dipl:minhash ?m "
+                             "FILTER NOT EXISTS { ?g dipl:duplicateOf ?o } } }")
+        for g, m in rows:
+            with contextlib.suppress(ValueError):
+                self.lsh.insert(str(g), self.from_hex(str(m)), check_duplication=False)
+
+    def check(self, doc: Document, iri: str) -> tuple[str | None, str | None]:
+        """(hex signature, IRI of the original it is a near-copy of, else None); an original is remembered."""
+        if not self.loaded:
+            self._load()
+        sig = self.signature(doc.normalized[0])
+        if sig is None:
+            return None, None
+        for other in sorted(self.lsh.query(sig)):
+            if other != iri:
+                return sig.hashvalues.astype("<u4").tobytes().hex(), other
+        if iri not in self.lsh:
+            self.lsh.insert(iri, sig, check_duplication=False)
+        return sig.hashvalues.astype("<u4").tobytes().hex(), None
+
+
+def _to_extract(items: Iterable[Document | InputError | Skipped], kg: KnowledgeGraph, summary: BuildSummary,
+                report: Report, write: Callable[[Extracted], None], allow_duplicates: bool = False
+                ) -> Iterator[tuple[Document, str]]:
+    """(document, 'new' | 'changed') for each document whose text is not stored yet; the rest counted.
+
+    Exact duplicates are skipped (unless ``allow_duplicates``); near-duplicates go to ``write``
+    as their document node with ``dipl:duplicateOf``, not to extraction.
+    """
+    seen: dict[str, str] = {}  # content hash -> id of the document of this build that has it
+    near = None if allow_duplicates else NearDuplicates(kg)
+
+    def stored_copies(hashes: set[str], iris: set[str]) -> dict[str, str]:
+        if not hashes:
+            return {}
+        values = " ".join(f'"{h}"' for h in sorted(hashes))
+        rows = kg.query(f"SELECT ?h ?g ?id WHERE {{ VALUES ?h {{ {values} }} GRAPH ?g {{ ?g dipl:contentHash ?h "
+                        f"OPTIONAL {{ ?g dcterms:identifier ?id }} }} }}")
+        return {str(h): str(i or g) for h, g, i in rows if str(g) not in iris}
 
     def check(batch: list[Document]) -> Iterator[tuple[Document, str]]:
         iris = [str(document_iri(d)) for d in batch]
         known = kg.content_hashes(set(iris))
+        todo = []
         for d, iri in zip(batch, iris):
             old = known.get(iri)
             if old == d.content_hash:
                 summary.unchanged += 1
                 report(d.id, "unchanged")
             else:
-                yield d, ("changed" if old else "new")
+                todo.append((d, iri, "changed" if old else "new"))
+        copies = {} if allow_duplicates else stored_copies({d.content_hash for d, _, _ in todo}, set(iris))
+        for d, iri, status in todo:
+            other = None if allow_duplicates else seen.get(d.content_hash) or copies.get(d.content_hash)
+            if other is not None and other != d.id:
+                summary.duplicates.append(f"{d.id}: same text as {other}")
+                report(d.id, "duplicate")
+                continue
+            seen.setdefault(d.content_hash, d.id)
+            if near is not None:
+                sig, original = near.check(d, iri)
+                d = replace(d, minhash=sig, duplicate_of=original)
+                if original:
+                    summary.near_duplicates.append(f"{d.id}: near-copy of {original}")
+                    item = convert(Extraction(d))
+                    item.status = status
+                    write(item)
+                    continue
+            yield d, status
 
     batch: list[Document] = []
     for item in items:
+        if isinstance(item, Skipped):
+            summary.skipped.append(f"{item.path}: {item.reason}")
+            continue
         if isinstance(item, InputError):
             summary.failed.append(str(item))
             report(str(item), "failed")
             continue
+        summary.warnings.extend(item.warnings)
         batch.append(item)
         if len(batch) >= LOOKUP_DOCS:
             yield from check(batch)
@@ -186,14 +307,18 @@ class Writer:
 def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", model: str | None = None,
           documents: Iterable[Document | InputError] | None = None,
           on_document: Callable[[str, str], None] | None = None, extractor=None, workers: int = 1,
-          fields: dict[str, str] | None = None, engine=None) -> BuildSummary:
+          fields: dict[str, str] | None = None, engine=None, include: Iterable[str] | None = None,
+          exclude: Iterable[str] = (), max_bytes: int = MAX_BYTES, date: str | None = None,
+          allow_duplicates: bool = False) -> BuildSummary:
     """Extract every document under ``paths`` into ``store``; unchanged documents are skipped.
 
     A document that cannot be read or extracted is recorded in ``failed`` (``"path: reason"``)
     and the build goes on. ``on_document(doc_id, status)`` is called after each document
     (status new, changed, unchanged or failed), for progress bars. ``workers`` > 1 extracts
     in that many processes; ``engine`` runs extraction elsewhere (see :mod:`kg.distributed`).
-    ``fields`` names the JSON Lines fields (keys text, title, date, url, id).
+    ``fields`` names the JSON Lines fields (keys text, title, date, url, id, language, source);
+    ``include``/``exclude`` (globs), ``max_bytes`` and ``date`` (for undated documents) go to
+    :func:`kg.ingest.read_documents`. Exact duplicates are skipped unless ``allow_duplicates``.
     If the build is interrupted (Ctrl-C), the documents already extracted are written first.
     """
     t0 = time.perf_counter()
@@ -205,8 +330,9 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
     summary.workers = getattr(engine, "workers", workers)
     writer = Writer(kg, summary, report)
     try:
-        items = documents if documents is not None else read_documents(paths, fields)
-        for result in engine.run(chunks(_to_extract(items, kg, summary, report))):
+        items = documents if documents is not None else read_documents(
+            paths, fields, include=include, exclude=exclude, max_bytes=max_bytes, date=date)
+        for result in engine.run(chunks(_to_extract(items, kg, summary, report, writer.add, allow_duplicates))):
             _record_rss(summary, result)
             for item in result.items:
                 writer.add(item)

@@ -24,6 +24,7 @@ from .vocab import DIPL, EVENT_TYPES, ID
 __all__ = ["actor_iri", "document_iri", "event_iri", "role_iri", "post_iri", "membership_iri", "to_graph"]
 
 TYPE_CLASS = {"Country": DIPL.Country, "Person": DIPL.Person, "Organization": DIPL.Organization}
+DATE_TYPES = {"day": XSD.date, "week": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}  # by date precision
 
 
 def _digest(*parts: object, n: int = 16) -> str:
@@ -106,6 +107,19 @@ def _add_actor(g: Graph, a: Actor, doc: URIRef) -> None:
         _add_org(g, a)
 
 
+def _add_provenance(g: Graph, doc: URIRef, d: Document) -> None:
+    """How the document was read: encoding, language, publisher, near-duplicate signature and original."""
+    g.add((doc, DIPL.encoding, Literal(d.encoding)))
+    if d.language:
+        g.add((doc, DCTERMS.language, Literal(d.language)))
+    if d.source:
+        g.add((doc, DCTERMS.publisher, Literal(d.source)))
+    if d.minhash:
+        g.add((doc, DIPL.minhash, Literal(d.minhash)))
+    if d.duplicate_of:
+        g.add((doc, DIPL.duplicateOf, URIRef(d.duplicate_of)))
+
+
 def to_graph(ex: Extraction) -> Graph:
     """The triples of one document (to be stored in its named graph)."""
     g = Graph()
@@ -119,6 +133,7 @@ def to_graph(ex: Extraction) -> Graph:
         g.add((doc, DCTERMS.title, Literal(d.title)))
     if d.date:
         g.add((doc, DCTERMS.date, Literal(d.date, datatype=XSD.date)))
+    _add_provenance(g, doc, d)
     for a in ex.actors:
         _add_actor(g, a, doc)
         for key in a.affiliations:  # an affiliated actor is a node of this graph too
@@ -142,7 +157,11 @@ def to_graph(ex: Extraction) -> Graph:
         g.add((ev, DIPL.endChar, Literal(r.end)))
         g.add((ev, PROV.wasDerivedFrom, doc))
         if r.date:
-            g.add((ev, DCTERMS.date, Literal(r.date, datatype=XSD.date)))
+            g.add((ev, DCTERMS.date, Literal(r.date, datatype=DATE_TYPES[r.date_precision])))
+            if r.date_precision != "day":
+                g.add((ev, DIPL.datePrecision, Literal(r.date_precision)))
+            if r.date_inherited:
+                g.add((ev, DIPL.dateInherited, Literal(True)))
         if r.reporter is not None:
             g.add((ev, DIPL.reportedBy, actor_iri(r.reporter.key)))
         if not r.negated and r.modality != "hypothetical":

@@ -60,8 +60,13 @@ class DIPL(DefinedNamespace):
     startChar: URIRef
     endChar: URIRef
     reportedBy: URIRef
+    datePrecision: URIRef
+    dateInherited: URIRef
     # documents and event types
     contentHash: URIRef
+    encoding: URIRef
+    minhash: URIRef
+    duplicateOf: URIRef
     quadClass: URIRef
     intensity: URIRef
     edgeProperty: URIRef

@@ -54,6 +54,7 @@ _FUTURE_GOVERNORS = {"plan", "expect", "schedule", "due", "set", "aim", "intend"
                      "have", "try", "offer", "propose", "order", "urge", "ask", "tell", "call"}
 _FORWARD_PREPS = {"by", "until", "till", "before", "ahead"}
 _BACKWARD_PREPS = {"since", "ago"}
+_TEMPORAL_MARKS = {"after", "before", "since", "until", "till", "once"}
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,9 @@ def tense(tok: Token) -> str:
 
 
 def _is_date(ent: Span) -> bool:
-    return ent.label_ in {"DATE", "TIME"} and bool(_DATEISH.search(ent.text))
+    """A DATE or TIME entity that states a calendar date ("Friday night", "in 2019"; not "within hours")."""
+    return (ent.label_ in {"DATE", "TIME"} and bool(_DATEISH.search(ent.text))
+            and resolve(_phrase(ent), "2001-01-03", "past") is not None)
 
 
 def _phrase(ent: Span) -> str:
@@ -161,21 +164,37 @@ def _phrase(ent: Span) -> str:
     return ent.text
 
 
+def _complements(tok: Token) -> set[int]:
+    """Verbs of the infinitive complements of ``tok`` ("asked X to withdraw", "agreed to hold talks")."""
+    out, todo = set(), [tok]
+    while todo and len(out) < 6:
+        for c in todo.pop().children:
+            if c.dep_ == "xcomp" and c.i not in out:
+                out.add(c.i)
+                todo.append(c)
+    return out
+
+
 def date_phrase(tok: Token) -> DatePhrase | None:
     """The date phrase that dates the event whose trigger is ``tok``, with the tense it is read in.
 
-    A DATE (or dated TIME) entity in the trigger's own clause wins; else one modifying a clause the
-    trigger is embedded in ("On Sunday the ministry said it would expel ..."); dates inside other
-    clauses ("lifted curbs imposed in 2019") are not the trigger's.
+    A DATE (or dated TIME) entity in the trigger's own clause wins; then one in its infinitive
+    complements ("asked X to withdraw after his inauguration in November"), read in the
+    trigger's tense; then one modifying a clause the trigger is embedded in ("On Sunday the
+    ministry said it would expel ..."), unless the trigger's clause is a temporal one of its own
+    ("a day after Prague expelled ..."). Dates inside other clauses ("lifted curbs imposed in
+    2019") are not the trigger's.
     """
-    best: tuple[int, Span, Token] | None = None
-    chain = {}
+    chain: dict[int, float] = {}
     t, depth = tok, 0
-    while True:  # the trigger and the tokens it hangs from, by distance
+    while True:  # the trigger and the clauses it hangs from, by distance
         chain[t.i] = depth
-        if t.head is t or depth > 8:
+        if t.head is t or depth > 8 or (t.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in _TEMPORAL_MARKS for c in t.children)):
             break
         t, depth = t.head, depth + 1
+    chain.update({i: 0.5 for i in _complements(tok)})
+    best: tuple[float, Span, Token] | None = None
     for ent in tok.sent.ents:
         if not _is_date(ent):
             continue
@@ -184,14 +203,12 @@ def date_phrase(tok: Token) -> DatePhrase | None:
             at = at.head  # up from the date to the word it dates: a verb, or the trigger itself
         if at.i not in chain or (at.i != tok.i and at.pos_ not in {"VERB", "AUX"}):
             continue
-        rank = chain[at.i]
-        if best is None or rank < best[0]:
-            best = (rank, ent, at)
+        if best is None or chain[at.i] < best[0]:
+            best = (chain[at.i], ent, at)
     if best is None:
         return None
-    _, ent, at = best
-    phrase = _phrase(ent)
-    return DatePhrase(phrase, tense(at))
+    rank, ent, at = best
+    return DatePhrase(_phrase(ent), tense(tok if rank == 0.5 else at))
 
 
 # ----------------------------------------------------------------------------- resolution
@@ -304,12 +321,15 @@ def _relative(low: str, b: date) -> When | None:
         return When((b - timedelta(days=1)).isoformat())
     if "tomorrow" in low:
         return When((b + timedelta(days=1)).isoformat())
+    end = re.search(r"\bend of (?:the |this )?(week|month|year)\b", low)
     ago = re.search(r"\b(\d+|" + "|".join(_NUMBERS) + r")\s+(day|week|month|year)s?\s+ago\b", low)
     step = re.search(r"\b(" + "|".join(_STEP) + r")\s+(?:this\s+)?(week|weekend|month|year)\b", low)
     if ago:
         k, unit = -(int(ago[1]) if ago[1].isdigit() else _NUMBERS[ago[1]]), ago[2]
     elif step:
         k, unit = _STEP[step[1]], step[2]
+    elif end:
+        k, unit = 0, end[1]
     else:
         return None
     if unit == "day":

@@ -54,7 +54,7 @@ def test_long_paragraph_is_cut_with_offsets_kept():
     (b"", "is empty"),
     (b"   \n\n", "is empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
-    ("Caf\u00e9 talks".encode("latin-1"), "not UTF-8"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(64), "binary"),
 ])
 def test_unreadable_files_raise_input_error(tmp_path: Path, content: bytes, message: str):
     p = tmp_path / "bad.txt"

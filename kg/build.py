@@ -51,8 +51,9 @@ LOOKUP_DOCS = 256  # documents per content-hash query
 WRITE_DOCS = 100  # documents per store update, at most
 WRITE_BYTES = 8 << 20  # N-Triples per store update, at most
 WRITE_SECONDS = 1.0  # a batch waits no longer than this, so progress and resumption stay close
-NEAR_DUPLICATE = 0.8  # estimated Jaccard similarity of word 3-shingles from which a text is a near-copy
+NEAR_DUPLICATE = 0.7  # estimated Jaccard similarity of word 3-shingles from which a text is a near-copy
 NUM_PERM = 64  # MinHash permutations
+CANDIDATE = 0.5  # the LSH index's threshold: low, so that pairs near NEAR_DUPLICATE are always compared
 MIN_SHINGLES = 20  # shorter texts are never near-duplicates: a few shared words say nothing
 
 
@@ -124,7 +125,8 @@ class NearDuplicates:
         from datasketch import MinHashLSH
 
         self.kg = kg
-        self.lsh = MinHashLSH(threshold=NEAR_DUPLICATE, num_perm=NUM_PERM)
+        self.lsh = MinHashLSH(threshold=CANDIDATE, num_perm=NUM_PERM)  # candidates, then checked on the estimate
+        self.signatures: dict[str, object] = {}
         self.loaded = kg is None
 
     @staticmethod
@@ -153,7 +155,12 @@ class NearDuplicates:
                              "FILTER NOT EXISTS { ?g dipl:duplicateOf ?o } } }")
         for g, m in rows:
             with contextlib.suppress(ValueError):
-                self.lsh.insert(str(g), self.from_hex(str(m)), check_duplication=False)
+                self._remember(str(g), self.from_hex(str(m)))
+
+    def _remember(self, iri: str, sig) -> None:
+        if iri not in self.signatures:
+            self.signatures[iri] = sig
+            self.lsh.insert(iri, sig, check_duplication=False)
 
     def check(self, doc: Document, iri: str) -> tuple[str | None, str | None]:
         """(hex signature, IRI of the original it is a near-copy of, else None); an original is remembered."""
@@ -162,12 +169,12 @@ class NearDuplicates:
         sig = self.signature(doc.normalized[0])
         if sig is None:
             return None, None
+        value = sig.hashvalues.astype("<u4").tobytes().hex()
         for other in sorted(self.lsh.query(sig)):
-            if other != iri:
-                return sig.hashvalues.astype("<u4").tobytes().hex(), other
-        if iri not in self.lsh:
-            self.lsh.insert(iri, sig, check_duplication=False)
-        return sig.hashvalues.astype("<u4").tobytes().hex(), None
+            if other != iri and sig.jaccard(self.signatures[other]) >= NEAR_DUPLICATE:
+                return value, other
+        self._remember(iri, sig)
+        return value, None
 
 
 def _to_extract(items: Iterable[Document | InputError | Skipped], kg: KnowledgeGraph, summary: BuildSummary,

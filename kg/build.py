@@ -177,6 +177,23 @@ class NearDuplicates:
         return value, None
 
 
+def _stored(kg: KnowledgeGraph, iris: list[str], hashes: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """In one query: the stored content hash of each of ``iris`` (IRI -> hash), and for each of ``hashes``
+    the id of a stored document with that text (hash -> id)."""
+    graphs = " ".join(f"<{i}>" for i in sorted(set(iris)))
+    texts = " ".join(f'"{h}"' for h in sorted(hashes))
+    rows = kg.query(f"SELECT ?g ?h ?id WHERE {{ {{ VALUES ?g {{ {graphs} }} }} UNION {{ VALUES ?h {{ {texts} }} }} "
+                    f"GRAPH ?g {{ ?g dipl:contentHash ?h OPTIONAL {{ ?g dcterms:identifier ?id }} }} }}")
+    known: dict[str, str] = {}
+    copies: dict[str, str] = {}
+    mine = set(iris)
+    for g, h, i in rows:
+        if str(g) in mine:
+            known[str(g)] = str(h)
+        copies.setdefault(str(h), str(i or g))
+    return known, copies
+
+
 def _to_extract(items: Iterable[Document | InputError | Skipped], kg: KnowledgeGraph, summary: BuildSummary,
                 report: Report, write: Callable[[Extracted], None], allow_duplicates: bool = False
                 ) -> Iterator[tuple[Document, str]]:
@@ -188,17 +205,9 @@ def _to_extract(items: Iterable[Document | InputError | Skipped], kg: KnowledgeG
     seen: dict[str, str] = {}  # content hash -> id of the document of this build that has it
     near = None if allow_duplicates else NearDuplicates(kg)
 
-    def stored_copies(hashes: set[str], iris: set[str]) -> dict[str, str]:
-        if not hashes:
-            return {}
-        values = " ".join(f'"{h}"' for h in sorted(hashes))
-        rows = kg.query(f"SELECT ?h ?g ?id WHERE {{ VALUES ?h {{ {values} }} GRAPH ?g {{ ?g dipl:contentHash ?h "
-                        f"OPTIONAL {{ ?g dcterms:identifier ?id }} }} }}")
-        return {str(h): str(i or g) for h, g, i in rows if str(g) not in iris}
-
     def check(batch: list[Document]) -> Iterator[tuple[Document, str]]:
         iris = [str(document_iri(d)) for d in batch]
-        known = kg.content_hashes(set(iris))
+        known, copies = _stored(kg, iris, set() if allow_duplicates else {d.content_hash for d in batch})
         todo = []
         for d, iri in zip(batch, iris):
             old = known.get(iri)
@@ -207,7 +216,6 @@ def _to_extract(items: Iterable[Document | InputError | Skipped], kg: KnowledgeG
                 report(d.id, "unchanged")
             else:
                 todo.append((d, iri, "changed" if old else "new"))
-        copies = {} if allow_duplicates else stored_copies({d.content_hash for d, _, _ in todo}, set(iris))
         for d, iri, status in todo:
             other = None if allow_duplicates else seen.get(d.content_hash) or copies.get(d.content_hash)
             if other is not None and other != d.id:

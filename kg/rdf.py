@@ -109,13 +109,10 @@ def _add_actor(g: Graph, a: Actor, doc: URIRef) -> None:
 
 def _add_provenance(g: Graph, doc: URIRef, d: Document) -> None:
     """How the document was read: encoding, language, publisher, near-duplicate signature and original."""
-    g.add((doc, DIPL.encoding, Literal(d.encoding)))
-    if d.language:
-        g.add((doc, DCTERMS.language, Literal(d.language)))
-    if d.source:
-        g.add((doc, DCTERMS.publisher, Literal(d.source)))
-    if d.minhash:
-        g.add((doc, DIPL.minhash, Literal(d.minhash)))
+    for prop, value in ((DIPL.encoding, d.encoding), (DCTERMS.language, d.language), (DCTERMS.publisher, d.source),
+                        (DIPL.minhash, d.minhash)):
+        if value:
+            g.add((doc, prop, Literal(value)))
     if d.duplicate_of:
         g.add((doc, DIPL.duplicateOf, URIRef(d.duplicate_of)))
 

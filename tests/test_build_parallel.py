@@ -45,7 +45,9 @@ def test_jsonl_with_own_field_names_bad_lines_and_bad_files(tmp_path, extractor)
     fields = {"text": "body", "title": "headline", "date": "published", "url": "link"}
     assert count_documents([str(corpus), str(folder)]) == 6 + 3
     summary = build([str(corpus), str(folder)], store=str(tmp_path / "s"), extractor=extractor, fields=fields)
-    assert (summary.new, summary.unchanged) == (6, 0)
+    assert (summary.new, summary.unchanged) == (4, 0)
+    assert summary.duplicates == [f"{folder / f'article_{i:02d}.txt'}: same text as https://news.example/{i}"
+                                  for i in range(2)]  # the files repeat the corpus's first two articles
     assert len(summary.failed) == 3
     failed = "\n".join(summary.failed)
     assert f"{corpus}:5: not a JSON object" in failed

@@ -147,7 +147,8 @@ class NearDuplicates:
         import numpy as np
         from datasketch import MinHash
 
-        return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(bytes.fromhex(value), "<u4").astype(np.uint64))
+        values = np.frombuffer(bytes.fromhex(value), "<u4").astype(np.uint64)
+        return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=values)
 
     def _load(self) -> None:
         self.loaded = True

@@ -169,12 +169,10 @@ def _open_regular(p: Path, max_bytes: int) -> int:
         fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise InputError(f"{p}: no such file; check the path") from None
-    except IsADirectoryError:
-        raise InputError(f"{p}: is a directory; give the files in it, or use kg build which walks directories") from None
     except OSError as e:
         raise InputError(f"{p}: cannot be opened ({e.strerror})") from None
     st = os.fstat(fd)
-    if stat.S_ISDIR(st.st_mode):
+    if stat.S_ISDIR(st.st_mode):  # Linux opens a directory read-only without complaint
         os.close(fd)
         raise InputError(f"{p}: is a directory; give the files in it, or use kg build which walks directories")
     if not stat.S_ISREG(st.st_mode):

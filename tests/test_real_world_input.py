@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from SPARQLWrapper import XML, SPARQLWrapper

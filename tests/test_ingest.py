@@ -284,3 +284,34 @@ def test_walking_reads_text_like_files_and_skips_stores_outputs_hidden_and_vcs(t
                        ("photo.png", "not a text-like file (see --include)"), ("records.jsonl", "written by kg")]
     only_md = [p.name for p in iter_paths([tmp_path], include=["*.md"]) if isinstance(p, Path)]
     assert only_md == ["notes.md"]
+
+
+# ---------------------------------------------------------------- headlines, dates in RDF
+
+
+def test_a_headline_restating_the_lead_counts_once(extract_doc):
+    doc = Document("h.txt", "Ghana And Togo Sign Border Security Pact In Lome\n\n"
+                            "Ghana and Togo signed a border security pact in Lome on Tuesday.\n")
+    ex = extract_doc(doc)
+    assert [(r.source.label, r.cls, r.target.label) for r in ex.relations] == [("Ghana", "AGREE", "Togo")]
+    assert "on Tuesday" in ex.relations[0].sentence  # the lead's mention is kept, with its date
+
+
+def test_partial_and_inherited_dates_are_typed_in_rdf_and_conform_to_the_shapes(extract_doc):
+    from rdflib.namespace import DCTERMS, XSD
+
+    from kg.rdf import to_graph
+    from kg.validate import validate_graph
+    from kg.vocab import DIPL
+
+    doc = Document("d.txt", "Kenya criticised Uganda in 2010. Chile thanked Peru in October 2018. "
+                            "Norway praised Sweden last week. Egypt thanked Sudan.", date="2023-03-15",
+                   encoding="cp1252")
+    g = to_graph(extract_doc(doc))
+    dates = {(str(d), d.datatype) for d in g.objects(None, DCTERMS.date)}
+    assert {("2010", XSD.gYear), ("2018-10", XSD.gYearMonth), ("2023-03-06", XSD.date),
+            ("2023-03-15", XSD.date)} <= dates
+    assert {str(p) for p in g.objects(None, DIPL.datePrecision)} == {"year", "month", "week"}
+    assert len(list(g.subjects(DIPL.dateInherited, None))) == 1
+    assert [str(e) for e in g.objects(None, DIPL.encoding)] == ["cp1252"]
+    assert not [v for v in validate_graph(g).violations if v.path in {"dcterms:date", "dipl:datePrecision"}]

@@ -315,9 +315,10 @@ def _from_html(path: Path, html: str) -> Document:
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"
     warnings: list[str] = []
-    return Document(id=str(path), text=text, title=title, date=_field(str(path), "date", getattr(found, "date", None),
-                                                                       warnings),
-                    url=_field(str(path), "url", getattr(found, "url", None), []), warnings=tuple(warnings))
+    got = {k: _field(str(path), k, v, warnings) for k, v in
+           (("title", title), ("date", getattr(found, "date", None)), ("url", getattr(found, "url", None)))}
+    return Document(id=str(path), text=text, title=got["title"], date=got["date"], url=got["url"],
+                    warnings=tuple(warnings))
 
 
 def read_jsonl(path: str | os.PathLike, fields: dict[str, str] | None = None,

@@ -290,7 +290,7 @@ def read_document(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Docume
     if max_bytes and len(raw) > max_bytes:
         raise InputError(f"{p}: is over the limit of {max_bytes:,} bytes per document; raise it with --max-bytes")
     text, encoding = decode(raw, str(p))
-    if not normalize(text)[0].strip():
+    if not text.strip():
         raise InputError(f"{p}: is empty; there is nothing to extract")
     if p.suffix.lower() in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
         return replace(_from_html(p, text), encoding=encoding)
@@ -300,7 +300,8 @@ def read_document(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Docume
                    url=got["url"], encoding=encoding, language=got["language"], source=got["source"],
                    body_start=body, warnings=tuple(warnings))
     if not doc.normalized[0].strip():
-        raise InputError(f"{p}: has front matter but no text; there is nothing to extract")
+        raise InputError(f"{p}: is empty; there is nothing to extract" if not body else
+                         f"{p}: has front matter but no text; there is nothing to extract")
     return doc
 
 

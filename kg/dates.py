@@ -255,19 +255,14 @@ def resolve(phrase: str, base: str | None, tense: str = "past") -> When | None:
     if month:
         day = (re.search(r"\b" + _MONTH + r"\s+" + _DAY + r"\b", low)
                or re.search(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"(?![a-z])", low))
-    if year is None and re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}", low):
+    numeric = re.search(r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b", low)
+    if numeric:
         try:
-            return When(parse_date(re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}", low).group(0)))
+            return When(parse_date(numeric.group(0)))
         except ValueError:
             return None
     if year:
         y = int(year["year"])
-        iso = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", low)
-        if iso:
-            try:
-                return When(date(*map(int, iso.groups())).isoformat())
-            except ValueError:
-                return None
         if day:
             try:
                 return When(date(y, _MONTHS[day["month"]], int(day["day"])).isoformat())
@@ -291,9 +286,9 @@ def resolve(phrase: str, base: str | None, tense: str = "past") -> When | None:
         m = _MONTHS[month["month"]]
         cands = [date(y, m, 1) for y in (b.year - 1, b.year, b.year + 1)]
         picked = _pick(cands, b.replace(day=1), direction)
-        if words and "last" in words and picked >= b.replace(day=1):
+        if "last" in words and picked >= b.replace(day=1):
             picked = picked.replace(year=picked.year - 1)
-        if words and "next" in words and picked <= b.replace(day=1):
+        if "next" in words and picked <= b.replace(day=1):
             picked = picked.replace(year=picked.year + 1)
         return When(f"{picked.year:04d}-{picked.month:02d}", "month")
     weekday = re.search(r"\b" + _WEEKDAY + r"\b", low)

@@ -44,6 +44,8 @@ WEDNESDAY = "2023-03-15"
     ("in November", "past", When("2022-11", "month")),  # a month after the document's, in the past: last year's
     ("in April", "future", When("2023-04", "month")),
     ("on May 10, 2025", "past", When("2025-05-10")),
+    ("on 3/20/2022", "past", When("2022-03-20")),
+    ("on 2022-02-30", "past", None),
     ("before the end of the year", "future", When("2023", "year")),
 ])
 def test_phrases_resolve_by_tense_with_their_precision(phrase, tense, expected):

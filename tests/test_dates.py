@@ -118,3 +118,23 @@ def test_every_stated_date_of_an_article_resolves(extract, date, text, expected)
     got = _dates(extract(text, date=date))
     for key, (value, precision) in expected.items():
         assert got[key] == (value, precision, False), key
+
+
+def test_partial_dates_count_in_date_ranges_where_they_overlap(tmp_path, extractor):
+    import json
+
+    from kg.build import build
+    from kg.ingest import Document
+    from kg.network import subgraph, to_networkx
+    from kg.query import named_query, run_query
+    from kg.store import KnowledgeGraph
+
+    doc = Document("d.txt", "Kenya criticised Uganda in 2010. Chile thanked Peru on March 3, 2010.", date="2012-01-05")
+    build([], store=str(tmp_path / "s"), documents=[doc], extractor=extractor)
+    nq = named_query("who-did-what")
+    with KnowledgeGraph(tmp_path / "s", read_only=True) as kg:
+        rows = json.loads(run_query(kg, nq.text, nq.bind({"from": "2010-06-01", "to": "2011-12-31"}), "json",
+                                    declared={p.name for p in nq.params}))
+        g = subgraph(to_networkx(kg), since="2010-06-01", until="2011-12-31")
+    assert [(r["source"], r["date"]) for r in rows] == [("Kenya", "2010")]
+    assert [(g.nodes[s]["label"], g.nodes[o]["label"]) for s, o in g.edges()] == [("Kenya", "Uganda")]

@@ -196,12 +196,12 @@ def _stored(kg: KnowledgeGraph, iris: list[str], hashes: set[str]) -> tuple[dict
 
 
 def _to_extract(items: Iterable[Document | InputError | Skipped], kg: KnowledgeGraph, summary: BuildSummary,
-                report: Report, write: Callable[[Extracted], None], allow_duplicates: bool = False
-                ) -> Iterator[tuple[Document, str]]:
+                report: Report, writer: "Writer", allow_duplicates: bool = False) -> Iterator[tuple[Document, str]]:
     """(document, 'new' | 'changed') for each document whose text is not stored yet; the rest counted.
 
-    Exact duplicates are skipped (unless ``allow_duplicates``); near-duplicates go to ``write``
-    as their document node with ``dipl:duplicateOf``, not to extraction.
+    Exact duplicates are skipped (unless ``allow_duplicates``); near-duplicates go to ``writer``
+    as their document node with ``dipl:duplicateOf``, not to extraction (held until their
+    original, when it comes from this build, is written).
     """
     seen: dict[str, str] = {}  # content hash -> id of the document of this build that has it
     near = None if allow_duplicates else NearDuplicates(kg)
@@ -231,8 +231,9 @@ def _to_extract(items: Iterable[Document | InputError | Skipped], kg: KnowledgeG
                     summary.near_duplicates.append(f"{d.id}: near-copy of {original}")
                     item = convert(Extraction(d))
                     item.status = status
-                    write(item)
+                    writer.add(item, after=original)
                     continue
+            writer.expect(iri, d.id)
             yield d, status
 
     batch: list[Document] = []
@@ -266,11 +267,21 @@ class Writer:
         self.batch: list[Extracted] = []
         self.bytes = 0
         self.last = time.monotonic()
+        self.in_flight: dict[str, str] = {}  # id -> graph IRI of the documents sent to extraction, not yet written
+        self.held: dict[str, list[Extracted]] = {}  # graph IRI -> near-copies that wait for that document
 
-    def add(self, item: Extracted | Failed) -> None:
+    def expect(self, graph: str, doc_id: str) -> None:
+        """``doc_id`` (graph IRI ``graph``) goes to extraction; near-copies of it wait until it is written."""
+        self.in_flight[doc_id] = graph
+
+    def add(self, item: Extracted | Failed, after: str | None = None) -> None:
+        """Write ``item`` in a coming batch; with ``after`` (the graph IRI of a document still in
+        extraction) once that one is written; if that one fails, ``item`` fails with it."""
+        if after is not None and after in self.in_flight.values():
+            self.held.setdefault(after, []).append(item)
+            return
         if isinstance(item, Failed):
-            self.summary.failed.append(f"{item.id}: {item.reason}")
-            self.report(item.id, "failed")
+            self._failed(item.id, item.reason)
         elif item.ntriples is None:  # already written (by a Dask worker)
             self._done(item)
         else:
@@ -307,9 +318,14 @@ class Writer:
         if not written:  # nothing goes in: the store is the problem, not the documents
             raise error
         for item, e in rejected:
-            self.summary.failed.append(f"{item.id}: the store rejected its graph ({e})")
-            self.report(item.id, "failed")
+            self._failed(item.id, f"the store rejected its graph ({e})")
         return written
+
+    def _failed(self, doc_id: str, reason: str) -> None:
+        self.summary.failed.append(f"{doc_id}: {reason}")
+        self.report(doc_id, "failed")
+        for copy in self.held.pop(self.in_flight.pop(doc_id, ""), []):
+            self._failed(copy.id, f"near-copy of {doc_id}, which failed; build again to retry both")
 
     def _done(self, item: Extracted) -> None:
         s = self.summary
@@ -318,6 +334,9 @@ class Writer:
         s.relations += item.relations
         s.words += item.words
         self.report(item.id, item.status)
+        self.in_flight.pop(item.id, None)
+        for copy in self.held.pop(item.graph, []):
+            self.add(copy)
 
 
 def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", model: str | None = None,
@@ -348,11 +367,12 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
     try:
         items = documents if documents is not None else read_documents(
             paths, fields, include=include, exclude=exclude, max_bytes=max_bytes, date=date)
-        for result in engine.run(chunks(_to_extract(items, kg, summary, report, writer.add, allow_duplicates))):
+        for result in engine.run(chunks(_to_extract(items, kg, summary, report, writer, allow_duplicates))):
             _record_rss(summary, result)
             for item in result.items:
                 writer.add(item)
-        writer.flush()
+        while writer.batch:  # the last batch's originals release their near-copies
+            writer.flush()
     except BaseException:
         with contextlib.suppress(Exception):  # keep what is complete; the error itself goes on up
             writer.flush()

@@ -77,7 +77,7 @@ class Extractor:
             words = sum(count_words(t) for t in texts) or 1
             docs = iter(self.nlp.pipe(texts, batch_size=max(1, BATCH_WORDS * len(texts) // words)))
             for document, parts in group:
-                resolver = Resolver()
+                resolver = Resolver(date=document.date)
                 result = Extraction(document)
                 in_headline = 0  # how many relations, first in the list, come from the headline
                 for k, ((offset, text), doc) in enumerate(zip(parts, docs)):  # parts first: never over-reads docs
@@ -93,7 +93,7 @@ class Extractor:
                     if k == 0 and is_headline(text):
                         in_headline = len(result.relations)
                 result.relations = _once(result.relations, in_headline)
-                result.actors = list(resolver.actors.values())
+                result.actors = resolver.finish()
                 yield result
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
@@ -23,7 +23,7 @@ from .actors import Actor
 from .lexicon import Entry, Lexicon, load_lexicon
 from .vocab import EVENT_TYPES
 
-__all__ = ["Relation", "relations"]
+__all__ = ["Relation", "Trace", "TriggerStep", "relations"]
 
 SUBJECTS = {"nsubj", "csubj"}
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
@@ -54,6 +54,46 @@ class Relation:
     symmetric: bool = False
     reporter: Actor | None = None
     when: str | None = None  # the date phrase attached to the trigger ("on Tuesday")
+
+
+@dataclass
+class TriggerStep:
+    """What :func:`relations` did with one lexicon trigger: the entry, and how each end was found or why not."""
+
+    i: int  # token index of the trigger in the Doc
+    text: str
+    entry: str  # "impose sanction -> SANCTION (verb)"
+    notes: list[str] = field(default_factory=list)  # one line per rule that found or rejected an end
+    relations: list["Relation"] = field(default_factory=list)
+
+
+@dataclass
+class Trace:
+    """Optional collector passed to :func:`relations`: one :class:`TriggerStep` per matched trigger.
+
+    >>> t = Trace(); t.step(None) is None
+    True
+    """
+
+    steps: list[TriggerStep] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # start tokens of sentences with fewer than two actors
+
+    def step(self, tok: Token | None, entry: "Entry | None" = None, kind: str = "verb") -> TriggerStep | None:
+        if tok is None or entry is None:
+            return None
+        flags = "".join(f", {f}" for f, on in (("symmetric", entry.symmetric), ("inverse", entry.inverse)) if on)
+        st = TriggerStep(tok.i, tok.text, f"{' '.join(entry.pattern)} -> {entry.cls} ({kind}{flags})")
+        self.steps.append(st)
+        return st
+
+
+def _note(step: TriggerStep | None, text: str) -> None:
+    if step is not None:
+        step.notes.append(text)
+
+
+def _names(actors: list[Actor]) -> str:
+    return ", ".join(a.label for a in actors) or "nobody"
 
 
 def _date_phrase(tok: Token) -> str | None:
@@ -145,49 +185,55 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
     return None
 
 
-def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], bool]:
-    """Who acts, and whether the subject was inherited from another clause."""
+def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], bool, str]:
+    """Who acts, whether the subject was inherited from another clause, and the rule that found it."""
     passive = any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children)
     if passive:
         for c in verb.children:
             if c.dep_ == "agent":
                 for p in c.children:
                     if p.dep_ == "pobj":
-                        return _agents_of(p, amap), False
-        return [], False
+                        return _agents_of(p, amap), False, f"passive agent 'by {p.text}'"
+        return [], False, "passive verb without a 'by' agent"
     for c in verb.children:
         if c.dep_ in SUBJECTS:
             if c.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
-                return _agents_of(verb.head, amap), False
-            return _agents_of(c, amap), False
+                return _agents_of(verb.head, amap), False, f"relative pronoun '{c.text}' -> head '{verb.head.text}'"
+            return _agents_of(c, amap), False, f"subject '{c.text}' ({c.dep_})"
     tok = verb
     for _ in range(MAX_CLIMB):
         if tok.dep_ == "relcl":
-            return _actors_of(tok.head, amap), True
+            return _actors_of(tok.head, amap), True, f"head of the relative clause '{tok.head.text}'"
         if tok.dep_ not in CLAUSE_LINKS or tok.head is tok:
-            return [], True
+            return [], True, "no subject in this clause or the clauses above it"
         head = tok.head
         if tok.dep_ == "xcomp" and head.lemma_.lower() in words["object_control"]:
             objs = [c for c in head.children if c.dep_ in OBJECTS]
             if objs:
-                return _actors_of(objs[0], amap), True
+                return _actors_of(objs[0], amap), True, f"object '{objs[0].text}' of the control verb '{head.text}'"
         for c in head.children:
             if c.dep_ in SUBJECTS and c is not tok:
-                return _actors_of(c, amap), True
+                return _actors_of(c, amap), True, f"subject '{c.text}' of the governing '{head.text}' ({tok.dep_})"
         tok = head
-    return [], True
+    return [], True, f"no subject within {MAX_CLIMB} clauses up"
 
 
 def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: list[Actor],
-             depth: int = 0) -> list[Actor]:
-    """Whom the verb acts on; ``exclude`` (the sources) is skipped, so "lifted its curbs on X" finds X."""
+             depth: int = 0, why: list[str] | None = None) -> list[Actor]:
+    """Whom the verb acts on; ``exclude`` (the sources) is skipped, so "lifted its curbs on X" finds X.
+
+    ``why`` collects one line per rule that found a target (for :class:`Trace`).
+    """
     out: list[Actor] = []
+    why = why if why is not None else []
     venue_only = len(exclude) > 1 or entry.cls in {"AGREE", "COOPERATE"}  # "X and Y agreed in Vienna"
     through = frozenset({"of", "from"} if venue_only else {"of", "from", "in"})
 
-    def take(tok: Token) -> bool:
+    def take(tok: Token, rule: str) -> bool:
         found = [a for a in _agents_of(tok, amap, through) if a not in exclude]
         out.extend(a for a in found if a not in out)
+        if found:
+            why.append(f"target {_names(found)}: {rule} '{tok.text}'")
         return bool(found)
 
     def preps(tok: Token, nested: bool = True) -> None:
@@ -198,7 +244,7 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                 continue
             if c.lower_ in words["target_preps"]:
                 for p in c.children:
-                    if p.dep_ == "pobj" and not take(p) and nested:
+                    if p.dep_ == "pobj" and not take(p, f"object of '{tok.text} {c.text}'") and nested:
                         preps(p, nested=False)  # "agreed to a contract with X", "along its border with X"
             elif nested:
                 preps(c, nested=False)  # "pulled out of X", "moved away from X"
@@ -206,7 +252,7 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
     passive = any(c.dep_ in PASSIVE_SUBJECTS for c in verb.children)
     for c in verb.children:
         if c.dep_ in PASSIVE_SUBJECTS if passive else c.dep_ in OBJECTS:
-            if not take(c):
+            if not take(c, f"{c.dep_}"):
                 preps(c, nested=False)  # "imposed sanctions on Russia", "sought sanctions against it"
     if not out:
         preps(verb)
@@ -216,19 +262,20 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                                                  or entry.cls in words["clause_target_classes"]):
                 for subj in c.children:
                     if subj.dep_ in SUBJECTS:
-                        take(subj)
+                        take(subj, f"subject of the clause '{c.text}'")
     if not out and depth == 0:  # "threatened to halt talks unless Baghdad accepted": the party the condition names
         for t in verb.subtree:
             if t.dep_ == "mark" and t.lower_ in words["hypothetical_marks"] | words["threat_marks"]:
                 for subj in t.head.children:
                     if subj.dep_ in SUBJECTS:
-                        take(subj)
+                        take(subj, f"subject of the condition '{t.text} {t.head.text}'")
     has_object = any(c.dep_ in OBJECTS for c in verb.children)
     if not out and depth < 2 and not has_object:  # "refused to meet X", "agreed to hold talks with X"
         for c in verb.children:
             if c.dep_ == "xcomp":
                 sub = _match_entry(c, load_lexicon()) or entry
-                out.extend(a for a in _objects(c, sub, amap, words, exclude, depth + 1) if a not in out)
+                found = _objects(c, sub, amap, words, exclude, depth + 1, why)
+                out.extend(a for a in found if a not in out)
     return out
 
 
@@ -291,27 +338,41 @@ def _own_side(s: Actor, o: Actor) -> bool:
     return s.key == o.key or o.key in s.affiliations or s.key in o.affiliations
 
 
-def _pairs(sources: list[Actor], targets: list[Actor], symmetric: bool) -> Iterator[tuple[Actor, Actor, bool]]:
+def _pairs(sources: list[Actor], targets: list[Actor], symmetric: bool,
+           step: TriggerStep | None = None) -> Iterator[tuple[Actor, Actor, bool]]:
     if targets:
-        for s, o in itertools.product(sources, targets):
-            if not _own_side(s, o):
-                yield s, o, symmetric
+        pairs = list(itertools.product(sources, targets))
     elif symmetric and len(sources) > 1:  # "X and Y met"
-        for s, o in itertools.combinations(sources, 2):
-            if not _own_side(s, o):
-                yield s, o, True
-
-
-def _verb_relations(verb: Token, amap, lex: Lexicon, words) -> Iterator[Relation]:
-    entry = _match_entry(verb, lex)
-    if entry is None or _governed_by_reject(verb, lex):
+        pairs = list(itertools.combinations(sources, 2))
+    else:
+        _note(step, "no target found: no relation")
         return
-    sources, inherited = _subjects(verb, amap, words)
+    for s, o in pairs:
+        if _own_side(s, o):
+            _note(step, f"dropped {s.label} -> {o.label}: one side (same actor or affiliated)")
+        else:
+            yield s, o, symmetric or not targets
+
+
+def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None = None) -> Iterator[Relation]:
+    entry = _match_entry(verb, lex)
+    if entry is None:
+        return
+    step = trace.step(verb, entry) if trace else None
+    if _governed_by_reject(verb, lex):
+        _note(step, f"under the refusal '{verb.head.text}': coded there as REJECT, not here")
+        return
+    sources, inherited, rule = _subjects(verb, amap, words)
+    _note(step, f"source {_names(sources)}: {rule}")
     if not sources:
         return
-    targets = _objects(verb, entry, amap, words, exclude=sources)
+    why: list[str] = []
+    targets = _objects(verb, entry, amap, words, exclude=sources, why=why)
+    for w in why:
+        _note(step, w)
     if entry.inverse:
         sources, targets = targets, sources
+        _note(step, "inverse entry: source and target swapped")
     symmetric = entry.symmetric or EVENT_TYPES[entry.cls].symmetric
     negated = _negated(verb, words)
     cls = entry.cls
@@ -325,65 +386,90 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words) -> Iterator[Relation
             cls, symmetric = "THREATEN", False
         elif cls in words["intent_to_threaten"]:
             cls = "THREATEN"
+        if cls != entry.cls:
+            _note(step, f"expressed intent: {entry.cls} coded as {cls}")
     modality, reporter = _modality(verb, amap, sources, words, skip)
+    _note(step, f"negated: {negated}; modality: {modality}" + (f" (reported by {reporter.label})" if reporter else ""))
     trigger = " ".join([verb.text] + [c.text for c in verb.children if c.dep_ in {"prt"}]
                        + [c.text for c in verb.children if c.dep_ in {"dobj"} and c.lemma_.lower() in entry.pattern])
     confidence = 0.85 if not inherited else 0.7
-    for s, o, sym in _pairs(sources, targets, symmetric):
+    for s, o, sym in _pairs(sources, targets, symmetric, step):
         yield Relation(s, o, cls, trigger, negated, modality, verb.sent, confidence, sym, reporter,
                        _date_phrase(verb))
 
 
-def _noun_relations(noun: Token, amap, lex: Lexicon, words) -> Iterator[Relation]:
+def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None = None) -> Iterator[Relation]:
     entry = lex.nouns.get(noun.lemma_.lower())
     if entry is None:
         return
+    step = trace.step(noun, entry, "noun") if trace else None
     sources: list[Actor] = []
     targets: list[Actor] = []
     parties: list[Actor] = []
     for c in noun.children:
         if c.dep_ in MODIFIERS and c.i in amap and amap[c.i] not in sources:
             sources.append(amap[c.i])
+            _note(step, f"source {amap[c.i].label}: modifier '{c.text}' ({c.dep_})")
         elif c.dep_ == "prep":
             for p in c.children:
                 if p.dep_ != "pobj":
                     continue
+                found = _actors_of(p, amap)
                 if c.lower_ in {"between", "among"}:
-                    parties.extend(_actors_of(p, amap))
+                    parties.extend(found)
+                    role = "party"
                 elif c.lower_ in {"by"}:
-                    sources.extend(_actors_of(p, amap))
+                    sources.extend(found)
+                    role = "source"
                 elif c.lower_ in words["target_preps"]:
-                    targets.extend(_actors_of(p, amap))
+                    targets.extend(found)
+                    role = "target"
+                else:
+                    continue
+                if found:
+                    _note(step, f"{role} {_names(found)}: '{c.text} {p.text}'")
     symmetric = entry.symmetric or EVENT_TYPES[entry.cls].symmetric
     if parties:
         sources, targets, symmetric = parties, [], True
     elif sources and not targets and noun.head.dep_ == "prep" and noun.head.lower_ in words["event_preps"]:
         clause = noun.head.head  # "after a US request, Islamabad released ...": the request was made of Islamabad
         targets = [a for c in clause.children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
+        if targets:
+            _note(step, f"target {_names(targets)}: subject of the clause the event phrase modifies ('{clause.text}')")
     if not sources:
+        _note(step, "no source (no possessive/demonym modifier, no 'by' or 'between' phrase)")
         return
     modality, reporter = _modality(noun.head if noun.dep_ != "ROOT" else noun, amap, sources, words)
-    for s, o, sym in _pairs(sources, targets, symmetric):
+    for s, o, sym in _pairs(sources, targets, symmetric, step):
         yield Relation(s, o, entry.cls, noun.text, False, modality, noun.sent, 0.5, sym, reporter,
                        _date_phrase(noun))
 
 
-def _demand_relations(verb: Token, amap, words) -> Iterator[Relation]:
+def _demand_relations(verb: Token, amap, words, trace: Trace | None = None) -> Iterator[Relation]:
     """ "X said (that) Y must withdraw": X demands something of Y, a REQUEST."""
     if verb.lemma_.lower() not in words["speech_verbs"]:
         return
     speakers = [a for c in verb.children if c.dep_ in SUBJECTS for a in _agents_of(c, amap)]
     for clause in (c for c in verb.children if c.dep_ == "ccomp"):
-        if not any(a.dep_ == "aux" and a.lemma_.lower() in words["demand_modals"] for a in clause.children):
+        modal = next((a for a in clause.children if a.dep_ == "aux" and a.lemma_.lower() in words["demand_modals"]),
+                     None)
+        if modal is None:
             continue
         targets = [a for c in clause.children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
-        for s, o, sym in _pairs(speakers, targets, False):
+        step = trace.step(verb, Entry((verb.lemma_.lower(), modal.lower_), "REQUEST"), "speech + demand modal") \
+            if trace else None
+        _note(step, f"source {_names(speakers)}: speaker; target {_names(targets)}: subject of '{modal.text} "
+                    f"{clause.text}'")
+        for s, o, sym in _pairs(speakers, targets, False, step):
             yield Relation(s, o, "REQUEST", verb.text, _negated(verb, words), "asserted", verb.sent, 0.6, sym, None,
                            _date_phrase(verb))
 
 
-def relations(doc: Doc, lex: Lexicon | None = None) -> list[Relation]:
-    """Every relation between resolved actors in ``doc``, symmetric ones once per pair and sentence."""
+def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) -> list[Relation]:
+    """Every relation between resolved actors in ``doc``, symmetric ones once per pair and sentence.
+
+    ``trace``, when given, receives one :class:`TriggerStep` per lexicon trigger (``kg explain``).
+    """
     lex = lex or load_lexicon()
     words = _words()
     amap = _actor_map(doc)
@@ -392,12 +478,15 @@ def relations(doc: Doc, lex: Lexicon | None = None) -> list[Relation]:
     for sent in doc.sents:
         if len({id(a) for i, a in amap.items() if sent.start <= i < sent.end}) < 2 and not any(
                 t.tag_ in {"PRP", "PRP$"} for t in sent):
+            if trace:
+                trace.skipped.append(sent.start)
             continue
         for tok in sent:
             if tok.pos_ in {"VERB", "AUX"} or tok.dep_ == "ROOT":
-                found = itertools.chain(_verb_relations(tok, amap, lex, words), _demand_relations(tok, amap, words))
+                found = itertools.chain(_verb_relations(tok, amap, lex, words, trace),
+                                        _demand_relations(tok, amap, words, trace))
             elif tok.pos_ == "NOUN":
-                found = _noun_relations(tok, amap, lex, words)
+                found = _noun_relations(tok, amap, lex, words, trace)
             else:
                 continue
             for r in found:
@@ -406,4 +495,6 @@ def relations(doc: Doc, lex: Lexicon | None = None) -> list[Relation]:
                 if key not in seen:
                     seen.add(key)
                     out.append(r)
+                    if trace and trace.steps and trace.steps[-1].i == tok.i:
+                        trace.steps[-1].relations.append(r)
     return out

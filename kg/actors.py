@@ -20,6 +20,9 @@ from .gazetteer import DEMONYM, NAME, NONACTOR, SEAT, Gazetteer, load_data, load
 
 __all__ = ["Mention", "Actor", "find_mentions", "Resolver"]
 
+if not Doc.has_extension("kg_context"):  # actors in focus before this Doc, oldest first (plural reference)
+    Doc.set_extension("kg_context", default=None)
+
 NER_NAMES = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 ARTICLES = {"the", "a", "an"}
 ROLE_MODIFIERS = {"acting", "former", "formerly", "senior", "deputy", "interim", "chief", "top", "then", "new",
@@ -381,6 +384,7 @@ class Resolver:
     def resolve_doc(self, doc: Doc) -> list[Mention]:
         """Resolve ``doc._.kg_mentions``, then add the bare surnames NER missed ("Kamikawa later said")."""
         mentions: list[Mention] = doc._.kg_mentions or []
+        doc._.kg_context = list(self.recent)
         self.resolve(mentions)
         covered = {i for m in mentions for i in range(m.start, m.end)}
         names = {t: p for p in self.persons for t in p.label.split() if len(t) > 2}

@@ -103,7 +103,11 @@ def explain(text_or_file: str, sentence: int | None, no_parse: bool, model: str 
     from .ingest import Document, read_document
     from .nlp import load_nlp
 
-    if Path(text_or_file).is_file():
+    try:
+        is_file = Path(text_or_file).is_file()
+    except OSError:  # a sentence longer than a file name can be
+        is_file = False
+    if is_file:
         document = _run(read_document, text_or_file)
     elif not text_or_file.strip():
         raise Fail("nothing to explain: give a sentence in quotes or a file")

@@ -36,7 +36,7 @@ MAX_CLIMB = 4  # how far up an xcomp/conj chain a missing subject is looked for
 @cache
 def _words() -> dict[str, frozenset[str]]:
     data = json.loads((files("kg") / "data" / "modality.json").read_text(encoding="utf-8"))
-    return {k: frozenset(v) for k, v in data.items() if isinstance(v, list)}
+    return {k: frozenset(v) if isinstance(v, list) else v for k, v in data.items() if not k.startswith("_")}
 
 
 @dataclass
@@ -106,18 +106,80 @@ def _date_phrase(tok: Token) -> str | None:
     return None
 
 
-def _actor_map(doc: Doc) -> dict[int, Actor]:
+class ActorMap(dict):
+    """Token index -> actor, with ``groups`` (token -> the actors a plural phrase stands for) and
+    ``seats`` (tokens of capitals and seats: metonyms for a government, or venues)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.groups: dict[int, list[Actor]] = {}
+        self.seats: set[int] = set()
+
+
+def _actor_map(doc: Doc) -> ActorMap:
     """Token index -> actor: mentions first, then the title phrases of officials ("the envoy" = the person)."""
-    out: dict[int, Actor] = {}
+    out = ActorMap()
     mentions = [m for m in doc._.kg_mentions or [] if m.actor is not None]
     for m in mentions:
         for i in range(m.start, m.end):
             out[i] = m.actor
+            if m.kind == "seat":
+                out.seats.add(i)
     for m in mentions:
         if m.role_span:
             for i in range(*m.role_span):
                 out.setdefault(i, m.actor)
+    out.groups = _plural_reference(doc, mentions)
     return out
+
+
+def _plural_reference(doc: Doc, mentions: list) -> dict[int, list[Actor]]:
+    """Plural and collective phrases -> the set of actors the text introduced before them.
+
+    "the two countries", "both leaders", "the four", "the neighbours" take the last N distinct
+    actors of the kind the noun names (countries or persons) in the order the text mentioned them
+    (``doc._.kg_context`` carries the order from earlier paragraphs); "each side" and the
+    reciprocal "the other" / "each other" take the last two. Too few actors: no group.
+    """
+    words = _words()
+    numbers: dict[str, int] = words["number_words"]
+    order: list[Actor] = list(doc._.kg_context or [])
+    by_start = {m.start: m.actor for m in mentions if m.kind != "pronoun"}
+    groups: dict[int, list[Actor]] = {}
+    for tok in doc:
+        actor = by_start.get(tok.i)
+        if actor is not None:
+            if actor in order:
+                order.remove(actor)
+            order.append(actor)
+            continue
+        low = tok.lower_
+        dets = {c.lower_ for c in tok.children if c.dep_ in {"det", "predet", "nummod", "quantmod"}}
+        count = next((numbers[d] for d in dets if d in numbers), None)
+        count = count or next((int(d) for d in dets if d.isdigit() and 1 < int(d) < 50), None)
+        kind = None
+        if low in words["group_nouns_country"] or low in words["group_nouns_person"]:
+            kind = "Person" if low in words["group_nouns_person"] else "Country"
+            if "both" in dets or (low in words["pair_nouns"] and "the" in dets) or \
+                    (tok.tag_ == "NN" and "each" in dets):
+                count = count or 2
+            elif "the" not in dets and "these" not in dets and "those" not in dets:
+                count = None
+        elif low in numbers and tok.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"} and "the" in dets:
+            kind, count = "Country", numbers[low]  # "The four had demanded ..."
+        elif low in {"other", "another"} and (tok.dep_ in {"dobj", "pobj", "nsubj"} or tok.head.lower_ == "each"):
+            kind, count = "Country", 2  # "each side accused the other", "blamed each other"
+        if not kind or not count:
+            continue
+        picked: list[Actor] = []
+        for a in reversed(order):
+            if (a.type == kind or (kind == "Country" and a.type == "Organization" and low == "sides")) and \
+                    not any(_own_side(a, b) for b in picked):
+                picked.append(a)
+            if len(picked) == count:
+                groups[tok.i] = picked[::-1]
+                break
+    return groups
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -134,13 +196,19 @@ def _conjuncts(tok: Token) -> list[Token]:
 def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
     """Actors a noun phrase headed by ``tok`` stands for: itself, else its demonym/possessive modifiers."""
     found: list[Actor] = []
+    groups = getattr(amap, "groups", {})
     for t in _conjuncts(tok):
+        if t.i in groups:
+            found.extend(a for a in groups[t.i] if a not in found)
+            continue
         appos = [amap[c.i] for c in t.children if c.dep_ == "appos" and c.i in amap]
         if appos and t.i not in amap:
             candidates = appos[:1]
         else:  # "Afghan and American targets": the demonym modifiers and their conjuncts
+            seats = getattr(amap, "seats", ())  # "the Doha agreement": a capital naming a thing is not a party
             groups = [[amap[c.i] for c in _conjuncts(m) if c.i in amap]
-                      for m in t.children if m.dep_ in MODIFIERS and m.i in amap]
+                      for m in t.children if m.dep_ in MODIFIERS and m.i in amap
+                      and not (m.dep_ == "compound" and m.i in seats)]
             if t.i in amap:  # "Hungarian and Romanian officials": the head is one mention, coordinated modifiers more
                 candidates = [amap[t.i]] + [a for g in groups if len(g) > 1 for a in g if a is not amap[t.i]]
             else:  # "his Sudanese counterpart": every modifier; the caller drops the source
@@ -159,11 +227,32 @@ def _agents_of(tok: Token, amap: dict[int, Actor], through: frozenset[str] = fro
     """
     found = _actors_of(tok, amap)
     if not found:
+        located = tok.lemma_.lower() in _words()["non_state_nouns"]  # "militants in Iraq" are not Iraq
         for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in through:
-                found = [a for p in c.children if p.dep_ == "pobj" for a in _actors_of(p, amap)]
+            if c.dep_ == "prep" and c.lower_ in through and not (located and c.lower_ in _words()["locative_preps"]):
+                found = [a for p in c.children if p.dep_ == "pobj"  # "a summit in Budapest": a venue
+                         and not (p.i in getattr(amap, "seats", ()) and c.lower_ in _words()["locative_preps"])
+                         for a in _actors_of(p, amap)]
                 break
     return found
+
+
+def _relative_object(verb: Token) -> Token | None:
+    """The noun a relative clause says the verb acts on: "the sanctions, which X denounced",
+    "the curbs it had imposed", "a plan that was rejected by X"; None when the clause has its own object."""
+    kids = list(verb.children)
+    rel = next((c for c in kids if c.tag_ in {"WDT", "WP"} and c.dep_ in OBJECTS), None)
+    if verb.dep_ == "ccomp" and rel is not None and rel.i > 0 and verb.doc[rel.i - 1].pos_ == "NOUN":
+        return verb.doc[rel.i - 1]  # "withdrew the troops that it had massed", parsed as a clause
+    if verb.dep_ not in {"relcl", "acl"} or verb.head.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    if any(c.tag_ in {"WDT", "WP"} and c.dep_ in SUBJECTS for c in kids):
+        return None  # "X, which imposed ...": the head is the subject
+    if any(c.dep_ in OBJECTS and c.tag_ not in {"WDT", "WP"} for c in kids):
+        return None
+    if verb.dep_ == "acl" and not any(c.dep_ == "agent" for c in kids) and verb.tag_ != "VBN":
+        return None  # "the decision to expel ...": an infinitive or gerund modifier
+    return verb.head
 
 
 def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
@@ -179,6 +268,10 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
                                       or not any(p.dep_ == "pobj" for p in c.children)))}
     near |= {g.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "obj"}
              for g in c.children if g.dep_ == "compound"}
+    near |= {c.lemma_.lower() for c in verb.children if c.dep_ in {"xcomp", "oprd", "acomp", "ccomp"}}
+    head = _relative_object(verb)
+    if head is not None:  # "the curbs it had imposed": the head noun is the object
+        near.add(head.lemma_.lower())
     for e in entries:
         if all(p in near for p in e.pattern[1:]):
             return e
@@ -228,8 +321,12 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
     why = why if why is not None else []
     venue_only = len(exclude) > 1 or entry.cls in {"AGREE", "COOPERATE"}  # "X and Y agreed in Vienna"
     through = frozenset({"of", "from"} if venue_only else {"of", "from", "in"})
+    venues_now: list[bool] = []  # set while the deferred locative phrases are read
+    party_named: list[Token] = []
 
     def take(tok: Token, rule: str) -> bool:
+        if tok.lemma_.lower() in words["non_state_nouns"]:
+            party_named.append(tok)  # "fired at militants in Iraq": the place is where, not whom
         found = [a for a in _agents_of(tok, amap, through) if a not in exclude]
         out.extend(a for a in found if a not in out)
         if found:
@@ -237,10 +334,21 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
         return bool(found)
 
     def preps(tok: Token, nested: bool = True) -> None:
+        venues = []  # a locative phrase tells where, unless nothing else names a party
         for c in tok.children:  # "between"/"among" name parties of a noun ("talks between"), not targets of a verb
             if c.dep_ not in {"prep", "dative"} or c.lower_ in {"between", "among"}:
                 continue
             if venue_only and c.lower_ == "in":
+                continue
+            locative = c.lower_ in words["locative_preps"] and c.lower_ not in entry.pattern
+            if locative and any(p.i in amap.seats for p in c.children if p.dep_ == "pobj"):
+                why.append(f"skipped '{c.text} {next(p.text for p in c.children if p.dep_ == 'pobj')}': "
+                           f"a capital in a locative phrase is a venue")
+                continue
+            if locative and party_named:
+                continue
+            if locative and not venues_now:
+                venues.append(c)
                 continue
             if c.lower_ in words["target_preps"]:
                 for p in c.children:
@@ -248,12 +356,27 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                         preps(p, nested=False)  # "agreed to a contract with X", "along its border with X"
             elif nested:
                 preps(c, nested=False)  # "pulled out of X", "moved away from X"
+        if venues and not out and not venues_now and not party_named:
+            venues_now.append(True)
+            for c in venues:
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        take(p, f"locative '{c.text}' (no other party named)")
+            venues_now.pop()
 
     passive = any(c.dep_ in PASSIVE_SUBJECTS for c in verb.children)
+    head = _relative_object(verb)
+    if head is not None and not take(head, "noun the relative clause modifies"):
+        preps(head, nested=False)
     for c in verb.children:
         if c.dep_ in PASSIVE_SUBJECTS if passive else c.dep_ in OBJECTS:
+            if c.tag_ in {"WDT", "WP"}:
+                continue  # the relative pronoun: its head was taken above
             if not take(c, f"{c.dep_}"):
                 preps(c, nested=False)  # "imposed sanctions on Russia", "sought sanctions against it"
+                for rel in c.children:  # "lifted the curbs it had imposed on South Korea"
+                    if rel.dep_ in {"relcl", "acl"} and not out:
+                        preps(rel)
     if not out:
         preps(verb)
     if not out:  # "allowed the group's officials to travel", "demanded that Israel withdraw": the clause's subject
@@ -348,6 +471,8 @@ def _pairs(sources: list[Actor], targets: list[Actor], symmetric: bool,
         _note(step, "no target found: no relation")
         return
     for s, o in pairs:
+        if s is o:
+            continue
         if _own_side(s, o):
             _note(step, f"dropped {s.label} -> {o.label}: one side (same actor or affiliated)")
         else:
@@ -370,6 +495,9 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     targets = _objects(verb, entry, amap, words, exclude=sources, why=why)
     for w in why:
         _note(step, w)
+    if not targets and len(sources) > 1 and any(all(a in g for a in sources) for g in amap.groups.values()):
+        targets = sources  # "both countries recalled their ambassadors", "each side accused the other"
+        _note(step, "target: the same group, each member toward the others (reciprocal)")
     if entry.inverse:
         sources, targets = targets, sources
         _note(step, "inverse entry: source and target swapped")
@@ -407,7 +535,8 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
     targets: list[Actor] = []
     parties: list[Actor] = []
     for c in noun.children:
-        if c.dep_ in MODIFIERS and c.i in amap and amap[c.i] not in sources:
+        if c.dep_ in MODIFIERS and c.i in amap and amap[c.i] not in sources and not (
+                c.dep_ == "compound" and c.i in amap.seats):
             sources.append(amap[c.i])
             _note(step, f"source {amap[c.i].label}: modifier '{c.text}' ({c.dep_})")
         elif c.dep_ == "prep":

@@ -265,7 +265,8 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
     near = {c.lemma_.lower() for c in verb.children
             if c.dep_ in {"prt", "dobj", "obj", "attr", "agent"}
             or (c.dep_ == "prep" and (c.lower_ in words["target_preps"] - {"in"}
-                                      or not any(p.dep_ == "pobj" for p in c.children)))}
+                                      or not any(p.dep_ == "pobj" for p in c.children))
+                and not any(p.ent_type_ in {"DATE", "TIME"} for p in c.children))}  # "called X on Monday"
     near |= {g.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "obj"}
              for g in c.children if g.dep_ == "compound"}
     near |= {c.lemma_.lower() for c in verb.children if c.dep_ in {"xcomp", "oprd", "acomp", "ccomp"}}
@@ -297,7 +298,7 @@ def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], 
     for _ in range(MAX_CLIMB):
         if tok.dep_ == "relcl":
             return _actors_of(tok.head, amap), True, f"head of the relative clause '{tok.head.text}'"
-        if tok.dep_ not in CLAUSE_LINKS or tok.head is tok:
+        if tok.dep_ not in CLAUSE_LINKS or tok.head.i == tok.i:
             return [], True, "no subject in this clause or the clauses above it"
         head = tok.head
         if tok.dep_ == "xcomp" and head.lemma_.lower() in words["object_control"]:
@@ -305,7 +306,7 @@ def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], 
             if objs:
                 return _actors_of(objs[0], amap), True, f"object '{objs[0].text}' of the control verb '{head.text}'"
         for c in head.children:
-            if c.dep_ in SUBJECTS and c is not tok:
+            if c.dep_ in SUBJECTS and c.i != tok.i:
                 return _actors_of(c, amap), True, f"subject '{c.text}' of the governing '{head.text}' ({tok.dep_})"
         tok = head
     return [], True, f"no subject within {MAX_CLIMB} clauses up"
@@ -409,6 +410,8 @@ def _negated(verb: Token, words) -> bool:
         if c.dep_ == "aux" and any(g.dep_ == "neg" for g in c.children):
             return True
     head = verb.head
+    if head.dep_ in {"xcomp", "ccomp"} and head.head.lemma_.lower() in words["demand_verbs"]:
+        return False  # "demanded that Iran stop supporting X": the demand presupposes the act
     return verb.dep_ in {"xcomp", "ccomp"} and (
         head.lemma_.lower() in words["negating_governors"]
         or (verb.dep_ == "xcomp" and any(c.dep_ == "neg" for c in head.children)))
@@ -431,13 +434,15 @@ def _modality(verb: Token, amap: dict[int, Actor], source: list[Actor], words,
             return "hypothetical", None
         if any(c.dep_ == "mark" and c.lower_ in words["hypothetical_marks"] for c in tok.children):
             return "hypothetical", None
-        if step and tok.lemma_.lower() in words["hypothetical_governors"] - skip:
+        if step and {tok.lemma_.lower(), tok.lower_} & (words["hypothetical_governors"] - skip):
             return "hypothetical", None
+        if step and tok.pos_ == "NOUN" and tok.lemma_.lower() in words["hypothetical_nouns"]:
+            return "hypothetical", None  # "perceptions that X rewards Y", "the possibility that ..."
         if step and tok.lemma_.lower() in words["speech_verbs"] and reporter is None:
             speakers = [a for c in tok.children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
-            if speakers and speakers[0] not in source:
+            if speakers:  # "Pakistan said it shot down ...": a claim, even about oneself
                 reporter = speakers[0]
-        if tok.dep_ not in CLAUSE_LINKS | {"ROOT"} or tok.head is tok:
+        if tok.dep_ not in CLAUSE_LINKS | {"ROOT"} or tok.head.i == tok.i:
             break
         tok = tok.head
     sent = verb.sent
@@ -450,8 +455,8 @@ def _modality(verb: Token, amap: dict[int, Actor], source: list[Actor], words,
 
 
 def _governed_by_reject(verb: Token, lex: Lexicon) -> bool:
-    if verb.dep_ != "xcomp":
-        return False
+    if verb.dep_ != "xcomp" or verb.head.lemma_.lower() in _words()["negating_governors"]:
+        return False  # "denied backing X": the act, negated, not a refusal
     e = _match_entry(verb.head, lex)
     return e is not None and e.cls == "REJECT"
 
@@ -479,13 +484,45 @@ def _pairs(sources: list[Actor], targets: list[Actor], symmetric: bool,
             yield s, o, symmetric or not targets
 
 
+def _evaluation(verb: Token, words) -> str | None:
+    """Attributed speech that judges: "X called Y a provocation", "described Y as shocking".
+
+    Returns ACCUSE, or SUPPORT when the judgement is praise, "" for naming ("what it called
+    terrorist camps", which codes nothing), None when ``verb`` is not used to judge.
+    """
+    if verb.lemma_.lower() not in words["evaluative_verbs"]:
+        return None
+    kids = list(verb.children)
+    if any(c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ in {"on", "upon", "for", "off"}) for c in kids):
+        return None  # "called on X to", "called for", "called off"
+    preds = [c for c in kids if c.dep_ in {"oprd", "acomp"}
+             or (c.dep_ in {"xcomp", "ccomp"} and c.pos_ in {"NOUN", "ADJ", "PROPN"})]
+    preds += [p for c in kids if c.dep_ == "prep" and c.lower_ == "as" for p in c.children if p.dep_ in {"pobj", "amod"}]
+    preds += [t for c in kids if c.dep_ in OBJECTS for t in c.subtree  # "called the seizure unacceptable"
+              if t.dep_ == "amod" and t.i > t.head.i]  # an adjective after its noun is a predicate
+    if not preds:
+        return None
+    if verb.dep_ == "relcl" or any(c.lower_ == "what" and c.dep_ in OBJECTS for c in kids):
+        return ""
+    said = {t.lemma_.lower() for p in preds for t in p.subtree}
+    return "SUPPORT" if said & words["praise_words"] else "ACCUSE"
+
+
 def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None = None) -> Iterator[Relation]:
-    entry = _match_entry(verb, lex)
+    judged = _evaluation(verb, words)
+    entry = Entry((verb.lemma_.lower(),), judged) if judged else None if judged == "" else _match_entry(verb, lex)
+    if judged == "" and trace:
+        trace.step(verb, Entry((verb.lemma_.lower(),), "ACCUSE"), "naming").notes.append(
+            "names a thing ('what X called ...'): no relation")
     if entry is None:
         return
-    step = trace.step(verb, entry) if trace else None
+    step = trace.step(verb, entry, "judgement" if judged else "verb") if trace else None
     if _governed_by_reject(verb, lex):
         _note(step, f"under the refusal '{verb.head.text}': coded there as REJECT, not here")
+        return
+    if entry.cls == "REJECT" and verb.lemma_.lower() in words["negating_governors"] and any(
+            c.dep_ in {"xcomp", "ccomp"} for c in verb.children):
+        _note(step, "denies an act ('denied backing X'): the act is coded, negated; no REJECT")
         return
     sources, inherited, rule = _subjects(verb, amap, words)
     _note(step, f"source {_names(sources)}: {rule}")

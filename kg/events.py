@@ -237,6 +237,11 @@ def _agents_of(tok: Token, amap: dict[int, Actor], through: frozenset[str] = fro
     return found
 
 
+def _is_place(tok: Token, amap: ActorMap, words) -> bool:
+    """A country, capital or place name, or a place noun ("the border", "the city"): what a locative names."""
+    return tok.i in amap or tok.ent_type_ in {"GPE", "LOC", "FAC"} or tok.lemma_.lower() in words["place_nouns"]
+
+
 def _relative_object(verb: Token) -> Token | None:
     """The noun a relative clause says the verb acts on: "the sanctions, which X denounced",
     "the curbs it had imposed", "a plan that was rejected by X"; None when the clause has its own object."""
@@ -341,11 +346,8 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                 continue
             if venue_only and c.lower_ == "in":
                 continue
-            locative = c.lower_ in words["locative_preps"] and c.lower_ not in entry.pattern
-            if locative and any(p.i in amap.seats for p in c.children if p.dep_ == "pobj"):
-                why.append(f"skipped '{c.text} {next(p.text for p in c.children if p.dep_ == 'pobj')}': "
-                           f"a capital in a locative phrase is a venue")
-                continue
+            locative = c.lower_ in words["locative_preps"] and c.lower_ not in entry.pattern and any(
+                _is_place(p, amap, words) for p in c.children if p.dep_ == "pobj")
             if locative and party_named:
                 continue
             if locative and not venues_now:
@@ -357,6 +359,10 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                         preps(p, nested=False)  # "agreed to a contract with X", "along its border with X"
             elif nested:
                 preps(c, nested=False)  # "pulled out of X", "moved away from X"
+        for c in venues:
+            if out or party_named:
+                why.append(f"'{c.text} {' '.join(p.text for p in c.children if p.dep_ == 'pobj')}' "
+                           f"is a venue: a party is named")
         if venues and not out and not venues_now and not party_named:
             venues_now.append(True)
             for c in venues:
@@ -375,8 +381,9 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                 continue  # the relative pronoun: its head was taken above
             if not take(c, f"{c.dep_}"):
                 preps(c, nested=False)  # "imposed sanctions on Russia", "sought sanctions against it"
-                for rel in c.children:  # "lifted the curbs it had imposed on South Korea"
-                    if rel.dep_ in {"relcl", "acl"} and not out:
+                for rel in c.children:  # "lifted the curbs it had imposed on South Korea": undoing one's own act
+                    if rel.dep_ == "relcl" and not out and any(
+                            a in exclude for k in rel.children if k.dep_ in SUBJECTS for a in _actors_of(k, amap)):
                         preps(rel)
     if not out:
         preps(verb)
@@ -519,6 +526,11 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     step = trace.step(verb, entry, "judgement" if judged else "verb") if trace else None
     if _governed_by_reject(verb, lex):
         _note(step, f"under the refusal '{verb.head.text}': coded there as REJECT, not here")
+        return
+    aims = {g.split()[0] for g in words["hypothetical_governors"]}
+    if verb.lemma_.lower() in aims and not any(c.dep_ in OBJECTS for c in verb.children) and any(
+            c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in verb.children):
+        _note(step, "an aim ('sought to ease ...'): coded on its complement, as hypothetical")
         return
     if entry.cls == "REJECT" and verb.lemma_.lower() in words["negating_governors"] and any(
             c.dep_ in {"xcomp", "ccomp"} for c in verb.children):

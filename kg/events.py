@@ -201,6 +201,14 @@ def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
         if t.i in groups:
             found.extend(a for a in groups[t.i] if a not in found)
             continue
+        owner = next((amap[c.i] for c in t.children if c.dep_ == "poss" and c.i in amap), None)
+        if t.i not in amap and owner is not None and owner.type == "Person" and \
+                t.lemma_.lower() in _words()["own_country_nouns"]:
+            country = next((a for a in amap.values() if a.key in owner.affiliations and a.type == "Country"), None)
+            if country is not None:  # "his country", "her government": the country the person acts for
+                if country not in found:
+                    found.append(country)
+                continue
         appos = [amap[c.i] for c in t.children if c.dep_ == "appos" and c.i in amap]
         if appos and t.i not in amap:
             candidates = appos[:1]
@@ -249,6 +257,11 @@ def _relative_object(verb: Token) -> Token | None:
     rel = next((c for c in kids if c.tag_ in {"WDT", "WP"} and c.dep_ in OBJECTS), None)
     if verb.dep_ == "ccomp" and rel is not None and rel.i > 0 and verb.doc[rel.i - 1].pos_ == "NOUN":
         return verb.doc[rel.i - 1]  # "withdrew the troops that it had massed", parsed as a clause
+    before = verb.doc[verb.left_edge.i - 1] if verb.left_edge.i > 0 else None
+    if verb.dep_ == "ccomp" and rel is None and before is not None and before.pos_ == "NOUN" and not any(
+            c.dep_ in OBJECTS | {"mark"} or c.dep_ in {"ccomp", "xcomp"} for c in kids) and any(
+            c.dep_ in SUBJECTS for c in kids):
+        return before  # "an accord Caracas and Georgetown reached": a contact clause, parsed as a clause
     if verb.dep_ not in {"relcl", "acl"} or verb.head.pos_ not in {"NOUN", "PROPN"}:
         return None
     if any(c.tag_ in {"WDT", "WP"} and c.dep_ in SUBJECTS for c in kids):
@@ -390,7 +403,8 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
     if not out:  # "allowed the group's officials to travel", "demanded that Israel withdraw": the clause's subject
         for c in verb.children:
             if c.dep_ in {"ccomp", "xcomp"} and (any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
-                                                 or entry.cls in words["clause_target_classes"]):
+                                                 or entry.cls in words["clause_target_classes"]
+                                                 or c.pos_ in {"NOUN", "ADJ"}):  # "declared X persona non grata"
                 for subj in c.children:
                     if subj.dep_ in SUBJECTS:
                         take(subj, f"subject of the clause '{c.text}'")
@@ -410,9 +424,12 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
     return out
 
 
-def _negated(verb: Token, words) -> bool:
+def _negated(verb: Token, words, entry: Entry | None = None) -> bool:
     if any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never") for c in verb.children):
         return True
+    if entry is not None and any(c.dep_ in OBJECTS and c.lemma_.lower() in entry.pattern[1:] and any(
+            d.dep_ == "det" and d.lower_ == "no" for d in c.children) for c in verb.children):
+        return True  # "posed no threat to X": the light verb's noun is denied
     for c in verb.children:
         if c.dep_ == "aux" and any(g.dep_ == "neg" for g in c.children):
             return True
@@ -551,7 +568,7 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
         sources, targets = targets, sources
         _note(step, "inverse entry: source and target swapped")
     symmetric = entry.symmetric or EVENT_TYPES[entry.cls].symmetric
-    negated = _negated(verb, words)
+    negated = _negated(verb, words, entry)
     cls = entry.cls
     skip: frozenset[str] = frozenset()
     if not negated and _intent(verb, words):  # expressed intent, as PLOVER codes it
@@ -655,7 +672,7 @@ def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) 
     seen: set[tuple] = set()
     for sent in doc.sents:
         if len({id(a) for i, a in amap.items() if sent.start <= i < sent.end}) < 2 and not any(
-                t.tag_ in {"PRP", "PRP$"} for t in sent):
+                t.tag_ in {"PRP", "PRP$"} or t.i in amap.groups for t in sent):
             if trace:
                 trace.skipped.append(sent.start)
             continue

@@ -419,6 +419,8 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
         for c in verb.children:
             if c.dep_ == "xcomp":
                 sub = _match_entry(c, load_lexicon()) or entry
+                if entry.cls == "AGREE" and sub.cls not in words["intent_to_agree"]:
+                    continue  # "agreed to impose sanctions on X" is no agreement with X
                 found = _objects(c, sub, amap, words, exclude, depth + 1, why)
                 out.extend(a for a in found if a not in out)
     return out
@@ -476,6 +478,20 @@ def _modality(verb: Token, amap: dict[int, Actor], source: list[Actor], words,
             if who and reporter is None and who[0] not in source:
                 reporter = who[0]
     return ("reported", reporter) if reporter else ("asserted", None)
+
+
+def _requested_by(verb: Token, lex: Lexicon, words) -> Token | None:
+    """The request verb whose content ``verb`` is ("urged X to free Y", "demanded that both be released").
+
+    A clause under stop/cease is presupposed, not requested ("demanded that X stop backing Y").
+    """
+    if verb.dep_ not in {"xcomp", "ccomp"} or verb.head.lemma_.lower() in words["negating_governors"]:
+        return None
+    head = verb.head
+    e = _match_entry(head, lex)
+    if head.lemma_.lower() in words["demand_verbs"] and (e is None or e.cls == "REQUEST"):
+        return head
+    return None
 
 
 def _governed_by_reject(verb: Token, lex: Lexicon) -> bool:
@@ -544,6 +560,10 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     if _governed_by_reject(verb, lex):
         _note(step, f"under the refusal '{verb.head.text}': coded there as REJECT, not here")
         return
+    asker = _requested_by(verb, lex, words)
+    if asker is not None:
+        _note(step, f"what '{asker.text}' asks for: the request is the event, not this")
+        return
     aims = {g.split()[0] for g in words["hypothetical_governors"]}
     if verb.lemma_.lower() in aims and not any(c.dep_ in OBJECTS for c in verb.children) and any(
             c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in verb.children):
@@ -578,8 +598,8 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
             cls, symmetric = "AGREE", symmetric and cls == "AGREE"
         elif cls in words["intent_to_agree"]:  # "will withdraw its force unless ...": a threat
             cls, symmetric = "THREATEN", False
-        elif cls in words["intent_to_threaten"]:
-            cls = "THREATEN"
+        elif cls in words["intent_to_threaten"] and verb.head.lemma_.lower() not in words["decision_governors"]:
+            cls = "THREATEN"  # "vowed to strike X"; "agreed to impose sanctions" is the act, decided
         if cls != entry.cls:
             _note(step, f"expressed intent: {entry.cls} coded as {cls}")
     modality, reporter = _modality(verb, amap, sources, words, skip)

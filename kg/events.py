@@ -145,6 +145,7 @@ def _plural_reference(doc: Doc, mentions: list) -> dict[int, list[Actor]]:
     numbers: dict[str, int] = words["number_words"]
     order: list[Actor] = list(doc._.kg_context or [])
     by_start = {m.start: m.actor for m in mentions if m.kind != "pronoun"}
+    by_token = {i: m.actor for m in mentions for i in range(m.start, m.end)}
     groups: dict[int, list[Actor]] = {}
     for tok in doc:
         actor = by_start.get(tok.i)
@@ -171,8 +172,14 @@ def _plural_reference(doc: Doc, mentions: list) -> dict[int, list[Actor]]:
             kind, count = "Country", 2  # "each side accused the other", "blamed each other"
         if not kind or not count:
             continue
+        clause = None if tok.head.lower_ in {"between", "among"} else next(
+            (h for h in tok.ancestors if h.pos_ in {"VERB", "AUX"}), None)
+        subjects = {id(by_token[c.i]) for c in (clause.children if clause is not None else ())
+                    if c.dep_ in SUBJECTS and c.i in by_token}  # "Armenia flew teams to both countries"
         picked: list[Actor] = []
         for a in reversed(order):
+            if id(a) in subjects:
+                continue
             if (a.type == kind or (kind == "Country" and a.type == "Organization" and low == "sides")) and \
                     not any(_own_side(a, b) for b in picked):
                 picked.append(a)
@@ -288,13 +295,15 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
     near |= {g.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "obj"}
              for g in c.children if g.dep_ == "compound"}
     near |= {c.lemma_.lower() for c in verb.children if c.dep_ in {"xcomp", "oprd", "acomp", "ccomp"}}
+    objects = [c for c in verb.children if c.dep_ in {"dobj", "obj"}]
     head = _relative_object(verb)
     if head is not None:  # "the curbs it had imposed": the head noun is the object
-        near.add(head.lemma_.lower())
-    for e in entries:
-        if all(p in near for p in e.pattern[1:]):
-            return e
-    return None
+        objects.append(head)
+    nouns = {w for o in objects for w in (o.lemma_.lower(), o.lower_, o.lower_.removesuffix("s"))}
+    near |= nouns  # "paratroopers", which the lemmatizer may leave plural
+    matches = [e for e in entries if all(p in near for p in e.pattern[1:])]
+    # the pattern that names the object wins over one that names a preposition ("flew teams to X")
+    return next((e for e in matches if nouns & set(e.pattern[1:])), matches[0] if matches else None)
 
 
 def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], bool, str]:
@@ -319,7 +328,7 @@ def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], 
         if tok.dep_ not in CLAUSE_LINKS or tok.head.i == tok.i:
             return [], True, "no subject in this clause or the clauses above it"
         head = tok.head
-        if tok.dep_ == "xcomp" and head.lemma_.lower() in words["object_control"]:
+        if tok.dep_ == "xcomp" and head.lemma_.lower() in words["object_control"] and tok.tag_ != "VBG":
             objs = [c for c in head.children if c.dep_ in OBJECTS]
             if objs:
                 return _actors_of(objs[0], amap), True, f"object '{objs[0].text}' of the control verb '{head.text}'"
@@ -354,9 +363,9 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
 
     def preps(tok: Token, nested: bool = True) -> None:
         venues = []  # a locative phrase tells where, unless nothing else names a party
-        for c in tok.children:  # "between"/"among" name parties of a noun ("talks between"), not targets of a verb
-            if c.dep_ not in {"prep", "dative"} or c.lower_ in {"between", "among"}:
-                continue
+        for c in tok.children:  # "between"/"among" name parties of a noun ("the border between X and Y"),
+            if c.dep_ not in {"prep", "dative"} or (c.lower_ in {"between", "among"} and tok.i == verb.i):
+                continue  # not targets of a verb
             if venue_only and c.lower_ == "in":
                 continue
             locative = c.lower_ in words["locative_preps"] and c.lower_ not in entry.pattern and any(
@@ -366,7 +375,7 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
             if locative and not venues_now:
                 venues.append(c)
                 continue
-            if c.lower_ in words["target_preps"]:
+            if c.lower_ in words["target_preps"] | {"between", "among"}:
                 for p in c.children:
                     if p.dep_ == "pobj" and not take(p, f"object of '{tok.text} {c.text}'") and nested:
                         preps(p, nested=False)  # "agreed to a contract with X", "along its border with X"
@@ -393,7 +402,7 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
             if c.tag_ in {"WDT", "WP"}:
                 continue  # the relative pronoun: its head was taken above
             if not take(c, f"{c.dep_}"):
-                preps(c, nested=False)  # "imposed sanctions on Russia", "sought sanctions against it"
+                preps(c)  # "imposed sanctions on Russia", "sought sanctions against it"
                 for rel in c.children:  # "lifted the curbs it had imposed on South Korea": undoing one's own act
                     if rel.dep_ == "relcl" and not out and any(
                             a in exclude for k in rel.children if k.dep_ in SUBJECTS for a in _actors_of(k, amap)):

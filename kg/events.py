@@ -205,8 +205,9 @@ def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
     found: list[Actor] = []
     groups = getattr(amap, "groups", {})
     for t in _conjuncts(tok):
-        if t.i in groups:
-            found.extend(a for a in groups[t.i] if a not in found)
+        named = [a for c in t.children if c.dep_ == "appos" for a in _actors_of(c, amap)]
+        if t.i in groups:  # "the two presidents, X of A and Y of B,": the names given beat the reference
+            found.extend(a for a in (named if len(named) > 1 else groups[t.i]) if a not in found)
             continue
         owner = next((amap[c.i] for c in t.children if c.dep_ == "poss" and c.i in amap), None)
         if t.i not in amap and owner is not None and owner.type == "Person" and \
@@ -216,9 +217,8 @@ def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
                 if country not in found:
                     found.append(country)
                 continue
-        appos = [amap[c.i] for c in t.children if c.dep_ == "appos" and c.i in amap]
-        if appos and t.i not in amap:
-            candidates = appos[:1]
+        if named and t.i not in amap:  # "the two presidents, X and Y,": all; "his envoy, X,": the first
+            candidates = named if t.tag_ == "NNS" else named[:1]
         else:  # "Afghan and American targets": the demonym modifiers and their conjuncts
             seats = getattr(amap, "seats", ())  # "the Doha agreement": a capital naming a thing is not a party
             groups = [[amap[c.i] for c in _conjuncts(m) if c.i in amap]
@@ -254,7 +254,7 @@ def _agents_of(tok: Token, amap: dict[int, Actor], through: frozenset[str] = fro
 
 def _is_place(tok: Token, amap: ActorMap, words) -> bool:
     """A country, capital or place name, or a place noun ("the border", "the city"): what a locative names."""
-    return tok.i in amap or tok.ent_type_ in {"GPE", "LOC", "FAC"} or tok.lemma_.lower() in words["place_nouns"]
+    return tok.i in amap.seats or tok.ent_type_ in {"GPE", "LOC", "FAC"} or tok.lemma_.lower() in words["place_nouns"]
 
 
 def _relative_object(verb: Token) -> Token | None:
@@ -306,6 +306,11 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
     return next((e for e in matches if nouns & set(e.pattern[1:])), matches[0] if matches else None)
 
 
+def _their(tok: Token) -> bool:
+    """``tok`` is owned by a plural "their" ("their forces", "their ambassadors")."""
+    return any(c.dep_ == "poss" and c.lower_ == "their" for c in tok.children)
+
+
 def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], bool, str]:
     """Who acts, whether the subject was inherited from another clause, and the rule that found it."""
     passive = any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children)
@@ -325,11 +330,17 @@ def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], 
     for _ in range(MAX_CLIMB):
         if tok.dep_ == "relcl":
             return _actors_of(tok.head, amap), True, f"head of the relative clause '{tok.head.text}'"
-        if tok.dep_ not in CLAUSE_LINKS or tok.head.i == tok.i:
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "by shutting the crossings, X chose ..."
+            tok = tok.head
+        if tok.dep_ not in CLAUSE_LINKS | {"prep"} or tok.head.i == tok.i:
             return [], True, "no subject in this clause or the clauses above it"
         head = tok.head
         if tok.dep_ == "xcomp" and head.lemma_.lower() in words["object_control"] and tok.tag_ != "VBG":
             objs = [c for c in head.children if c.dep_ in OBJECTS]
+            if objs and _their(objs[0]):  # "X and Y ordered their forces to pull back": X and Y act
+                found, _, _ = _subjects(head, amap, words)
+                if len(found) > 1:
+                    return found, True, f"controllers of 'their {objs[0].text}' under '{head.text}'"
             if objs:
                 return _actors_of(objs[0], amap), True, f"object '{objs[0].text}' of the control verb '{head.text}'"
         for c in head.children:
@@ -366,7 +377,7 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
         for c in tok.children:  # "between"/"among" name parties of a noun ("the border between X and Y"),
             if c.dep_ not in {"prep", "dative"} or (c.lower_ in {"between", "among"} and tok.i == verb.i):
                 continue  # not targets of a verb
-            if venue_only and c.lower_ == "in":
+            if venue_only and c.lower_ in words["locative_preps"]:  # "X and Y met at a summit of Z"
                 continue
             locative = c.lower_ in words["locative_preps"] and c.lower_ not in entry.pattern and any(
                 _is_place(p, amap, words) for p in c.children if p.dep_ == "pobj")
@@ -403,9 +414,10 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                 continue  # the relative pronoun: its head was taken above
             if not take(c, f"{c.dep_}"):
                 preps(c)  # "imposed sanctions on Russia", "sought sanctions against it"
-                for rel in c.children:  # "lifted the curbs it had imposed on South Korea": undoing one's own act
-                    if rel.dep_ == "relcl" and not out and any(
-                            a in exclude for k in rel.children if k.dep_ in SUBJECTS for a in _actors_of(k, amap)):
+                for rel in c.children:  # "lifted the curbs it had imposed on South Korea": undoing one's own act;
+                    own = [a for k in rel.children if k.dep_ in SUBJECTS for a in _actors_of(k, amap)]
+                    if not out and ((rel.dep_ == "relcl" and any(a in exclude for a in own))
+                                    or (rel.dep_ == "acl" and not own)):  # "dropped its threat to impose X on Y"
                         preps(rel)
     if not out:
         preps(verb)
@@ -590,7 +602,10 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     targets = _objects(verb, entry, amap, words, exclude=sources, why=why)
     for w in why:
         _note(step, w)
-    if not targets and len(sources) > 1 and any(all(a in g for a in sources) for g in amap.groups.values()):
+    own = [c for c in verb.children if c.dep_ in OBJECTS] + (
+        [c for c in verb.head.children if c.dep_ in OBJECTS] if verb.dep_ == "xcomp" else [])
+    if not targets and len(sources) > 1 and (any(all(a in g for a in sources) for g in amap.groups.values())
+                                             or any(_their(o) for o in own)):
         targets = sources  # "both countries recalled their ambassadors", "each side accused the other"
         _note(step, "target: the same group, each member toward the others (reciprocal)")
     if entry.inverse:

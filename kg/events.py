@@ -289,6 +289,7 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
     words = _words()
     near = {c.lemma_.lower() for c in verb.children
             if c.dep_ in {"prt", "dobj", "obj", "attr", "agent"}
+            or (c.dep_ == "advmod" and c.lower_ in words["particles"])  # "pull back", parsed as an adverb
             or (c.dep_ == "prep" and (c.lower_ in words["target_preps"] - {"in"}
                                       or not any(p.dep_ == "pobj" for p in c.children))
                 and not any(p.ent_type_ in {"DATE", "TIME"} for p in c.children))}  # "called X on Monday"
@@ -628,7 +629,8 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
             _note(step, f"expressed intent: {entry.cls} coded as {cls}")
     modality, reporter = _modality(verb, amap, sources, words, skip)
     _note(step, f"negated: {negated}; modality: {modality}" + (f" (reported by {reporter.label})" if reporter else ""))
-    trigger = " ".join([verb.text] + [c.text for c in verb.children if c.dep_ in {"prt"}]
+    trigger = " ".join([verb.text] + [c.text for c in verb.children if c.dep_ == "prt" or (
+        c.dep_ == "advmod" and c.lower_ in words["particles"] and c.lower_ in entry.pattern)]
                        + [c.text for c in verb.children if c.dep_ in {"dobj"} and c.lemma_.lower() in entry.pattern])
     confidence = 0.85 if not inherited else 0.7
     for s, o, sym in _pairs(sources, targets, symmetric, step):

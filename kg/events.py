@@ -221,9 +221,12 @@ def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
             candidates = named if t.tag_ == "NNS" else named[:1]
         else:  # "Afghan and American targets": the demonym modifiers and their conjuncts
             seats = getattr(amap, "seats", ())  # "the Doha agreement": a capital naming a thing is not a party
+            mods = [m for m in t.children if m.dep_ in MODIFIERS or m.dep_ == "amod"]
+            mods += [g for m in mods if m.lower_ in _words()["hyphen_participles"]  # "the British-flagged tanker"
+                     for g in m.children if g.dep_ in MODIFIERS | {"amod", "npadvmod"}]
             groups = [[amap[c.i] for c in _conjuncts(m) if c.i in amap]
-                      for m in t.children if m.dep_ in MODIFIERS and m.i in amap
-                      and not (m.dep_ == "compound" and m.i in seats)]
+                      for m in mods if m.dep_ in MODIFIERS | {"amod"} or m.head.lower_ in _words()["hyphen_participles"]
+                      if m.i in amap and not (m.dep_ == "compound" and m.i in seats)]
             if t.i in amap:  # "Hungarian and Romanian officials": the head is one mention, coordinated modifiers more
                 candidates = [amap[t.i]] + [a for g in groups if len(g) > 1 for a in g if a is not amap[t.i]]
             else:  # "his Sudanese counterpart": every modifier; the caller drops the source
@@ -359,7 +362,8 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
     """
     out: list[Actor] = []
     why = why if why is not None else []
-    venue_only = len(exclude) > 1 or entry.cls in {"AGREE", "COOPERATE"}  # "X and Y agreed in Vienna"
+    venue_only = len(exclude) > 1 or entry.cls in {"AGREE", "COOPERATE"} or (  # "X and Y agreed in Vienna",
+        EVENT_TYPES[entry.cls].symmetric and verb.lemma_.lower() not in words["travel_verbs"])  # "met at the Z"
     through = frozenset({"of", "from"} if venue_only else {"of", "from", "in"})
     venues_now: list[bool] = []  # set while the deferred locative phrases are read
     party_named: list[Token] = []
@@ -375,7 +379,8 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
 
     def preps(tok: Token, nested: bool = True) -> None:
         venues = []  # a locative phrase tells where, unless nothing else names a party
-        for c in tok.children:  # "between"/"among" name parties of a noun ("the border between X and Y"),
+        kids = [k for c in tok.children for k in ([c, *c.conjuncts] if c.dep_ == "prep" else [c])]
+        for c in kids:  # "on X, and on Y"; "between"/"among" name parties of a noun ("the border between X and Y"),
             if c.dep_ not in {"prep", "dative"} or (c.lower_ in {"between", "among"} and tok.i == verb.i):
                 continue  # not targets of a verb
             if venue_only and c.lower_ in words["locative_preps"]:  # "X and Y met at a summit of Z"

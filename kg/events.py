@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -31,6 +32,9 @@ OBJECTS = {"dobj", "obj", "attr", "oprd", "dative"}
 MODIFIERS = {"amod", "compound", "poss", "nmod", "npadvmod"}
 CLAUSE_LINKS = {"xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp", "acomp"}
 MAX_CLIMB = 4  # how far up an xcomp/conj chain a missing subject is looked for
+MAX_PAIRS = 60  # relations kept per sentence: a list of 100 countries must not explode into 10,000 pairs
+
+log = logging.getLogger(__name__)
 
 
 @cache
@@ -221,16 +225,15 @@ def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
             candidates = named if t.tag_ == "NNS" else named[:1]
         else:  # "Afghan and American targets": the demonym modifiers and their conjuncts
             seats = getattr(amap, "seats", ())  # "the Doha agreement": a capital naming a thing is not a party
-            mods = [m for m in t.children if m.dep_ in MODIFIERS or m.dep_ == "amod"]
+            mods = [m for m in t.children if m.dep_ in MODIFIERS]
             mods += [g for m in mods if m.lower_ in _words()["hyphen_participles"]  # "the British-flagged tanker"
-                     for g in m.children if g.dep_ in MODIFIERS | {"amod", "npadvmod"}]
-            groups = [[amap[c.i] for c in _conjuncts(m) if c.i in amap]
-                      for m in mods if m.dep_ in MODIFIERS | {"amod"} or m.head.lower_ in _words()["hyphen_participles"]
-                      if m.i in amap and not (m.dep_ == "compound" and m.i in seats)]
+                     for g in m.children if g.dep_ in MODIFIERS]
+            by_mod = [[amap[c.i] for c in _conjuncts(m) if c.i in amap]
+                      for m in mods if m.i in amap and not (m.dep_ == "compound" and m.i in seats)]
             if t.i in amap:  # "Hungarian and Romanian officials": the head is one mention, coordinated modifiers more
-                candidates = [amap[t.i]] + [a for g in groups if len(g) > 1 for a in g if a is not amap[t.i]]
+                candidates = [amap[t.i]] + [a for g in by_mod if len(g) > 1 for a in g if a is not amap[t.i]]
             else:  # "his Sudanese counterpart": every modifier; the caller drops the source
-                candidates = [a for g in groups for a in g]
+                candidates = [a for g in by_mod for a in g]
         for a in candidates:
             if a not in found:
                 found.append(a)
@@ -727,7 +730,11 @@ def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) 
             if trace:
                 trace.skipped.append(sent.start)
             continue
+        kept = 0
         for tok in sent:
+            if kept >= MAX_PAIRS:
+                log.debug("sentence at token %d: stopped at %d relations (MAX_PAIRS)", sent.start, MAX_PAIRS)
+                break
             if tok.pos_ in {"VERB", "AUX"} or tok.dep_ == "ROOT":
                 found = itertools.chain(_verb_relations(tok, amap, lex, words, trace),
                                         _demand_relations(tok, amap, words, trace))
@@ -738,9 +745,10 @@ def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) 
             for r in found:
                 ends = frozenset((r.source.key, r.target.key)) if r.symmetric else (r.source.key, r.target.key)
                 key = (sent.start, ends, r.cls, r.negated)
-                if key not in seen:
+                if key not in seen and kept < MAX_PAIRS:
                     seen.add(key)
                     out.append(r)
+                    kept += 1
                     if trace and trace.steps and trace.steps[-1].i == tok.i:
                         trace.steps[-1].relations.append(r)
     return out

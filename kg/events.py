@@ -685,6 +685,15 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
         targets = [a for c in clause.children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
         if targets:
             _note(step, f"target {_names(targets)}: subject of the clause the event phrase modifies ('{clause.text}')")
+    elif targets and not sources and noun.head.dep_ == "prep" and noun.head.lower_ in words["event_preps"]:
+        clause = noun.head.head  # "during a meeting with Macron, Pezeshkian said ...": the clause's subject took part
+        targets = [a for c in noun.children if c.dep_ == "prep" and c.lower_ == "with"
+                   for p in c.children if p.dep_ == "pobj" for a in _actors_of(p, amap)]  # not "a summit of X"
+        if clause.pos_ in {"VERB", "AUX"} and targets:
+            sources = [a for c in clause.children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
+            if sources:
+                _note(step, f"source {_names(sources)}: subject of the clause the event phrase modifies "
+                            f"('{clause.text}')")
     if not sources:
         _note(step, "no source (no possessive/demonym modifier, no 'by' or 'between' phrase)")
         return

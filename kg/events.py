@@ -409,8 +409,8 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
             venues_now.append(True)
             for c in venues:
                 for p in c.children:
-                    if p.dep_ == "pobj":
-                        take(p, f"locative '{c.text}' (no other party named)")
+                    if p.dep_ == "pobj" and not take(p, f"locative '{c.text}' (no other party named)") and nested:
+                        preps(p, nested=False)  # "along its border with X"
             venues_now.pop()
 
     passive = any(c.dep_ in PASSIVE_SUBJECTS for c in verb.children)

@@ -318,43 +318,44 @@ def _their(tok: Token) -> bool:
     return any(c.dep_ == "poss" and c.lower_ == "their" for c in tok.children)
 
 
-def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], bool, str]:
-    """Who acts, whether the subject was inherited from another clause, and the rule that found it."""
-    passive = any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children)
+def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], bool, str, Token | None]:
+    """Who acts, whether the subject was inherited from another clause, the rule that found it, and the token."""
+    passive = any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children) or (
+        verb.dep_ == "acl" and verb.tag_ == "VBN")  # "revenue blocked in X accounts", "troops sent by X"
     if passive:
         for c in verb.children:
             if c.dep_ == "agent":
                 for p in c.children:
                     if p.dep_ == "pobj":
-                        return _agents_of(p, amap), False, f"passive agent 'by {p.text}'"
-        return [], False, "passive verb without a 'by' agent"
+                        return _agents_of(p, amap), False, f"passive agent 'by {p.text}'", p
+        return [], False, "passive verb without a 'by' agent", None
     for c in verb.children:
         if c.dep_ in SUBJECTS:
             if c.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
-                return _agents_of(verb.head, amap), False, f"relative pronoun '{c.text}' -> head '{verb.head.text}'"
-            return _agents_of(c, amap), False, f"subject '{c.text}' ({c.dep_})"
+                return _agents_of(verb.head, amap), False, f"relative pronoun '{c.text}' -> head '{verb.head.text}'", verb.head
+            return _agents_of(c, amap), False, f"subject '{c.text}' ({c.dep_})", c
     tok = verb
     for _ in range(MAX_CLIMB):
         if tok.dep_ == "relcl":
-            return _actors_of(tok.head, amap), True, f"head of the relative clause '{tok.head.text}'"
+            return _actors_of(tok.head, amap), True, f"head of the relative clause '{tok.head.text}'", tok.head
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "by shutting the crossings, X chose ..."
             tok = tok.head
         if tok.dep_ not in CLAUSE_LINKS | {"prep"} or tok.head.i == tok.i:
-            return [], True, "no subject in this clause or the clauses above it"
+            return [], True, "no subject in this clause or the clauses above it", None
         head = tok.head
         if tok.dep_ == "xcomp" and head.lemma_.lower() in words["object_control"] and tok.tag_ != "VBG":
             objs = [c for c in head.children if c.dep_ in OBJECTS]
             if objs and _their(objs[0]):  # "X and Y ordered their forces to pull back": X and Y act
-                found, _, _ = _subjects(head, amap, words)
+                found, _, _, who = _subjects(head, amap, words)
                 if len(found) > 1:
-                    return found, True, f"controllers of 'their {objs[0].text}' under '{head.text}'"
+                    return found, True, f"controllers of 'their {objs[0].text}' under '{head.text}'", who
             if objs:
-                return _actors_of(objs[0], amap), True, f"object '{objs[0].text}' of the control verb '{head.text}'"
+                return _actors_of(objs[0], amap), True, f"object '{objs[0].text}' of the control verb '{head.text}'", objs[0]
         for c in head.children:
             if c.dep_ in SUBJECTS and c.i != tok.i:
-                return _actors_of(c, amap), True, f"subject '{c.text}' of the governing '{head.text}' ({tok.dep_})"
+                return _actors_of(c, amap), True, f"subject '{c.text}' of the governing '{head.text}' ({tok.dep_})", c
         tok = head
-    return [], True, f"no subject within {MAX_CLIMB} clauses up"
+    return [], True, f"no subject within {MAX_CLIMB} clauses up", None
 
 
 def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: list[Actor],
@@ -433,7 +434,8 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
     if not out:  # "allowed the group's officials to travel", "demanded that Israel withdraw": the clause's subject
         for c in verb.children:
             if c.dep_ in {"ccomp", "xcomp"} and (any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
-                                                 or entry.cls in words["clause_target_classes"]
+                                                 or (entry.cls in words["clause_target_classes"]
+                                                     and c.lemma_ != "be")  # "insisted that X is sovereign"
                                                  or c.pos_ in {"NOUN", "ADJ"}):  # "declared X persona non grata"
                 for subj in c.children:
                     if subj.dep_ in SUBJECTS:
@@ -603,10 +605,18 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
             c.dep_ in {"xcomp", "ccomp"} for c in verb.children):
         _note(step, "denies an act ('denied backing X'): the act is coded, negated; no REJECT")
         return
-    sources, inherited, rule = _subjects(verb, amap, words)
+    if entry.cls == "CONSULT" and verb.lemma_.lower() in words["travel_verbs"] - {"visit", "tour"} and any(
+            c.dep_ in OBJECTS for c in verb.children):
+        _note(step, "carries someone ('flew them to X'): no visit")
+        return
+    sources, inherited, rule, subject = _subjects(verb, amap, words)
     _note(step, f"source {_names(sources)}: {rule}")
     if not sources:
         return
+    if entry.cls == "PROTEST" and subject is not None and subject.i in amap and subject.ent_type_ != "NORP" and all(
+            a.type in {"Country", "Person"} for a in sources):
+        entry = Entry(entry.pattern, "ACCUSE")  # a state's or an official's protest is diplomatic: ACCUSE
+        _note(step, "protest by a state or official: diplomatic protest, ACCUSE")
     why: list[str] = []
     targets = _objects(verb, entry, amap, words, exclude=sources, why=why)
     for w in why:

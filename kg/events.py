@@ -263,11 +263,21 @@ def _is_place(tok: Token, amap: ActorMap, words) -> bool:
     return tok.i in amap.seats or tok.ent_type_ in {"GPE", "LOC", "FAC"} or tok.lemma_.lower() in words["place_nouns"]
 
 
+def _relative_pronoun(tok: Token) -> bool:
+    return tok.tag_ in {"WDT", "WP"} or tok.lower_ in {"that", "which", "who", "whom"}
+
+
+def _naming_clause(verb: Token) -> Token | None:
+    """The clause "what X called N" that stands as ``verb``'s object, or None."""
+    return next((c for c in verb.children if c.dep_ == "ccomp" and c.lemma_.lower() in _words()["evaluative_verbs"]
+                 and any(k.lower_ == "what" and k.dep_ in OBJECTS for k in c.children)), None)
+
+
 def _relative_object(verb: Token) -> Token | None:
     """The noun a relative clause says the verb acts on: "the sanctions, which X denounced",
     "the curbs it had imposed", "a plan that was rejected by X"; None when the clause has its own object."""
     kids = list(verb.children)
-    rel = next((c for c in kids if c.tag_ in {"WDT", "WP"} and c.dep_ in OBJECTS), None)
+    rel = next((c for c in kids if _relative_pronoun(c) and c.dep_ in OBJECTS), None)
     if verb.dep_ == "ccomp" and rel is not None and rel.i > 0 and verb.doc[rel.i - 1].pos_ == "NOUN":
         return verb.doc[rel.i - 1]  # "withdrew the troops that it had massed", parsed as a clause
     before = verb.doc[verb.left_edge.i - 1] if verb.left_edge.i > 0 else None
@@ -277,9 +287,9 @@ def _relative_object(verb: Token) -> Token | None:
         return before  # "an accord Caracas and Georgetown reached": a contact clause, parsed as a clause
     if verb.dep_ not in {"relcl", "acl"} or verb.head.pos_ not in {"NOUN", "PROPN"}:
         return None
-    if any(c.tag_ in {"WDT", "WP"} and c.dep_ in SUBJECTS for c in kids):
+    if any(_relative_pronoun(c) and c.dep_ in SUBJECTS for c in kids):
         return None  # "X, which imposed ...": the head is the subject
-    if any(c.dep_ in OBJECTS and c.tag_ not in {"WDT", "WP"} for c in kids):
+    if any(c.dep_ in OBJECTS and not _relative_pronoun(c) for c in kids):
         return None
     if verb.dep_ == "acl" and not any(c.dep_ == "agent" for c in kids) and verb.tag_ != "VBN":
         return None  # "the decision to expel ...": an infinitive or gerund modifier
@@ -304,8 +314,11 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
     near |= {c.lemma_.lower() for c in verb.children if c.dep_ in {"xcomp", "oprd", "acomp", "ccomp"}}
     objects = [c for c in verb.children if c.dep_ in {"dobj", "obj"}]
     head = _relative_object(verb)
-    if head is not None:  # "the curbs it had imposed": the head noun is the object
-        objects.append(head)
+    if head is not None:  # "the curbs it had imposed": the head noun is the object, and its conjuncts
+        objects += [head, *head.conjuncts]
+    naming = _naming_clause(verb)
+    if naming is not None:  # "join what he called defensive exercises"
+        objects += [c for c in naming.children if c.dep_ in {"oprd", "xcomp"}]
     nouns = {w for o in objects for w in (o.lemma_.lower(), o.lower_, o.lower_.removesuffix("s"))}
     near |= nouns  # "paratroopers", which the lemmatizer may leave plural
     matches = [e for e in entries if all(p in near for p in e.pattern[1:])]
@@ -331,7 +344,7 @@ def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], 
         return [], False, "passive verb without a 'by' agent", None
     for c in verb.children:
         if c.dep_ in SUBJECTS:
-            if c.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
+            if _relative_pronoun(c) and verb.dep_ == "relcl":
                 return _agents_of(verb.head, amap), False, f"relative pronoun '{c.text}' -> head '{verb.head.text}'", verb.head
             return _agents_of(c, amap), False, f"subject '{c.text}' ({c.dep_})", c
     tok = verb
@@ -420,7 +433,7 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
         preps(head, nested=False)
     for c in verb.children:
         if c.dep_ in PASSIVE_SUBJECTS if passive else c.dep_ in OBJECTS:
-            if c.tag_ in {"WDT", "WP"}:
+            if head is not None and _relative_pronoun(c):
                 continue  # the relative pronoun: its head was taken above
             if not take(c, f"{c.dep_}"):
                 preps(c)  # "imposed sanctions on Russia", "sought sanctions against it"
@@ -431,6 +444,9 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                         preps(rel)
     if not out:
         preps(verb)
+    naming = _naming_clause(verb)
+    if not out and naming is not None:  # "join what he called exercises near the border with X"
+        preps(naming)
     if not out:  # "allowed the group's officials to travel", "demanded that Israel withdraw": the clause's subject
         for c in verb.children:
             if c.dep_ in {"ccomp", "xcomp"} and (any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)

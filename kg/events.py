@@ -5,8 +5,14 @@ are resolved (``doc._.kg_mentions``): for every verb or event noun in the
 lexicon it finds who acts (subjects, passive agents, controllers of xcomp
 chains, relative-clause heads) and on whom (direct and prepositional objects,
 objects of light-verb nouns, demonym modifiers), expands conjunctions, and
-reads negation, modality and attribution. Search is bounded: each step looks
-at a fixed depth of the tree, so long or unpunctuated sentences stay cheap.
+reads negation, modality and attribution. Plural references ("the two
+countries", "both leaders", "each side ... the other") stand for the actors the
+text introduced; relative clauses give their head noun as the object; a place in
+a locative phrase is a venue, not a party, unless nothing else is named; speech
+that judges ("called Y a provocation") is ACCUSE; what a request asks for is not
+an event. Search is bounded: each step looks at a fixed depth of the tree, and a
+sentence keeps at most :data:`MAX_PAIRS` relations, so long sentences and long
+lists stay cheap. Pass a :class:`Trace` to see every rule (``kg explain``).
 """
 from __future__ import annotations
 

@@ -177,6 +177,10 @@ def test_dates_without_a_document_date_need_a_full_date_in_the_text(extract):
     ("Bolivia, which Chile accuses of smuggling, denied the charge.", {("Chile", "ACCUSE", "Bolivia", False, A)}),
     ("The peace plan of Egypt, which was rejected by Hamas, collapsed.", {("Hamas", "REJECT", "Egypt", False, A)}),
     ("Oman welcomed an accord Peru and Chile reached in May.", {("Peru", "AGREE", "Chile", False, A)}),
+    ("Sudan inspected the troops and tanks that it had massed on its border with Chad.",
+     {("Sudan", "MOBILIZE", "Chad", False, A)}),
+    ("Venezuela sent its troops to join what it called defensive drills near the border with Guyana.",
+     {("Venezuela", "MOBILIZE", "Guyana", False, A)}),
     # lists under a noun
     ("Russia expelled the envoys of Estonia, Latvia and Lithuania.",
      {("Russia", "SANCTION", c, False, A) for c in ("Estonia", "Latvia", "Lithuania")}),

@@ -41,12 +41,23 @@ class DIPL(DefinedNamespace):
     Document: URIRef
     EventType: URIRef
     QuadClass: URIRef
+    Mention: URIRef
+    Edge: URIRef
+    Pair: URIRef
     # actor properties
     subtype: URIRef
     role: URIRef
     actsFor: URIRef
     countryCode: URIRef
     mentionedIn: URIRef
+    # mention properties (document graphs)
+    mentionOf: URIRef
+    surfaceForm: URIRef
+    statedType: URIRef
+    statedRole: URIRef
+    statedSubtype: URIRef
+    statedCountryCode: URIRef
+    statedActsFor: URIRef
     # event properties
     source: URIRef
     target: URIRef
@@ -60,8 +71,27 @@ class DIPL(DefinedNamespace):
     startChar: URIRef
     endChar: URIRef
     reportedBy: URIRef
+    edge: URIRef
+    # edge properties (network graph)
+    edgeSource: URIRef
+    edgeTarget: URIRef
+    edgeType: URIRef
+    eventCount: URIRef
+    assertedCount: URIRef
+    documentCount: URIRef
+    firstDate: URIRef
+    lastDate: URIRef
+    pair: URIRef
+    firstActor: URIRef
+    secondActor: URIRef
+    score: URIRef
+    datePrecision: URIRef
+    dateInherited: URIRef
     # documents and event types
     contentHash: URIRef
+    encoding: URIRef
+    minhash: URIRef
+    duplicateOf: URIRef
     quadClass: URIRef
     intensity: URIRef
     edgeProperty: URIRef
@@ -115,6 +145,7 @@ PREFIXES: dict[str, str] = {
     "actor": str(ID["actor/"]),
     "doc": str(ID["doc/"]),
     "event": str(ID["event/"]),
+    "graph": str(ID["graph/"]),
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "owl": str(OWL),

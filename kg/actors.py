@@ -21,6 +21,9 @@ from .gazetteer import DEMONYM, NAME, NONACTOR, SEAT, Gazetteer, load_data, load
 
 __all__ = ["Mention", "Actor", "find_mentions", "Resolver"]
 
+if not Doc.has_extension("kg_context"):  # actors in focus before this Doc, oldest first (plural reference)
+    Doc.set_extension("kg_context", default=None)
+
 NER_NAMES = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 ARTICLES = {"the", "a", "an"}
 # how sure kg is that a person acts for an affiliation, by where it was read
@@ -537,6 +540,7 @@ class Resolver:
     def resolve_doc(self, doc: Doc) -> list[Mention]:
         """Resolve ``doc._.kg_mentions``, then add the bare names NER missed ("Kamikawa later said")."""
         mentions: list[Mention] = doc._.kg_mentions or []
+        doc._.kg_context = list(self.recent)
         self.resolve(mentions)
         mentions = [m for m in mentions if m.actor is not None or m.kind in {"pronoun", "definite", "leader"}]
         covered = {i for m in mentions for i in range(m.start, m.end)}

@@ -20,6 +20,7 @@ from importlib.resources import files
 from spacy.tokens import Doc, Span, Token
 
 from .actors import Actor
+from .attributes import addressed_to_state, contexts, mode, place
 from .lexicon import Entry, Lexicon, load_lexicon
 from .vocab import EVENT_TYPES
 
@@ -54,6 +55,12 @@ class Relation:
     symmetric: bool = False
     reporter: Actor | None = None
     when: str | None = None  # the date phrase attached to the trigger ("on Tuesday")
+    source_sector: str | None = None  # the sector the text names at this end ("Kenyan police": COP), if any
+    target_sector: str | None = None
+    mode: str | None = None  # PLOVER mode, where the text gives it (kg.attributes)
+    context: tuple[str, ...] = ()  # PLOVER context tags
+    place: str | None = None  # the venue phrase ("Vienna")
+    place_country: str | None = None  # its country, ISO 3166-1 alpha-3, where known
 
 
 @dataclass
@@ -114,6 +121,17 @@ class ActorMap(dict):
         super().__init__()
         self.groups: dict[int, list[Actor]] = {}
         self.seats: set[int] = set()
+        self.sectors: dict[int, str] = {}  # tokens of mentions that name a sector ("Kenyan police": COP)
+
+    def country_of(self, tok: Token) -> str | None:
+        """The country code a token names, when it is part of a country's or a capital's mention."""
+        a = self.get(tok.i)
+        return (a.country or a.key) if a is not None and a.type == "Country" else None
+
+    def sector_at(self, actor: Actor, sent: Span, near: int) -> str | None:
+        """The sector named by the mention of ``actor`` in ``sent`` nearest to token ``near``, if any."""
+        found = [i for i in range(sent.start, sent.end) if self.get(i) is actor and i in self.sectors]
+        return self.sectors[min(found, key=lambda i: abs(i - near))] if found else None
 
 
 def _actor_map(doc: Doc) -> ActorMap:
@@ -125,6 +143,8 @@ def _actor_map(doc: Doc) -> ActorMap:
             out[i] = m.actor
             if m.kind == "seat":
                 out.seats.add(i)
+            if m.sector:
+                out.sectors[i] = m.sector
     for m in mentions:
         if m.role_span:
             for i in range(*m.role_span):
@@ -547,6 +567,10 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     if not targets and len(sources) > 1 and any(all(a in g for a in sources) for g in amap.groups.values()):
         targets = sources  # "both countries recalled their ambassadors", "each side accused the other"
         _note(step, "target: the same group, each member toward the others (reciprocal)")
+    if not targets and entry.cls in addressed_to_state():
+        targets = [a.parent for a in sources if a.parent is not None]  # PLOVER: a protest is aimed at the state
+        if targets:
+            _note(step, f"target {_names(targets)}: the country of the group, whose state a protest addresses")
     if entry.inverse:
         sources, targets = targets, sources
         _note(step, "inverse entry: source and target swapped")
@@ -643,6 +667,15 @@ def _demand_relations(verb: Token, amap, words, trace: Trace | None = None) -> I
                            _date_phrase(verb))
 
 
+def _describe(r: Relation, trigger: Token, amap: ActorMap) -> None:
+    """The sectors the text names at the ends, and PLOVER mode, context and place (kg.attributes)."""
+    r.source_sector = amap.sector_at(r.source, r.sentence, trigger.i)
+    r.target_sector = amap.sector_at(r.target, r.sentence, trigger.i)
+    r.mode = mode(r.cls, trigger)
+    r.context = contexts(r.sentence)
+    r.place, r.place_country = place(trigger, amap.country_of) or (None, None)
+
+
 def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) -> list[Relation]:
     """Every relation between resolved actors in ``doc``, symmetric ones once per pair and sentence.
 
@@ -672,6 +705,7 @@ def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) 
                 key = (sent.start, ends, r.cls, r.negated)
                 if key not in seen:
                     seen.add(key)
+                    _describe(r, tok, amap)
                     out.append(r)
                     if trace and trace.steps and trace.steps[-1].i == tok.i:
                         trace.steps[-1].relations.append(r)

@@ -43,6 +43,12 @@ class RelationRecord:
     symmetric: bool
     date: str | None
     reporter: Actor | None = None
+    source_sector: str | None = None  # the sector the text names at this end, else the actor's
+    target_sector: str | None = None
+    mode: str | None = None
+    context: tuple[str, ...] = ()
+    place: str | None = None
+    place_country: str | None = None
 
 
 @dataclass
@@ -108,9 +114,19 @@ class Extractor:
                         result.relations.append(RelationRecord(
                             r.source, r.target, r.cls, r.trigger, r.negated, r.modality, r.sentence.text,
                             offset + r.sentence.start_char, offset + r.sentence.end_char, r.confidence,
-                            r.symmetric, date, r.reporter))
-                result.actors = resolver.finish()
+                            r.symmetric, date, r.reporter, r.source_sector, r.target_sector, r.mode, r.context,
+                            r.place, r.place_country))
+                result.actors = _needed(resolver.finish(), result.relations)
+                for r in result.relations:
+                    r.source_sector = r.source_sector or r.source.sector
+                    r.target_sector = r.target_sector or r.target.sector
                 yield result
+
+
+def _needed(actors: list[Actor], relations: list[RelationRecord]) -> list[Actor]:
+    """The actors of a document without the groups of unknown country that no relation needs."""
+    used = {id(a) for r in relations for a in (r.source, r.target)}
+    return [a for a in actors if not (a.group and a.part_of is None and id(a) not in used)]
 
 
 def _groups(documents: Iterable[Document]) -> Iterator[list[tuple[Document, list[tuple[int, str]]]]]:

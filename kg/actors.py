@@ -562,14 +562,14 @@ class Resolver:
         self.persons.append(actor)
         return actor
 
-    def _group(self, m: Mention) -> Actor:
+    def _group(self, m: Mention) -> Actor | None:
         """The node of a group: one per (country, sector, kind). Without a country in the phrase, the group
         the text named last of the same kind ("the rebels" after "Sudanese rebels"), a state organ's country
         when the text named that organ with its country before ("the police" after "Kenyan police"), else a
         group of unknown country (UNK): never the article's main country without a cue."""
         if m.key is None:
-            if m.organ and m.sector in self.organs:
-                return self.organs[m.sector]
+            if m.organ:  # "the police": the country whose police the text named; else nobody known
+                return self.organs.get(m.sector)
             named_armed = m.sector == "REB" and not m.organ  # "the rebels" after "M23": the named group
             same = self._last(lambda a: a.group == m.group or (named_armed and a.type == "Organization" and (
                 a.subtype == "ArmedGroup" or (a.subtype is None and a.key not in self.gaz.entries))))
@@ -657,6 +657,8 @@ class Resolver:
                 actor = self.actors.setdefault(key, Actor(key, m.text, "Organization"))
             elif m.kind == "group":
                 actor = self._group(m)
+                if actor is None:
+                    continue
                 actor.add_alias(m.text)
             else:
                 actor = self._get(m.key)

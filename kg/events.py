@@ -193,6 +193,8 @@ def _plural_reference(doc: Doc, mentions: list) -> dict[int, list[Actor]]:
             continue
         picked: list[Actor] = []
         for a in reversed(order):
+            if a.group and a.parent is None:
+                continue  # a crowd of unknown country is no side of "the two sides"
             if (a.type == kind or (kind == "Country" and a.type == "Organization" and low == "sides")) and \
                     not any(_own_side(a, b) for b in picked):
                 picked.append(a)

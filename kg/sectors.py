@@ -217,6 +217,12 @@ def find_groups(doc, country_at: dict[int, str], blocked: set[int]) -> list[Grou
                 continue
         if any(i in blocked and i not in country_at for i in range(left, tok.i)):
             continue  # "M23 rebels", "Hezbollah fighters": the named organization
+        if (tok.i + 1 < len(doc) and tok.i + 1 in blocked and tok.i + 1 not in country_at) or any(
+                c.dep_ == "appos" and c.i in blocked for c in tok.children):
+            continue  # "the opposition journalist Raman Pratasevich": a title before a name
+        if organ is not None and (any(c.dep_ == "poss" for c in tok.children) or not (
+                tok.dep_ == "nsubj" or (tok.dep_ == "pobj" and tok.head.dep_ == "agent"))):
+            continue  # "its troops", "sent troops": a state's instrument, not a party; "the police arrested"
         country = next((country_at[i] for i in range(left, tok.i) if i in country_at), None)
         end_text = tok.i + 1
         if country is None:
@@ -246,8 +252,9 @@ def find_groups(doc, country_at: dict[int, str], blocked: set[int]) -> list[Grou
             start = min(start, mods[first].i) if first < len(mods) else start
         while start < tok.i and doc[start].lower_ in {"the", "a", "an"}:
             start += 1
+        article = start - 1 if start > 0 and doc[start - 1].lower_ in {"a", "an"} else start  # names keep "a"
         taken.update(range(start, tok.i + 1))
         definite = any(c.dep_ in {"det", "poss"} and c.lower_ not in {"a", "an", "some", "any"} for c in tok.children)
-        out.append(GroupSpan(start, tok.i + 1, doc[start:end_text].text, country, kind, sector,
+        out.append(GroupSpan(start, tok.i + 1, doc[article:end_text].text, country, kind, sector,
                              organ is not None and definite))
     return out

@@ -438,10 +438,12 @@ def _add_groups(doc: Doc, gaz: Gazetteer, mentions: list[Mention], by_token: dic
         else:
             add(Mention(g.start, g.end, g.text, "group", key=g.country, sector=g.sector, group=g.kind,
                         organ=g.organ))
+    places = _words()["places"]
     for m in mentions:
-        if m.kind == "demonym" and doc[m.end - 1].tag_ in {"NNS", "NNPS"} and doc[m.end - 1].dep_ not in \
-                {"amod", "compound", "poss"}:
-            m.sector = "CVL"
+        last = doc[m.end - 1]
+        if m.kind == "demonym" and ((last.tag_ in {"NNS", "NNPS"} and last.dep_ not in {"amod", "compound", "poss"})
+                                    or (last.dep_ in {"amod", "compound"} and last.head.lemma_.lower() in places)):
+            m.sector = "CVL"  # "Palestinians", "Iraqi towns": the country's people, not its state
 
 
 def _nicknamed(doc: Doc, blocked: set[int]) -> list[Mention]:

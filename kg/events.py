@@ -673,6 +673,9 @@ def _describe(r: Relation, trigger: Token, amap: ActorMap) -> None:
     """The sectors the text names at the ends, and PLOVER mode, context and place (kg.attributes)."""
     r.source_sector = amap.sector_at(r.source, r.sentence, trigger.i)
     r.target_sector = amap.sector_at(r.target, r.sentence, trigger.i)
+    if r.cls in {"ASSAULT", "COERCE"} and any(amap.get(i) is r.target and i in amap.seats for i in
+                                             range(r.sentence.start, r.sentence.end)):
+        r.target_sector = r.target_sector or "CVL"  # a city attacked: its people, not the government seated there
     r.mode = mode(r.cls, trigger)
     r.context = contexts(r.sentence)
     r.place, r.place_country = place(trigger, amap.country_of) or (None, None)

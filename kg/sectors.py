@@ -138,7 +138,7 @@ def org_sector(name: str, subtype: str | None) -> str:
     ('MIL', 'PTY')
     """
     data = sector_data()
-    if subtype in {None, "GovernmentBody"}:
+    if subtype in {None, "GovernmentBody", "NGO"}:
         found = _words_in(name, data.org_words) or _words_in(name, data.organs)
         if found:
             return found

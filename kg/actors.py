@@ -433,7 +433,7 @@ def _add_groups(doc: Doc, gaz: Gazetteer, mentions: list[Mention], by_token: dic
             mentions.remove(m)
             for i in range(m.start, m.end):
                 del by_token[i]
-        if g.country and g.kind in sector_data().organ_kinds:  # "Kosovo police patrol", "security forces in Guinea": the country
+        if g.country and g.kind in sector_data().organ_kinds.values():  # "security forces in Guinea": Guinea
             add(Mention(g.start, g.end, g.text, "collective", key=g.country, sector=g.sector))
         else:
             add(Mention(g.start, g.end, g.text, "group", key=g.country, sector=g.sector, group=g.kind,

@@ -61,6 +61,8 @@ class Relation:
     context: tuple[str, ...] = ()  # PLOVER context tags
     place: str | None = None  # the venue phrase ("Vienna")
     place_country: str | None = None  # its country, ISO 3166-1 alpha-3, where known
+    source_text: str | None = None  # the words that name each end in the sentence
+    target_text: str | None = None
 
 
 @dataclass
@@ -122,6 +124,7 @@ class ActorMap(dict):
         self.groups: dict[int, list[Actor]] = {}
         self.seats: set[int] = set()
         self.sectors: dict[int, str] = {}  # tokens of mentions that name a sector ("Kenyan police": COP)
+        self.texts: dict[int, str] = {}  # token -> the text of the mention it is part of
 
     def country_of(self, tok: Token) -> str | None:
         """The country code a token names, when it is part of a country's or a capital's mention."""
@@ -132,6 +135,11 @@ class ActorMap(dict):
         """The sector named by the mention of ``actor`` in ``sent`` nearest to token ``near``, if any."""
         found = [i for i in range(sent.start, sent.end) if self.get(i) is actor and i in self.sectors]
         return self.sectors[min(found, key=lambda i: abs(i - near))] if found else None
+
+    def text_at(self, actor: Actor, sent: Span, near: int) -> str | None:
+        """The words of the mention of ``actor`` in ``sent`` nearest to token ``near`` (PLOVER's raw text)."""
+        found = [i for i in range(sent.start, sent.end) if self.get(i) is actor and i in self.texts]
+        return self.texts[min(found, key=lambda i: abs(i - near))] if found else None
 
 
 def _actor_map(doc: Doc) -> ActorMap:
@@ -145,6 +153,7 @@ def _actor_map(doc: Doc) -> ActorMap:
                 out.seats.add(i)
             if m.sector:
                 out.sectors[i] = m.sector
+            out.texts[i] = m.text
     for m in mentions:
         if m.role_span:
             for i in range(*m.role_span):
@@ -676,6 +685,8 @@ def _describe(r: Relation, trigger: Token, amap: ActorMap) -> None:
     if r.cls in {"ASSAULT", "COERCE"} and any(amap.get(i) is r.target and i in amap.seats for i in
                                              range(r.sentence.start, r.sentence.end)):
         r.target_sector = r.target_sector or "CVL"  # a city attacked: its people, not the government seated there
+    r.source_text = amap.text_at(r.source, r.sentence, trigger.i)
+    r.target_text = amap.text_at(r.target, r.sentence, trigger.i)
     r.mode = mode(r.cls, trigger)
     r.context = contexts(r.sentence)
     r.place, r.place_country = place(trigger, amap.country_of) or (None, None)

@@ -49,6 +49,8 @@ class RelationRecord:
     context: tuple[str, ...] = ()
     place: str | None = None
     place_country: str | None = None
+    source_text: str | None = None  # the words that name each end in the sentence
+    target_text: str | None = None
 
 
 @dataclass
@@ -115,7 +117,7 @@ class Extractor:
                             r.source, r.target, r.cls, r.trigger, r.negated, r.modality, r.sentence.text,
                             offset + r.sentence.start_char, offset + r.sentence.end_char, r.confidence,
                             r.symmetric, date, r.reporter, r.source_sector, r.target_sector, r.mode, r.context,
-                            r.place, r.place_country))
+                            r.place, r.place_country, r.source_text, r.target_text))
                 result.actors = _needed(resolver.finish(), result.relations)
                 for r in result.relations:
                     r.source_sector = r.source_sector or r.source.sector

@@ -19,7 +19,7 @@ from .actors import Actor
 from .extract import Extraction
 from .gazetteer import slug
 from .ingest import Document
-from .vocab import DIPL, EVENT_TYPES, ID
+from .vocab import DIPL, EVENT_TYPES, ID, SECTOR
 
 __all__ = ["actor_iri", "document_iri", "event_iri", "role_iri", "post_iri", "membership_iri", "to_graph"]
 
@@ -99,11 +99,33 @@ def _add_actor(g: Graph, a: Actor, doc: URIRef) -> None:
         g.add((iri, DIPL.role, Literal(a.role)))
     if a.country:
         g.add((iri, DIPL.countryCode, Literal(a.country)))
+    if a.sector:
+        g.add((iri, DIPL.sector, SECTOR[a.sector]))
+    if a.part_of:
+        g.add((iri, DIPL.partOf, actor_iri(a.part_of)))
     for key in a.affiliations:
         g.add((iri, DIPL.actsFor, actor_iri(key)))
     g.add((iri, DIPL.mentionedIn, doc))
     if a.type == "Person":
         _add_org(g, a)
+
+
+def _add_attributes(g: Graph, ev: URIRef, r) -> None:
+    """PLOVER's view of an event: the sectors at its ends, mode, context tags and place."""
+    for prop, code in ((DIPL.sourceSector, r.source_sector), (DIPL.targetSector, r.target_sector)):
+        if code:
+            g.add((ev, prop, SECTOR[code]))
+    for prop, text in ((DIPL.sourceText, r.source_text), (DIPL.targetText, r.target_text)):
+        if text:
+            g.add((ev, prop, Literal(text)))
+    if r.mode:
+        g.add((ev, DIPL.mode, Literal(r.mode)))
+    for tag in r.context:
+        g.add((ev, DIPL.context, Literal(tag)))
+    if r.place:
+        g.add((ev, DIPL.location, Literal(r.place)))
+    if r.place_country:
+        g.add((ev, DIPL.locationCountryCode, Literal(r.place_country)))
 
 
 def to_graph(ex: Extraction) -> Graph:
@@ -145,6 +167,7 @@ def to_graph(ex: Extraction) -> Graph:
             g.add((ev, DCTERMS.date, Literal(r.date, datatype=XSD.date)))
         if r.reporter is not None:
             g.add((ev, DIPL.reportedBy, actor_iri(r.reporter.key)))
+        _add_attributes(g, ev, r)
         if not r.negated and r.modality != "hypothetical":
             g.add((s, et.edge, o))
     return g

@@ -41,7 +41,7 @@ UNKNOWN_COUNTRY = "UNK"
 class SectorData:
     """The contents of ``kg/data/sectors.json``, indexed."""
 
-    sectors: dict[str, str]  # code -> label
+    organ_kinds: dict[str, str]  # sector -> the kind of a state organ of that sector ("COP" -> "police")
     aliases: dict[str, str]  # other codes gold sets and CAMEO use -> kg's code
     groups: dict[str, tuple[str, str]]  # lower-case lemma phrase -> (kind, sector)
     organs: dict[str, str]  # lower-case state-organ phrase -> sector
@@ -51,11 +51,6 @@ class SectorData:
     org_words: dict[str, str]
     supranational: dict[str, str | None]
 
-    @property
-    def organ_kinds(self) -> frozenset[str]:
-        """The kinds of state organs (the labels of their sectors: "police", "military")."""
-        return frozenset(self.sectors[c] for c in set(self.organs.values()))
-
 
 @cache
 def sector_data() -> SectorData:
@@ -63,7 +58,7 @@ def sector_data() -> SectorData:
     d = load_data("sectors.json")
     groups = {w.lower(): (g["kind"], g["sector"]) for g in d["groups"] for w in g["words"]}
     organs = {w.lower(): sector for sector, words in d["organs"].items() for w in words}
-    return SectorData(d["sectors"], d["aliases"], groups, organs, d["role_subtypes"], d["role_words"],
+    return SectorData(d["organ_kinds"], d["aliases"], groups, organs, d["role_subtypes"], d["role_words"],
                       d["org_subtypes"], d["org_words"], d["supranational"])
 
 
@@ -244,7 +239,7 @@ def find_groups(doc, country_at: dict[int, str], blocked: set[int]) -> list[Grou
             if verb.dep_ not in ARGUMENTS | {"prep"}:
                 break
         if organ is not None:
-            kind, sector = data.sectors[organ], organ
+            kind, sector = data.organ_kinds[organ], organ
         else:
             (kind, sector), first = match
         start = next((i for i in range(left, tok.i) if i in country_at), left if organ is None else tok.i)

@@ -94,8 +94,9 @@ def _regions() -> dict[str, str]:
 def place(trigger: Token, country_of: Callable[[Token], str | None]) -> tuple[str, str | None] | None:
     """Where the event happened: (venue phrase, alpha-3 country code or None), else None.
 
-    The object of a locative preposition on the trigger that names a place (a GPE, LOC or FAC
-    entity, or a token ``country_of`` knows: a country or a capital). ``country_of`` maps a token to
+    The object of a locative preposition on the trigger, or on the trigger's object ("agreed on a deal
+    in Vienna"), that names a place (a GPE, LOC or FAC entity, or a token ``country_of`` knows: a
+    country or a capital). ``country_of`` maps a token to
     the code of the country its actor mention names.
 
     >>> import spacy; nlp = spacy.blank("en")
@@ -103,7 +104,9 @@ def place(trigger: Token, country_of: Callable[[Token], str | None]) -> tuple[st
     True
     """
     preps = set(_data()["place_preps"])
-    for c in trigger.children:
+    heads = [trigger] + [n for c in trigger.children if c.dep_ in {"dobj", "obj", "prep"}  # "a deal in Vienna"
+                         for n in ([c] if c.dep_ != "prep" else [p for p in c.children if p.dep_ == "pobj"])]
+    for c in (c for h in heads for c in h.children):
         if c.dep_ != "prep" or c.lower_ not in preps:
             continue
         for p in c.children:

@@ -201,7 +201,8 @@ def find_groups(doc, country_at: dict[int, str], blocked: set[int]) -> list[Grou
             continue  # a modifier: the head decides ("rebel group", "protest movement")
         left = tok.i
         while left > 0 and doc[left - 1].dep_ in GROUP_MODIFIERS | {"poss", "case", "advmod"} \
-                and doc[left - 1].head.i in range(left, tok.i + 1) and doc[left - 1].text != ",":
+                and (doc[left - 1].head.i in range(left, tok.i + 1) or doc[left - 1].dep_ == "case") \
+                and doc[left - 1].text != ",":
             left -= 1
         mods = [t for t in doc[left:tok.i] if t.dep_ in GROUP_MODIFIERS and t.i not in country_at]
         match = _phrase_match(mods, tok)

@@ -431,10 +431,10 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                 for subj in t.head.children:
                     if subj.dep_ in SUBJECTS:
                         take(subj, f"subject of the condition '{t.text} {t.head.text}'")
-    has_object = any(c.dep_ in OBJECTS for c in verb.children)
-    if not out and depth < 2 and not has_object:  # "refused to meet X", "agreed to hold talks with X"
+    has_object = any(c.dep_ in OBJECTS and c.lemma_.lower() not in entry.pattern for c in verb.children)
+    if not out and depth < 2 and not has_object:  # "refused to meet X", "opened fire to disperse X"
         for c in verb.children:
-            if c.dep_ == "xcomp":
+            if c.dep_ == "xcomp" or (c.dep_ == "advcl" and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)):
                 sub = _match_entry(c, load_lexicon()) or entry
                 found = _objects(c, sub, amap, words, exclude, depth + 1, why)
                 out.extend(a for a in found if a not in out)

@@ -26,6 +26,8 @@ __all__ = ["Mention", "Actor", "find_mentions", "Resolver"]
 if not Doc.has_extension("kg_context"):  # actors in focus before this Doc, oldest first (plural reference)
     Doc.set_extension("kg_context", default=None)
 
+PARTY_OBJECT_VERBS = {"accuse", "blame", "urge", "ask", "warn", "condemn", "criticise", "criticize", "thank",
+                      "invite", "press", "pressure", "sanction", "attack", "recognise", "recognize"}  # "accusing it of"
 NER_NAMES = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 ARTICLES = {"the", "a", "an"}
 # how sure kg is that a person acts for an affiliation, by where it was read
@@ -378,7 +380,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             continue
         low = tok.lower_
         if tok.pos_ == "PRON" or tok.tag_ in {"PRP", "PRP$"}:
-            if low == "it" and tok.dep_ in {"dobj", "nsubjpass"}:
+            if low == "it" and tok.dep_ in {"dobj", "nsubjpass"} and tok.head.lemma_ not in PARTY_OBJECT_VERBS:
                 continue  # "condemned it", "it was signed": nearly always a thing, not a state
             for cat in ("he", "it", "they"):
                 if low in words[cat]:

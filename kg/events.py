@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,6 +33,9 @@ OBJECTS = {"dobj", "obj", "attr", "oprd", "dative"}
 MODIFIERS = {"amod", "compound", "poss", "nmod", "npadvmod"}
 CLAUSE_LINKS = {"xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp", "acomp"}
 MAX_CLIMB = 4  # how far up an xcomp/conj chain a missing subject is looked for
+MAX_PAIRS = 60  # relations kept per sentence: a list of 100 countries must not explode into 10,000 pairs
+
+log = logging.getLogger(__name__)
 
 
 @cache
@@ -174,6 +178,7 @@ def _plural_reference(doc: Doc, mentions: list) -> dict[int, list[Actor]]:
     numbers: dict[str, int] = words["number_words"]
     order: list[Actor] = list(doc._.kg_context or [])
     by_start = {m.start: m.actor for m in mentions if m.kind != "pronoun"}
+    by_token = {i: m.actor for m in mentions for i in range(m.start, m.end)}
     groups: dict[int, list[Actor]] = {}
     for tok in doc:
         actor = by_start.get(tok.i)
@@ -200,9 +205,13 @@ def _plural_reference(doc: Doc, mentions: list) -> dict[int, list[Actor]]:
             kind, count = "Country", 2  # "each side accused the other", "blamed each other"
         if not kind or not count:
             continue
+        clause = None if tok.head.lower_ in {"between", "among"} else next(
+            (h for h in tok.ancestors if h.pos_ in {"VERB", "AUX"}), None)
+        subjects = {id(by_token[c.i]) for c in (clause.children if clause is not None else ())
+                    if c.dep_ in SUBJECTS and c.i in by_token}  # "Armenia flew teams to both countries"
         picked: list[Actor] = []
         for a in reversed(order):
-            if a.group and a.parent is None:
+            if id(a) in subjects or (a.group and a.parent is None):
                 continue  # a crowd of unknown country is no side of "the two sides"
             if (a.type == kind or (kind == "Country" and a.type == "Organization" and low == "sides")) and \
                     not any(_own_side(a, b) for b in picked):
@@ -229,21 +238,31 @@ def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
     found: list[Actor] = []
     groups = getattr(amap, "groups", {})
     for t in _conjuncts(tok):
-        if t.i in groups:
-            found.extend(a for a in groups[t.i] if a not in found)
+        named = [a for c in t.children if c.dep_ == "appos" for a in _actors_of(c, amap)]
+        if t.i in groups:  # "the two presidents, X of A and Y of B,": the names given beat the reference
+            found.extend(a for a in (named if len(named) > 1 else groups[t.i]) if a not in found)
             continue
-        appos = [amap[c.i] for c in t.children if c.dep_ == "appos" and c.i in amap]
-        if appos and t.i not in amap:
-            candidates = appos[:1]
+        owner = next((amap[c.i] for c in t.children if c.dep_ == "poss" and c.i in amap), None)
+        if t.i not in amap and owner is not None and owner.type == "Person" and \
+                t.lemma_.lower() in _words()["own_country_nouns"]:
+            country = next((a for a in amap.values() if a.key in owner.affiliations and a.type == "Country"), None)
+            if country is not None:  # "his country", "her government": the country the person acts for
+                if country not in found:
+                    found.append(country)
+                continue
+        if named and t.i not in amap:  # "the two presidents, X and Y,": all; "his envoy, X,": the first
+            candidates = named if t.tag_ == "NNS" else named[:1]
         else:  # "Afghan and American targets": the demonym modifiers and their conjuncts
             seats = getattr(amap, "seats", ())  # "the Doha agreement": a capital naming a thing is not a party
-            groups = [[amap[c.i] for c in _conjuncts(m) if c.i in amap]
-                      for m in t.children if m.dep_ in MODIFIERS and m.i in amap
-                      and not (m.dep_ == "compound" and m.i in seats)]
+            mods = [m for m in t.children if m.dep_ in MODIFIERS]
+            mods += [g for m in mods if m.lower_ in _words()["hyphen_participles"]  # "the British-flagged tanker"
+                     for g in m.children if g.dep_ in MODIFIERS]
+            by_mod = [[amap[c.i] for c in _conjuncts(m) if c.i in amap]
+                      for m in mods if m.i in amap and not (m.dep_ == "compound" and m.i in seats)]
             if t.i in amap:  # "Hungarian and Romanian officials": the head is one mention, coordinated modifiers more
-                candidates = [amap[t.i]] + [a for g in groups if len(g) > 1 for a in g if a is not amap[t.i]]
+                candidates = [amap[t.i]] + [a for g in by_mod if len(g) > 1 for a in g if a is not amap[t.i]]
             else:  # "his Sudanese counterpart": every modifier; the caller drops the source
-                candidates = [a for g in groups for a in g]
+                candidates = [a for g in by_mod for a in g]
         for a in candidates:
             if a not in found:
                 found.append(a)
@@ -270,7 +289,7 @@ def _agents_of(tok: Token, amap: dict[int, Actor], through: frozenset[str] = fro
 
 def _is_place(tok: Token, amap: ActorMap, words) -> bool:
     """A country, capital or place name, or a place noun ("the border", "the city"): what a locative names."""
-    return tok.i in amap or tok.ent_type_ in {"GPE", "LOC", "FAC"} or tok.lemma_.lower() in words["place_nouns"]
+    return tok.i in amap.seats or tok.ent_type_ in {"GPE", "LOC", "FAC"} or tok.lemma_.lower() in words["place_nouns"]
 
 
 def _relative_object(verb: Token) -> Token | None:
@@ -280,6 +299,11 @@ def _relative_object(verb: Token) -> Token | None:
     rel = next((c for c in kids if c.tag_ in {"WDT", "WP"} and c.dep_ in OBJECTS), None)
     if verb.dep_ == "ccomp" and rel is not None and rel.i > 0 and verb.doc[rel.i - 1].pos_ == "NOUN":
         return verb.doc[rel.i - 1]  # "withdrew the troops that it had massed", parsed as a clause
+    before = verb.doc[verb.left_edge.i - 1] if verb.left_edge.i > 0 else None
+    if verb.dep_ == "ccomp" and rel is None and before is not None and before.pos_ == "NOUN" and not any(
+            c.dep_ in OBJECTS | {"mark"} or c.dep_ in {"ccomp", "xcomp"} for c in kids) and any(
+            c.dep_ in SUBJECTS for c in kids):
+        return before  # "an accord Caracas and Georgetown reached": a contact clause, parsed as a clause
     if verb.dep_ not in {"relcl", "acl"} or verb.head.pos_ not in {"NOUN", "PROPN"}:
         return None
     if any(c.tag_ in {"WDT", "WP"} and c.dep_ in SUBJECTS for c in kids):
@@ -300,19 +324,27 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
     words = _words()
     near = {c.lemma_.lower() for c in verb.children
             if c.dep_ in {"prt", "dobj", "obj", "attr", "agent"}
+            or (c.dep_ == "advmod" and c.lower_ in words["particles"])  # "pull back", parsed as an adverb
             or (c.dep_ == "prep" and (c.lower_ in words["target_preps"] - {"in"}
                                       or not any(p.dep_ == "pobj" for p in c.children))
                 and not any(p.ent_type_ in {"DATE", "TIME"} for p in c.children))}  # "called X on Monday"
     near |= {g.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "obj"}
              for g in c.children if g.dep_ == "compound"}
     near |= {c.lemma_.lower() for c in verb.children if c.dep_ in {"xcomp", "oprd", "acomp", "ccomp"}}
+    objects = [c for c in verb.children if c.dep_ in {"dobj", "obj"}]
     head = _relative_object(verb)
     if head is not None:  # "the curbs it had imposed": the head noun is the object
-        near.add(head.lemma_.lower())
-    for e in entries:
-        if all(p in near for p in e.pattern[1:]):
-            return e
-    return None
+        objects.append(head)
+    nouns = {w for o in objects for w in (o.lemma_.lower(), o.lower_, o.lower_.removesuffix("s"))}
+    near |= nouns  # "paratroopers", which the lemmatizer may leave plural
+    matches = [e for e in entries if all(p in near for p in e.pattern[1:])]
+    # the pattern that names the object wins over one that names a preposition ("flew teams to X")
+    return next((e for e in matches if nouns & set(e.pattern[1:])), matches[0] if matches else None)
+
+
+def _their(tok: Token) -> bool:
+    """``tok`` is owned by a plural "their" ("their forces", "their ambassadors")."""
+    return any(c.dep_ == "poss" and c.lower_ == "their" for c in tok.children)
 
 
 def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], bool, str]:
@@ -334,11 +366,17 @@ def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], 
     for _ in range(MAX_CLIMB):
         if tok.dep_ == "relcl":
             return _actors_of(tok.head, amap), True, f"head of the relative clause '{tok.head.text}'"
-        if tok.dep_ not in CLAUSE_LINKS or tok.head.i == tok.i:
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "by shutting the crossings, X chose ..."
+            tok = tok.head
+        if tok.dep_ not in CLAUSE_LINKS | {"prep"} or tok.head.i == tok.i:
             return [], True, "no subject in this clause or the clauses above it"
         head = tok.head
-        if tok.dep_ == "xcomp" and head.lemma_.lower() in words["object_control"]:
+        if tok.dep_ == "xcomp" and head.lemma_.lower() in words["object_control"] and tok.tag_ != "VBG":
             objs = [c for c in head.children if c.dep_ in OBJECTS]
+            if objs and _their(objs[0]):  # "X and Y ordered their forces to pull back": X and Y act
+                found, _, _ = _subjects(head, amap, words)
+                if len(found) > 1:
+                    return found, True, f"controllers of 'their {objs[0].text}' under '{head.text}'"
             if objs:
                 return _actors_of(objs[0], amap), True, f"object '{objs[0].text}' of the control verb '{head.text}'"
         for c in head.children:
@@ -356,7 +394,8 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
     """
     out: list[Actor] = []
     why = why if why is not None else []
-    venue_only = len(exclude) > 1 or entry.cls in {"AGREE", "COOPERATE"}  # "X and Y agreed in Vienna"
+    venue_only = len(exclude) > 1 or entry.cls in {"AGREE", "COOPERATE"} or (  # "X and Y agreed in Vienna",
+        EVENT_TYPES[entry.cls].symmetric and verb.lemma_.lower() not in words["travel_verbs"])  # "met at the Z"
     through = frozenset({"of", "from"} if venue_only else {"of", "from", "in"})
     venues_now: list[bool] = []  # set while the deferred locative phrases are read
     party_named: list[Token] = []
@@ -372,10 +411,11 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
 
     def preps(tok: Token, nested: bool = True) -> None:
         venues = []  # a locative phrase tells where, unless nothing else names a party
-        for c in tok.children:  # "between"/"among" name parties of a noun ("talks between"), not targets of a verb
-            if c.dep_ not in {"prep", "dative"} or c.lower_ in {"between", "among"}:
-                continue
-            if venue_only and c.lower_ == "in":
+        kids = [k for c in tok.children for k in ([c, *c.conjuncts] if c.dep_ == "prep" else [c])]
+        for c in kids:  # "on X, and on Y"; "between"/"among" name parties of a noun ("the border between X and Y"),
+            if c.dep_ not in {"prep", "dative"} or (c.lower_ in {"between", "among"} and tok.i == verb.i):
+                continue  # not targets of a verb
+            if venue_only and c.lower_ in words["locative_preps"]:  # "X and Y met at a summit of Z"
                 continue
             locative = c.lower_ in words["locative_preps"] and c.lower_ not in entry.pattern and any(
                 _is_place(p, amap, words) for p in c.children if p.dep_ == "pobj")
@@ -384,7 +424,7 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
             if locative and not venues_now:
                 venues.append(c)
                 continue
-            if c.lower_ in words["target_preps"]:
+            if c.lower_ in words["target_preps"] | {"between", "among"}:
                 for p in c.children:
                     if p.dep_ == "pobj" and not take(p, f"object of '{tok.text} {c.text}'") and nested:
                         preps(p, nested=False)  # "agreed to a contract with X", "along its border with X"
@@ -411,17 +451,19 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
             if c.tag_ in {"WDT", "WP"}:
                 continue  # the relative pronoun: its head was taken above
             if not take(c, f"{c.dep_}"):
-                preps(c, nested=False)  # "imposed sanctions on Russia", "sought sanctions against it"
-                for rel in c.children:  # "lifted the curbs it had imposed on South Korea": undoing one's own act
-                    if rel.dep_ == "relcl" and not out and any(
-                            a in exclude for k in rel.children if k.dep_ in SUBJECTS for a in _actors_of(k, amap)):
+                preps(c)  # "imposed sanctions on Russia", "sought sanctions against it"
+                for rel in c.children:  # "lifted the curbs it had imposed on South Korea": undoing one's own act;
+                    own = [a for k in rel.children if k.dep_ in SUBJECTS for a in _actors_of(k, amap)]
+                    if not out and ((rel.dep_ == "relcl" and any(a in exclude for a in own))
+                                    or (rel.dep_ == "acl" and not own)):  # "dropped its threat to impose X on Y"
                         preps(rel)
     if not out:
         preps(verb)
     if not out:  # "allowed the group's officials to travel", "demanded that Israel withdraw": the clause's subject
         for c in verb.children:
             if c.dep_ in {"ccomp", "xcomp"} and (any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
-                                                 or entry.cls in words["clause_target_classes"]):
+                                                 or entry.cls in words["clause_target_classes"]
+                                                 or c.pos_ in {"NOUN", "ADJ"}):  # "declared X persona non grata"
                 for subj in c.children:
                     if subj.dep_ in SUBJECTS:
                         take(subj, f"subject of the clause '{c.text}'")
@@ -436,14 +478,19 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
         for c in verb.children:
             if c.dep_ == "xcomp" or (c.dep_ == "advcl" and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)):
                 sub = _match_entry(c, load_lexicon()) or entry
+                if entry.cls == "AGREE" and sub.cls not in words["intent_to_agree"]:
+                    continue  # "agreed to impose sanctions on X" is no agreement with X
                 found = _objects(c, sub, amap, words, exclude, depth + 1, why)
                 out.extend(a for a in found if a not in out)
     return out
 
 
-def _negated(verb: Token, words) -> bool:
+def _negated(verb: Token, words, entry: Entry | None = None) -> bool:
     if any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never") for c in verb.children):
         return True
+    if entry is not None and any(c.dep_ in OBJECTS and c.lemma_.lower() in entry.pattern[1:] and any(
+            d.dep_ == "det" and d.lower_ == "no" for d in c.children) for c in verb.children):
+        return True  # "posed no threat to X": the light verb's noun is denied
     for c in verb.children:
         if c.dep_ == "aux" and any(g.dep_ == "neg" for g in c.children):
             return True
@@ -490,6 +537,20 @@ def _modality(verb: Token, amap: dict[int, Actor], source: list[Actor], words,
             if who and reporter is None and who[0] not in source:
                 reporter = who[0]
     return ("reported", reporter) if reporter else ("asserted", None)
+
+
+def _requested_by(verb: Token, lex: Lexicon, words) -> Token | None:
+    """The request verb whose content ``verb`` is ("urged X to free Y", "demanded that both be released").
+
+    A clause under stop/cease is presupposed, not requested ("demanded that X stop backing Y").
+    """
+    if verb.dep_ not in {"xcomp", "ccomp"} or verb.head.lemma_.lower() in words["negating_governors"]:
+        return None
+    head = verb.head
+    e = _match_entry(head, lex)
+    if head.lemma_.lower() in words["demand_verbs"] and (e is None or e.cls == "REQUEST"):
+        return head
+    return None
 
 
 def _governed_by_reject(verb: Token, lex: Lexicon) -> bool:
@@ -558,6 +619,10 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     if _governed_by_reject(verb, lex):
         _note(step, f"under the refusal '{verb.head.text}': coded there as REJECT, not here")
         return
+    asker = _requested_by(verb, lex, words)
+    if asker is not None:
+        _note(step, f"what '{asker.text}' asks for: the request is the event, not this")
+        return
     aims = {g.split()[0] for g in words["hypothetical_governors"]}
     if verb.lemma_.lower() in aims and not any(c.dep_ in OBJECTS for c in verb.children) and any(
             c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in verb.children):
@@ -575,7 +640,10 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     targets = _objects(verb, entry, amap, words, exclude=sources, why=why)
     for w in why:
         _note(step, w)
-    if not targets and len(sources) > 1 and any(all(a in g for a in sources) for g in amap.groups.values()):
+    own = [c for c in verb.children if c.dep_ in OBJECTS] + (
+        [c for c in verb.head.children if c.dep_ in OBJECTS] if verb.dep_ == "xcomp" else [])
+    if not targets and len(sources) > 1 and (any(all(a in g for a in sources) for g in amap.groups.values())
+                                             or any(_their(o) for o in own)):
         targets = sources  # "both countries recalled their ambassadors", "each side accused the other"
         _note(step, "target: the same group, each member toward the others (reciprocal)")
     if not targets and entry.cls in addressed_to_state():
@@ -586,7 +654,7 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
         sources, targets = targets, sources
         _note(step, "inverse entry: source and target swapped")
     symmetric = entry.symmetric or EVENT_TYPES[entry.cls].symmetric
-    negated = _negated(verb, words)
+    negated = _negated(verb, words, entry)
     cls = entry.cls
     skip: frozenset[str] = frozenset()
     if not negated and _intent(verb, words):  # expressed intent, as PLOVER codes it
@@ -596,13 +664,14 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
             cls, symmetric = "AGREE", symmetric and cls == "AGREE"
         elif cls in words["intent_to_agree"]:  # "will withdraw its force unless ...": a threat
             cls, symmetric = "THREATEN", False
-        elif cls in words["intent_to_threaten"]:
-            cls = "THREATEN"
+        elif cls in words["intent_to_threaten"] and verb.head.lemma_.lower() not in words["decision_governors"]:
+            cls = "THREATEN"  # "vowed to strike X"; "agreed to impose sanctions" is the act, decided
         if cls != entry.cls:
             _note(step, f"expressed intent: {entry.cls} coded as {cls}")
     modality, reporter = _modality(verb, amap, sources, words, skip)
     _note(step, f"negated: {negated}; modality: {modality}" + (f" (reported by {reporter.label})" if reporter else ""))
-    trigger = " ".join([verb.text] + [c.text for c in verb.children if c.dep_ in {"prt"}]
+    trigger = " ".join([verb.text] + [c.text for c in verb.children if c.dep_ == "prt" or (
+        c.dep_ == "advmod" and c.lower_ in words["particles"] and c.lower_ in entry.pattern)]
                        + [c.text for c in verb.children if c.dep_ in {"dobj"} and c.lemma_.lower() in entry.pattern])
     confidence = 0.85 if not inherited else 0.7
     for s, o, sym in _pairs(sources, targets, symmetric, step):
@@ -649,6 +718,15 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
         targets = [a for c in clause.children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
         if targets:
             _note(step, f"target {_names(targets)}: subject of the clause the event phrase modifies ('{clause.text}')")
+    elif targets and not sources and noun.head.dep_ == "prep" and noun.head.lower_ in words["event_preps"]:
+        clause = noun.head.head  # "during a meeting with Macron, Pezeshkian said ...": the clause's subject took part
+        targets = [a for c in noun.children if c.dep_ == "prep" and c.lower_ == "with"
+                   for p in c.children if p.dep_ == "pobj" for a in _actors_of(p, amap)]  # not "a summit of X"
+        if clause.pos_ in {"VERB", "AUX"} and targets:
+            sources = [a for c in clause.children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
+            if sources:
+                _note(step, f"source {_names(sources)}: subject of the clause the event phrase modifies "
+                            f"('{clause.text}')")
     if not sources:
         _note(step, "no source (no possessive/demonym modifier, no 'by' or 'between' phrase)")
         return
@@ -704,11 +782,15 @@ def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) 
     seen: set[tuple] = set()
     for sent in doc.sents:
         if len({id(a) for i, a in amap.items() if sent.start <= i < sent.end}) < 2 and not any(
-                t.tag_ in {"PRP", "PRP$"} for t in sent):
+                t.tag_ in {"PRP", "PRP$"} or t.i in amap.groups for t in sent):
             if trace:
                 trace.skipped.append(sent.start)
             continue
+        kept = 0
         for tok in sent:
+            if kept >= MAX_PAIRS:
+                log.debug("sentence at token %d: stopped at %d relations (MAX_PAIRS)", sent.start, MAX_PAIRS)
+                break
             if tok.pos_ in {"VERB", "AUX"} or tok.dep_ == "ROOT":
                 found = itertools.chain(_verb_relations(tok, amap, lex, words, trace),
                                         _demand_relations(tok, amap, words, trace))
@@ -719,10 +801,11 @@ def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) 
             for r in found:
                 ends = frozenset((r.source.key, r.target.key)) if r.symmetric else (r.source.key, r.target.key)
                 key = (sent.start, ends, r.cls, r.negated)
-                if key not in seen:
+                if key not in seen and kept < MAX_PAIRS:
                     seen.add(key)
                     _describe(r, tok, amap)
                     out.append(r)
+                    kept += 1
                     if trace and trace.steps and trace.steps[-1].i == tok.i:
                         trace.steps[-1].relations.append(r)
     return out

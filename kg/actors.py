@@ -35,6 +35,7 @@ CONFIDENCE = {"text": 1.0, "gazetteer": 0.9, "inferred": 0.5}
 FORMER = ("former ", "formerly ", "ex-", "late ")
 PATRONYMIC = {"bin", "ibn", "bint", "ben"}
 NAME_PARTICLES = {"al", "el", "bin", "ibn", "bint", "de", "da", "van", "von", "der", "la", "le", "di", "du", "dos"}
+CLAUSE_TAGS = {"VB", "VBD", "VBZ", "VBP", "MD", "WP", "WDT", "WP$"}  # a finite verb or a relative: a clause, not a title
 QUOTES = {'"', "“", "”", "'", "‘", "’"}
 NAME_TOKEN = re.compile(r"^(?:[A-Z][a-z]?['’])?[A-ZÀ-ÖØ-Þ][\w]*(?:['’][A-Za-z]\w*)?\.?$")
 ROLE_MODIFIERS = {"acting", "former", "formerly", "senior", "deputy", "interim", "chief", "top", "then", "new",
@@ -209,7 +210,7 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
 def _is_title_phrase(span: Span) -> bool:
     """A title ("Kenya's foreign minister", "US envoy to Afghanistan"), not a clause: no finite verb,
     no other person's full name, at most 16 words."""
-    return (len(span) <= 16 and not any(t.tag_ in {"VBD", "VBZ", "VBP", "MD"} for t in span)
+    return (len(span) <= 16 and not any(t.tag_ in CLAUSE_TAGS for t in span)
             and not any(e.label_ == "PERSON" and len(e) > 1 for e in span.ents))
 
 
@@ -235,7 +236,7 @@ def _clause_end(doc: Doc, i: int, limit: int = 14) -> int:
     sent_end = doc[i].sent.end if i < len(doc) else len(doc)
     j = i
     while j < min(sent_end, i + limit) and doc[j].text not in {",", ";", "“", "”", '"', "(", ")", "—", "–"} \
-            and doc[j].tag_ not in {"WP", "WDT", "WP$", "VBD", "VBZ", "VBP", "MD"}:
+            and doc[j].tag_ not in CLAUSE_TAGS:
         j += 1  # "a former vice president who had ...": the relative clause is not part of the title
     return j
 
@@ -265,8 +266,9 @@ def _person_role(doc: Doc, start: int, end: int, roles: dict[int, Span], role_to
         found.append(_role_phrase(doc, end + 1, _clause_end(doc, end + 1), roles, by_token))
     if start >= 2 and doc[start - 1].text == ",":
         left = start - 2
-        while left > doc[start].sent.start and doc[left - 1].text not in {",", ";", "“", '"'}:
-            left -= 1
+        while left > doc[start].sent.start and doc[left - 1].text not in {",", ";", "“", '"'} \
+                and doc[left - 1].tag_ not in CLAUSE_TAGS:
+            left -= 1  # "The junta ordered the ambassador, X": the title is what follows the verb
         found.append(_role_phrase(doc, left, start - 1, roles, by_token))
     found = [f for f in found if f]
     if not found:
@@ -291,21 +293,25 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             by_token[i] = m
 
     nonactor: set[int] = set()
+    roles = _role_spans(doc)
+    role_tokens = {i for s in roles.values() for i in range(s.start, s.end)}
     for s in _gazetteer_spans(doc):
         if s.label_ == NONACTOR:
             nonactor.update(range(s.start, s.end))
             continue
+        if s.label_ == SEAT and s.end < len(doc) and doc[s.end].ent_iob_ == "I" and doc[s.end].ent_type_ == "PERSON":
+            continue  # "Sofia Sapega", "Victoria Nuland": a first name, not a capital
         entry = gaz.entries.get(s.id_)
         if entry is None:
             continue
         kind = {NAME: "name", DEMONYM: "demonym", SEAT: "seat"}[s.label_]
         if entry.type == "Person":  # role and side come from the text here, from the date in the Resolver
+            if len(s) == 1 and _inside_another_name(doc, s.start, role_tokens):
+                continue  # "Marcos" in "Marcos Pérez": another person's name
             add(Mention(s.start, s.end, s.text, "person", key=entry.key))
             continue
         add(Mention(s.start, s.end, s.text, kind, key=entry.key, role=entry.role, affiliations=entry.affiliations))
     blocked |= nonactor
-    roles = _role_spans(doc)
-    role_tokens = {i for s in roles.values() for i in range(s.start, s.end)}
     for m in [m for m in mentions if m.kind == "person"]:  # known officials: the text's title phrase too
         found = _person_role(doc, m.start, m.end, roles, role_tokens, by_token)
         if found:
@@ -350,9 +356,10 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         span = doc[start:end]
         head_lemma = span[-1].lemma_.lower()
         role_info = _person_role(doc, start, end, roles, role_tokens, by_token)
-        is_person = ent.label_ == "PERSON" or role_info is not None
-        if not is_person and head_lemma not in words["org_heads"]:
-            continue  # a place, a headline fragment, an unknown brand: not an actor
+        is_person = ent.label_ == "PERSON" or role_info is not None or (
+            head_lemma not in words["org_heads"] and _listed_with_a_person(doc, start, end))
+        if not is_person and (head_lemma not in words["org_heads"] or not any(t.is_title for t in span)):
+            continue  # a place, a headline fragment, an unknown brand, "the navy": not a named actor
         if is_person and len(span) == 1 and span[0].lower_ in words["org_heads"]:
             continue
         if role_info is None and end < len(doc) and doc[end].lemma_.lower() in words["places"]:
@@ -448,6 +455,24 @@ def _add_groups(doc: Doc, gaz: Gazetteer, mentions: list[Mention], by_token: dic
             m.sector = "CVL"  # "Palestinians", "Iraqi towns": the country's people, not its state
 
 
+def _inside_another_name(doc: Doc, i: int, role_tokens: set[int]) -> bool:
+    """Token i is one word of a longer person name NER found, the other words not titles."""
+    ent = next((e for e in doc.ents if e.start <= i < e.end), None)
+    return (ent is not None and ent.label_ == "PERSON" and len(ent) > 1
+            and all(_is_name_token(t) for t in ent if t.i != i and t.i not in role_tokens)
+            and any(t.i not in role_tokens for t in ent if t.i != i))
+
+
+def _listed_with_a_person(doc: Doc, start: int, end: int) -> bool:
+    """Tokens [start, end) are a two- or three-word name listed with a person ("X and Juan Chamorro")."""
+    if not 2 <= end - start <= 3 or not all(_is_name_token(t) or t.ent_type_ for t in doc[start:end]) \
+            or not all(t.text[:1].isupper() and any(c.islower() for c in t.text) for t in doc[start:end]):
+        return False
+    after = end + 1 < len(doc) and doc[end].lower_ in {"and", ","} and doc[end + 1].ent_type_ == "PERSON"
+    before = start >= 2 and doc[start - 1].lower_ in {"and", ","} and doc[start - 2].ent_type_ == "PERSON"
+    return after or before
+
+
 def _nicknamed(doc: Doc, blocked: set[int]) -> list[Mention]:
     """Names with a quoted nickname inside: 'Joseph "Jojo" Mwangi' -> one mention, alias "Jojo"."""
     found = []
@@ -540,9 +565,9 @@ class Resolver:
                               if k in self.gaz.entries and self.gaz.entries[k].country), None)
 
     def _known_official(self, m: Mention) -> str | None:
-        """The gazetteer key of the one official in office on the date whose last name is ``m``."""
-        found = self.gaz.officials_named(m.text, self.date)
-        return found[0].key if len(found) == 1 else None
+        """The gazetteer key of the one official whose last name is ``m`` (the date then gives the office)."""
+        found = self.gaz.official_named(m.text)
+        return found.key if found else None
 
     def _person(self, m: Mention) -> Actor | None:
         name = m.text

@@ -115,14 +115,15 @@ class Gazetteer:
 
     def subtype_of(self, role: str) -> str | None:
         """Subtype of a title: the longest known title inside it ("Deputy Foreign Minister" -> Minister)."""
-        low = role.lower()
-        best = max((t for t in self.roles if re.search(rf"\b{re.escape(t)}\b", low)), key=len, default=None)
+        words = role.lower().replace(",", " ").split()
+        grams = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + 6) + 1))
+        best = max((g for g in grams if g in self.roles), key=len, default=None)
         return self.roles[best] if best else None
 
-    def officials_named(self, surname: str, day: str | None) -> list[Entry]:
-        """Known officials with this last name who held an office on ``day`` (any office without a day)."""
-        found = [self.entries[k] for k in self.surnames.get(surname, ())]
-        return [e for e in found if e.term_on(day) is not None]
+    def official_named(self, surname: str) -> Entry | None:
+        """The one known official with this last name; None when there are none or several ("Khan")."""
+        found = self.surnames.get(surname, ())
+        return self.entries[found[0]] if len(found) == 1 else None
 
 
 def load_data(name: str) -> dict | list:
@@ -188,22 +189,32 @@ def _day(value: object, last: bool, where: str) -> str:
     return f"{y}-{'12-31' if last else '01-01'}"
 
 
-def _yaml_items(path: str, text: str) -> list[tuple[int, object]]:
-    """The items of a YAML list with their line numbers; a syntax error names the line."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+def _yaml_loader():
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _yaml_records(path: str, text: str) -> list:
+    """The items of a YAML list; a syntax error names the line."""
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            raise GazetteerError(f"{path}:{node.start_mark.line + 1}: expected a list of records (- {{name: ...}})")
-        return [(item.start_mark.line + 1, loader.construct_object(item, deep=True)) for item in node.value]
+        data = yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         last = len(text.rstrip().splitlines()) or 1  # an unclosed record is reported where it is, not at the end
         line = min(mark.line + 1, last) if mark else 1
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise GazetteerError(f"{path}:{line}: YAML syntax error ({problem}); fix the record there") from None
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise GazetteerError(f"{path}:1: expected a list of records (- {{name: ...}})")
+    return data
+
+
+def _item_line(text: str, index: int) -> int:
+    """The line where item ``index`` of a YAML list starts (parsed again only to report an error)."""
+    loader = _yaml_loader()(text)
+    try:
+        return loader.get_single_node().value[index].start_mark.line + 1
     finally:
         loader.dispose()
 
@@ -219,9 +230,9 @@ def load_officials(path: str, text: str, countries: set[str], orgs: dict[str, st
     """
     gaz = Gazetteer(roles=roles or {})
     persons: dict[str, dict] = {}
-    seen: dict[tuple, int] = {}
-    for line, rec in _yaml_items(path, text):
-        where = f"{path}:{line}"
+    seen: dict[tuple, int] = {}  # term -> index of its record
+    for index, rec in enumerate(_yaml_records(path, text)):
+        where = _Where(path, text, index)
         if not isinstance(rec, dict) or not rec.get("name") or not rec.get("role"):
             raise GazetteerError(f"{where}: a record needs at least a name and a role")
         unknown = set(rec) - OFFICIAL_FIELDS
@@ -244,12 +255,25 @@ def load_officials(path: str, text: str, countries: set[str], orgs: dict[str, st
         name, role = str(rec["name"]).strip(), str(rec["role"]).strip()
         key = (name, role, country, org, start)
         if key in seen:
-            raise GazetteerError(f"{where}: the same term as line {seen[key]} ({name}, {role}, from {start})")
-        seen[key] = line
+            raise GazetteerError(f"{where}: the same term as line {_Where(path, text, seen[key])} "
+                                 f"({name}, {role}, from {start})".replace(f"line {path}:", "line "))
+        seen[key] = index
         person = persons.setdefault(name, {"variants": [], "terms": []})
         person["variants"] += [str(v) for v in rec.get("variants") or []]
         person["terms"].append(Term(role, country, orgs.get(org) if org else None, start, end, gaz.subtype_of(role)))
     return persons
+
+
+class _Where:
+    """``file:line`` of a record, its line found only when an error message is printed."""
+
+    def __init__(self, path: str, text: str, index: int) -> None:
+        self.path, self.text, self.index = path, text, index
+
+    def __str__(self) -> str:
+        return f"{self.path}:{_item_line(self.text, self.index)}"
+
+    __format__ = lambda self, spec: str(self)  # noqa: E731  (f-strings call __format__)
 
 
 def _officials_files() -> list[tuple[str, str]]:
@@ -303,6 +327,7 @@ def load_gazetteer() -> Gazetteer:
             known["variants"] += p["variants"]
             known["terms"] += p["terms"]
     surnames: dict[str, list[str]] = {}
+    given = {n.split()[0] for name, p in persons.items() for n in (name, *p["variants"]) if " " in n}  # "Abbas", "Ali"
     for name, p in persons.items():
         terms = tuple(sorted(p["terms"], key=lambda t: t.start))
         last = terms[-1]
@@ -312,7 +337,7 @@ def load_gazetteer() -> Gazetteer:
                 {NAME: [name, *p["variants"]]})
         for n in {name, *p["variants"]}:
             s = _surname(n)
-            if s and key not in surnames.setdefault(s, []):
+            if s and s not in given and key not in surnames.setdefault(s, []):
                 surnames[s].append(key)
     gaz.surnames = {s: tuple(keys) for s, keys in surnames.items()}
     blocked = load_data("non_actors.json")

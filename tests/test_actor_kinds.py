@@ -159,3 +159,29 @@ def test_a_known_officials_surname_alone_on_the_day(extract):
     assert person.affiliation_confidence == {"KEN": 0.9}
     before = people(extract("Ruto said Kenya would send more police officers to Haiti.", date="2016-05-01"))
     assert before["William Ruto"].role == "Vice President"
+
+
+def test_an_apposition_title_starts_after_the_verb(extract):
+    ex = extract("The council expelled the ambassador, Pierre Lemaire, in March.")
+    person = people(ex)["Pierre Lemaire"]
+    assert person.role == "ambassador"
+
+
+def test_a_capital_used_as_a_first_name_is_not_the_capital(extract):
+    ex = extract("Police detained the blogger together with his girlfriend, Sofia Petrova, in Minsk.")
+    assert "BGR" not in {a.key for a in ex.actors}
+
+
+def test_a_lowercase_body_is_not_a_named_actor(extract):
+    ex = extract("The navy and the health ministry said Ghana had asked Togo for help.")
+    assert {a.type for a in ex.actors} == {"Country"}
+
+
+def test_a_surname_shared_by_several_officials_is_not_guessed(extract):
+    ex = extract("Khan said Pakistan would appeal.", date="2024-05-01")
+    assert people(ex) == {}
+
+
+def test_a_known_officials_short_name_inside_another_name_is_not_them(extract):
+    ex = extract("Marcos Ferreira, a Brazilian trade envoy, visited Manila.", date="2024-05-01")
+    assert "Ferdinand Marcos Jr." not in people(ex)

@@ -614,6 +614,24 @@ class Resolver:
                                      group=m.group)
         return self.actors[key]
 
+    def localize(self, group: Actor, country_key: str) -> Actor:
+        """Put a group of unknown country in ``country_key``'s country ("police in Kenya dispersed protesters":
+        the police act at home, so the protesters are in Kenya); returns the node it now is (an existing node
+        of the same country, sector and kind takes its aliases)."""
+        country = self._get(country_key)
+        key = group_key(country.country or country.key, group.sector, group.group)
+        self.actors.pop(group.key, None)
+        if key in self.actors:
+            into = self.actors[key]
+            for alias in [group.label, *group.aliases]:
+                if "(" not in alias:
+                    into.add_alias(alias)
+            return into
+        group.key, group.label = key, group_label(country.label, group.group)
+        group.country, group.parent = country.country or country.key, country
+        self.actors[key] = group
+        return group
+
     def _last(self, pred) -> Actor | None:
         return next((a for a in reversed(self.recent) if pred(a)), None)
 

@@ -118,11 +118,23 @@ class Extractor:
                             offset + r.sentence.start_char, offset + r.sentence.end_char, r.confidence,
                             r.symmetric, date, r.reporter, r.source_sector, r.target_sector, r.mode, r.context,
                             r.place, r.place_country, r.source_text, r.target_text))
+                _localize(resolver, result.relations)
                 result.actors = _needed(resolver.finish(), result.relations)
                 for r in result.relations:
                     r.source_sector = r.source_sector or r.source.sector
                     r.target_sector = r.target_sector or r.target.sector
                 yield result
+
+
+def _localize(resolver: Resolver, relations: list[RelationRecord]) -> None:
+    """A country's police acting on a group of unknown country act at home: the group is in that country."""
+    moved: dict[int, Actor] = {}
+    for r in relations:
+        for group, other, sector in ((r.target, r.source, r.source_sector), (r.source, r.target, r.target_sector)):
+            if group.group and group.parent is None and other.type == "Country" and sector == "COP":
+                moved.setdefault(id(group), resolver.localize(group, other.key))
+    for r in relations:
+        r.source, r.target = moved.get(id(r.source), r.source), moved.get(id(r.target), r.target)
 
 
 def _needed(actors: list[Actor], relations: list[RelationRecord]) -> list[Actor]:

@@ -436,7 +436,9 @@ def _add_groups(doc: Doc, gaz: Gazetteer, mentions: list[Mention], by_token: dic
             key = m.key if e.type == "Country" else e.country if m.kind == "seat" else None
             if key:
                 country_at[i] = key
-    for g in find_groups(doc, country_at, blocked):
+    members = {i: gaz.entries[m.key].country for i, m in by_token.items()  # "activists from Fatah": Palestine
+               if m.key in gaz.entries and gaz.entries[m.key].type == "Organization" and gaz.entries[m.key].country}
+    for g in find_groups(doc, country_at, blocked, members):
         inside = [by_token[i] for i in range(g.start, g.end) if i in by_token]
         for m in [m for k, m in enumerate(inside) if all(m is not o for o in inside[:k])]:
             mentions.remove(m)

@@ -364,7 +364,7 @@ def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], 
             return _agents_of(c, amap), False, f"subject '{c.text}' ({c.dep_})"
     tok = verb
     for _ in range(MAX_CLIMB):
-        if tok.dep_ == "relcl":
+        if tok.dep_ == "relcl" or (tok.dep_ == "acl" and tok.tag_ == "VBG"):  # "demonstrators protesting X"
             return _actors_of(tok.head, amap), True, f"head of the relative clause '{tok.head.text}'"
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "by shutting the crossings, X chose ..."
             tok = tok.head

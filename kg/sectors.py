@@ -169,7 +169,7 @@ def _place_country(prep, country_at: dict[int, str]) -> tuple[str | None, int]:
             if found:
                 return found, max(t.i for t in p.subtree)
     return None, prep.i
-CUE_PREPOSITIONS = {"in", "from", "of"}
+CUE_PREPOSITIONS = {"in", "from", "of", "throughout", "across"}
 
 
 def _phrase_match(mods: list, head) -> tuple[tuple[str, str], int] | None:
@@ -183,14 +183,17 @@ def _phrase_match(mods: list, head) -> tuple[tuple[str, str], int] | None:
     return (found, len(mods)) if found else None
 
 
-def find_groups(doc, country_at: dict[int, str], blocked: set[int]) -> list[GroupSpan]:
+def find_groups(doc, country_at: dict[int, str], blocked: set[int], members: dict[int, str] | None = None
+                ) -> list[GroupSpan]:
     """Groups of people named by a noun ("Iraqi protesters", "rebels in Darfur", "Niger's opposition",
     "a heavily armed group of Serbs") and state organs named without a country ("the police", "troops").
 
     ``country_at`` maps the tokens of country, demonym and capital mentions to the country's key;
     ``blocked`` are tokens of other mentions (a named organization before the noun, "M23 rebels", makes
-    the phrase that organization's, not a group). Pure: reads the Doc's parse only.
+    the phrase that organization's, not a group); ``members`` maps the tokens of national organizations to
+    their country, a cue only after a preposition ("activists from Fatah"). Pure: reads the Doc's parse only.
     """
+    through = {**(members or {}), **country_at}
     data = sector_data()
     out: list[GroupSpan] = []
     taken: set[int] = set()
@@ -224,7 +227,7 @@ def find_groups(doc, country_at: dict[int, str], blocked: set[int]) -> list[Grou
         if country is None:
             for c in tok.children:
                 if c.dep_ == "prep" and c.lower_ in CUE_PREPOSITIONS:
-                    found, last = _place_country(c, country_at)
+                    found, last = _place_country(c, through)
                     if found:
                         country, end_text = found, last + 1
                     break

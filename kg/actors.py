@@ -18,8 +18,8 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from .gazetteer import DEMONYM, NAME, NONACTOR, SEAT, Gazetteer, load_data, load_gazetteer, slug
-from .sectors import (UNKNOWN_COUNTRY, find_groups, group_key, group_label, org_sector, role_sector, sector_data,
-                      sector_of_words)
+from .sectors import (UNKNOWN_COUNTRY, find_groups, group_key, group_kind, group_label, org_sector, role_sector,
+                      sector_data, sector_of_words)
 
 __all__ = ["Mention", "Actor", "find_mentions", "Resolver"]
 
@@ -449,12 +449,16 @@ def _add_groups(doc: Doc, gaz: Gazetteer, mentions: list[Mention], by_token: dic
         else:
             add(Mention(g.start, g.end, g.text, "group", key=g.country, sector=g.sector, group=g.kind,
                         organ=g.organ))
-    places = _words()["places"]
+    places = _words()["places"] | sector_data().people_nouns
     for m in mentions:
         last = doc[m.end - 1]
         if m.kind == "demonym" and ((last.tag_ in {"NNS", "NNPS"} and last.dep_ not in {"amod", "compound", "poss"})
                                     or (last.dep_ in {"amod", "compound"} and last.head.lemma_.lower() in places)):
-            m.sector = "CVL"  # "Palestinians", "Iraqi towns": the country's people, not its state
+            m.sector = "CVL"  # "Palestinians", "Iraqi towns", "the Zambian people": the country's people
+        if m.kind == "collective":  # "Afghan rebel leaders": the rebels' leaders, a group of the country
+            found = next((k for w in m.text.lower().split()[:-1] for k in [group_kind(w)] if k), None)
+            if found:
+                m.kind, m.group, m.sector = "group", *found
 
 
 def _inside_another_name(doc: Doc, i: int, role_tokens: set[int]) -> bool:

@@ -50,6 +50,8 @@ class SectorData:
     org_subtypes: dict[str, str]
     org_words: dict[str, str]
     supranational: dict[str, str | None]
+    people_nouns: frozenset[str]
+    state_posts: frozenset[str]
 
 
 @cache
@@ -59,7 +61,8 @@ def sector_data() -> SectorData:
     groups = {w.lower(): (g["kind"], g["sector"]) for g in d["groups"] for w in g["words"]}
     organs = {w.lower(): sector for sector, words in d["organs"].items() for w in words}
     return SectorData(d["organ_kinds"], d["aliases"], groups, organs, d["role_subtypes"], d["role_words"],
-                      d["org_subtypes"], d["org_words"], d["supranational"])
+                      d["org_subtypes"], d["org_words"], d["supranational"], frozenset(d["people_nouns"]),
+                      frozenset(d["state_posts"]))
 
 
 def sector_code(code: str | None) -> str | None:
@@ -118,8 +121,8 @@ def role_sector(role: str | None, subtype: str | None, org_sector_: str | None =
     found = _words_in(role, data.role_words) if role else None
     if found:
         return found
-    if org_sector_ and org_sector_ not in {"GOV", "IGO"}:
-        return org_sector_
+    if org_sector_ and org_sector_ not in {"GOV", "IGO"} and subtype not in data.state_posts:
+        return org_sector_  # a party's leader PTY, a rebel commander REB; a prime minister stays GOV
     if subtype in data.role_subtypes:
         return data.role_subtypes[subtype]
     return org_sector_ or ("GOV" if role else "CVL")
@@ -211,7 +214,8 @@ def find_groups(doc, country_at: dict[int, str], blocked: set[int], members: dic
         match = _phrase_match(mods, tok)
         organ = None
         if match is None:
-            organ = data.organs.get(tok.lower_) if tok.tag_ in {"NNS", "NN"} else None
+            phrase = " ".join([t.lower_ for t in mods[-1:]] + [tok.lower_])  # "security forces" before "forces"
+            organ = (data.organs.get(phrase) or data.organs.get(tok.lower_)) if tok.tag_ in {"NNS", "NN"} else None
             if organ not in {"MIL", "COP"}:
                 continue
         if any(i in blocked and i not in country_at for i in range(left, tok.i)):

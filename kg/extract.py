@@ -23,6 +23,7 @@ from .nlp import load_nlp
 
 __all__ = ["Extractor", "Extraction", "RelationRecord", "batches"]
 
+VENUE_PREPOSITIONS = {"in", "at"}
 BATCH_WORDS = 4_000  # words per nlp.pipe batch: memory grows with words, not documents
 
 
@@ -108,9 +109,11 @@ class Extractor:
             docs = iter(self.nlp.pipe(texts, batch_size=max(1, BATCH_WORDS * len(texts) // words)))
             for document, parts in group:
                 resolver = Resolver(date=document.date)
+                named: set[int] = set()  # actors some mention names other than as a venue
                 result = Extraction(document)
                 for (offset, _), doc in zip(parts, docs):  # parts first: zip never over-reads docs
                     resolver.resolve_doc(doc)
+                    named.update(_named_not_as_venue(doc))
                     for r in relations(doc):
                         date = (_resolve_date(r.when, document.date) if r.when else None) or document.date
                         result.relations.append(RelationRecord(
@@ -119,7 +122,7 @@ class Extractor:
                             r.symmetric, date, r.reporter, r.source_sector, r.target_sector, r.mode, r.context,
                             r.place, r.place_country, r.source_text, r.target_text))
                 _localize(resolver, result.relations)
-                result.actors = _needed(resolver.finish(), result.relations)
+                result.actors = _needed(resolver.finish(), result.relations, named)
                 for r in result.relations:
                     r.source_sector = r.source_sector or r.source.sector
                     r.target_sector = r.target_sector or r.target.sector
@@ -137,10 +140,26 @@ def _localize(resolver: Resolver, relations: list[RelationRecord]) -> None:
         r.source, r.target = moved.get(id(r.source), r.source), moved.get(id(r.target), r.target)
 
 
-def _needed(actors: list[Actor], relations: list[RelationRecord]) -> list[Actor]:
-    """The actors of a document without the groups of unknown country that no relation needs."""
+def _named_not_as_venue(doc) -> set[int]:
+    """ids of the actors that a mention of ``doc`` names other than as a capital in a locative phrase
+    ("talks in Vienna" names a place, not Austria)."""
+    out = set()
+    for m in doc._.kg_mentions or []:
+        if m.actor is None or m.kind == "pronoun":
+            continue
+        head = doc[m.end - 1]
+        if not (m.kind == "seat" and head.dep_ == "pobj" and head.head.lower_ in VENUE_PREPOSITIONS):
+            out.add(id(m.actor))
+    return out
+
+
+def _needed(actors: list[Actor], relations: list[RelationRecord], named: set[int]) -> list[Actor]:
+    """The actors of a document without the groups of unknown country that no relation needs, and without
+    countries the text names only by a capital where something happened, unless a relation or a person needs them."""
     used = {id(a) for r in relations for a in (r.source, r.target)}
-    return [a for a in actors if not (a.group and a.part_of is None and id(a) not in used)]
+    held = {k for a in actors for k in [*a.affiliations, a.part_of] if k}
+    return [a for a in actors if not (a.group and a.part_of is None and id(a) not in used)
+            and (id(a) in named or id(a) in used or a.key in held or a.type != "Country")]
 
 
 def _groups(documents: Iterable[Document]) -> Iterator[list[tuple[Document, list[tuple[int, str]]]]]:

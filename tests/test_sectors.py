@@ -133,6 +133,7 @@ def test_contexts_and_a_venue_that_is_not_an_actor(extract):
     agree = next(r for r in ex.relations if r.cls == "AGREE")
     assert "nuclear" in agree.context
     assert (agree.place, agree.place_country) == ("Vienna", "AUT")
+    assert "Austria" not in _by_label(ex)  # a venue is no actor
 
 
 # ---------------------------------------------------------------- store and exports

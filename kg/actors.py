@@ -17,6 +17,7 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
+from .lexicon import load_lexicon
 from .gazetteer import DEMONYM, NAME, NONACTOR, SEAT, Gazetteer, load_data, load_gazetteer, slug
 from .sectors import (UNKNOWN_COUNTRY, find_groups, group_key, group_kind, group_label, org_sector, role_sector,
                       sector_data, sector_of_words)
@@ -455,6 +456,9 @@ def _add_groups(doc: Doc, gaz: Gazetteer, mentions: list[Mention], by_token: dic
         if m.kind == "demonym" and ((last.tag_ in {"NNS", "NNPS"} and last.dep_ not in {"amod", "compound", "poss"})
                                     or (last.dep_ in {"amod", "compound"} and last.head.lemma_.lower() in places)):
             m.sector = "CVL"  # "Palestinians", "Iraqi towns", "the Zambian people": the country's people
+        if m.kind == "demonym" and last.tag_ in {"NNS", "NNPS"} and last.dep_ == "nsubj" and any(
+                e.cls == "PROTEST" for e in load_lexicon().verbs.get(last.head.lemma_.lower(), ())):
+            m.kind, m.group, m.sector = "group", "protesters", "CVL"  # "Algerians demonstrated": people, not the state
         if m.kind == "collective":  # "Afghan rebel leaders": the rebels' leaders, a group of the country
             found = next((k for w in m.text.lower().split()[:-1] for k in [group_kind(w)] if k), None)
             if found:

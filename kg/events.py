@@ -781,8 +781,10 @@ def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) 
     out: list[Relation] = []
     seen: set[tuple] = set()
     for sent in doc.sents:
-        if len({id(a) for i, a in amap.items() if sent.start <= i < sent.end}) < 2 and not any(
-                t.tag_ in {"PRP", "PRP$"} or t.i in amap.groups for t in sent):
+        present = [a for i, a in amap.items() if sent.start <= i < sent.end]
+        if len({id(a) for a in present}) < 2 and not any(t.tag_ in {"PRP", "PRP$"} or t.i in amap.groups
+                                                         for t in sent) \
+                and not any(a.parent is not None for a in present):  # a group alone may protest against its state
             if trace:
                 trace.skipped.append(sent.start)
             continue

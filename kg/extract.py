@@ -18,6 +18,7 @@ from spacy.language import Language
 
 from .actors import Actor, Resolver
 from .events import relations
+from .lexicon import load_lexicon
 from .ingest import Document, by_words, count_words, segments
 from .nlp import load_nlp
 
@@ -144,11 +145,15 @@ def _named_not_as_venue(doc) -> set[int]:
     """ids of the actors that a mention of ``doc`` names other than as a capital in a locative phrase
     ("talks in Vienna" names a place, not Austria)."""
     out = set()
+    nouns = load_lexicon().nouns
     for m in doc._.kg_mentions or []:
         if m.actor is None or m.kind == "pronoun":
             continue
         head = doc[m.end - 1]
-        if not (m.kind == "seat" and head.dep_ == "pobj" and head.head.lower_ in VENUE_PREPOSITIONS):
+        prep = head.head
+        at = prep.head  # what the locative phrase is attached to: an act or an event noun makes it a venue
+        if not (m.kind == "seat" and head.dep_ == "pobj" and prep.lower_ in VENUE_PREPOSITIONS
+                and (at.pos_ in {"VERB", "AUX"} or at.lemma_.lower() in nouns)):
             out.add(id(m.actor))
     return out
 

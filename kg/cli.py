@@ -239,7 +239,7 @@ def query(sparql: str | None, file: str | None, name: str | None, params: tuple[
     import os
 
     from .errors import QueryError
-    from .query import QueryTimeout, named_queries, named_query, run_query, to_term
+    from .query import QueryTimeout, named_queries, named_query, run_named, run_query, to_term, unknown_terms
     from .store import KnowledgeGraph
 
     if list_:
@@ -256,16 +256,23 @@ def query(sparql: str | None, file: str | None, name: str | None, params: tuple[
         if not sep or not key.strip().isidentifier():
             raise Fail(f"--param {item!r}: write NAME=VALUE, e.g. --param actor=Pakistan")
         values[key.strip()] = value
-    declared: set[str] = set()
-    if name:
-        nq = _run(named_query, name)
-        text, terms, declared = nq.text, _run(nq.bind, values), {p.name for p in nq.params}
+    nq = _run(named_query, name) if name else None
+    if nq is not None:
+        text = nq.text
+        _run(nq.bind, values)  # parameter mistakes are reported before the store is opened
     else:
         text = Path(file).read_text(encoding="utf-8") if file else sparql
         terms = {k: _run(to_term, v, "actor", k) for k, v in values.items()}
+    for warning in unknown_terms(text):
+        click.echo(f"kg: warning: {warning}", err=True)
     with _run(KnowledgeGraph, store, read_only=True) as kg:
         try:
-            out = run_query(kg, text, terms, fmt, timeout=timeout or None, declared=declared)
+            if nq is not None:  # actor names become IRIs first: an unknown actor is an error, not 0 rows
+                out, notes = run_named(kg, nq, values, fmt, timeout=timeout or None)
+                for note in notes:
+                    click.echo(f"kg: {note}", err=True)
+            else:
+                out = run_query(kg, text, terms, fmt, timeout=timeout or None)
         except QueryTimeout as e:  # the query thread cannot be interrupted: end the process
             click.echo(f"kg: {e}", err=True)
             sys.stderr.flush()
@@ -340,14 +347,13 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
       kg render --actor Pakistan --hops 2 --out output/pakistan.html
       kg render --class MaterialConflict --since 2024-01 --png output/conflict.png
     """
-    from .network import subgraph, to_networkx
+    from .network import read_view
     from .render import render_html, screenshot
     from .store import KnowledgeGraph
 
     with _run(KnowledgeGraph, store, read_only=True) as kg:
-        g = _run(to_networkx, kg)
-    view = _run(subgraph, g, actor=actor, hops=hops, min_weight=min_weight, classes=classes or None,
-                since=since, until=until)
+        g, view = _run(read_view, kg, actor=actor, hops=hops, min_weight=min_weight, classes=classes or None,
+                       since=since, until=until)
     shown = [f"actor {actor}, {hops} hop{'s' if hops != 1 else ''}" if actor else "",
              f"at least {min_weight} mentions" if min_weight > 1 else "",
              f"classes {', '.join(classes)}" if classes else "",

@@ -39,7 +39,7 @@ def export(kg: KnowledgeGraph, fmt: str, out: str | Path) -> Path:
 
         from .network import to_networkx
 
-        network = to_networkx(kg)
+        network = to_networkx(kg, details=False)
         g = nx.DiGraph()  # GraphML/GEXF want plain attributes: the classes of a pair joined in "classes"
         for n, d in network.nodes(data=True):
             g.add_node(n, label=d["label"], type=d["type"], role=d["role"], aliases="|".join(d["aliases"]))

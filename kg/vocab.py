@@ -42,12 +42,23 @@ class DIPL(DefinedNamespace):
     Document: URIRef
     EventType: URIRef
     QuadClass: URIRef
+    Mention: URIRef
+    Edge: URIRef
+    Pair: URIRef
     # actor properties
     subtype: URIRef
     role: URIRef
     actsFor: URIRef
     countryCode: URIRef
     mentionedIn: URIRef
+    # mention properties (document graphs)
+    mentionOf: URIRef
+    surfaceForm: URIRef
+    statedType: URIRef
+    statedRole: URIRef
+    statedSubtype: URIRef
+    statedCountryCode: URIRef
+    statedActsFor: URIRef
     # event properties
     source: URIRef
     target: URIRef
@@ -75,6 +86,20 @@ class DIPL(DefinedNamespace):
     locationCountryCode: URIRef
     statedSector: URIRef
     statedPartOf: URIRef
+    edge: URIRef
+    # edge properties (network graph)
+    edgeSource: URIRef
+    edgeTarget: URIRef
+    edgeType: URIRef
+    eventCount: URIRef
+    assertedCount: URIRef
+    documentCount: URIRef
+    firstDate: URIRef
+    lastDate: URIRef
+    pair: URIRef
+    firstActor: URIRef
+    secondActor: URIRef
+    score: URIRef
     # documents and event types
     contentHash: URIRef
     quadClass: URIRef
@@ -131,6 +156,7 @@ PREFIXES: dict[str, str] = {
     "doc": str(ID["doc/"]),
     "event": str(ID["event/"]),
     "sector": str(SECTOR),
+    "graph": str(ID["graph/"]),
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "owl": str(OWL),

@@ -65,6 +65,14 @@ LAST = "Adeyemi Berg Costa Dahl Ekwueme Fischer Garcia Haddad Ivanova Jensen Kow
 
 # ----------------------------------------------------------------------------- synthetic extractions
 
+def _officials() -> list[dict]:
+    """The records of kg's officials file (one per term of office)."""
+    import yaml
+    from importlib.resources import files
+
+    return yaml.safe_load((files("kg") / "data" / "officials.yaml").read_text(encoding="utf-8"))
+
+
 class Corpus:
     """Draws documents whose actors and relations look like kg's extractions (seeded, deterministic)."""
 
@@ -72,7 +80,7 @@ class Corpus:
         self.rng = random.Random(seed)
         countries = load_data("countries.json")
         orgs = load_data("organizations.json")
-        people = load_data("people.json")
+        people = {p["name"]: p for p in _officials()}.values()
         pool: list[Actor] = []
         for code, c in countries.items():
             forms = [*c.get("demonyms", [])[:1], *c.get("seats", [])[:1]]
@@ -82,6 +90,7 @@ class Corpus:
                               aliases=list(o.get("aliases", []))[:2]))
         for p in people:
             side = p.get("org") or p.get("country")
+            p.setdefault("aliases", p.get("variants", []))
             aff = [side if side in countries else slug(side)] if side else []
             pool.append(Actor(slug(p["name"]), p["name"], "Person", p.get("subtype"), p.get("country"),
                               p.get("role"), aff, list(p.get("aliases", []))[:2]))

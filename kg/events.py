@@ -22,6 +22,8 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import Actor
 from .attributes import addressed_to_state, contexts, mode, place
+from .dates import DatePhrase
+from .dates import date_phrase as _date_phrase
 from .lexicon import Entry, Lexicon, load_lexicon
 from .vocab import EVENT_TYPES
 
@@ -58,7 +60,7 @@ class Relation:
     confidence: float
     symmetric: bool = False
     reporter: Actor | None = None
-    when: str | None = None  # the date phrase attached to the trigger ("on Tuesday")
+    when: DatePhrase | None = None  # the date phrase that dates the trigger ("on Tuesday") and its tense
     source_sector: str | None = None  # the sector the text names at this end ("Kenyan police": COP), if any
     target_sector: str | None = None
     mode: str | None = None  # PLOVER mode, where the text gives it (kg.attributes)
@@ -107,16 +109,6 @@ def _note(step: TriggerStep | None, text: str) -> None:
 
 def _names(actors: list[Actor]) -> str:
     return ", ".join(a.label for a in actors) or "nobody"
-
-
-def _date_phrase(tok: Token) -> str | None:
-    """A DATE entity that modifies ``tok`` directly or through one preposition."""
-    for c in tok.children:
-        for t in [c, *(p for p in c.children if c.dep_ == "prep")]:
-            if t.ent_type_ == "DATE" and t.dep_ in {"npadvmod", "pobj", "nmod", "tmod"}:
-                ent = next(e for e in tok.doc.ents if e.start <= t.i < e.end)
-                return ent.text
-    return None
 
 
 class ActorMap(dict):

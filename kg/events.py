@@ -5,8 +5,14 @@ are resolved (``doc._.kg_mentions``): for every verb or event noun in the
 lexicon it finds who acts (subjects, passive agents, controllers of xcomp
 chains, relative-clause heads) and on whom (direct and prepositional objects,
 objects of light-verb nouns, demonym modifiers), expands conjunctions, and
-reads negation, modality and attribution. Search is bounded: each step looks
-at a fixed depth of the tree, so long or unpunctuated sentences stay cheap.
+reads negation, modality and attribution. Plural references ("the two
+countries", "both leaders", "each side ... the other") stand for the actors the
+text introduced; relative clauses give their head noun as the object; a place in
+a locative phrase is a venue, not a party, unless nothing else is named; speech
+that judges ("called Y a provocation") is ACCUSE; what a request asks for is not
+an event. Search is bounded: each step looks at a fixed depth of the tree, and a
+sentence keeps at most :data:`MAX_PAIRS` relations, so long sentences and long
+lists stay cheap. Pass a :class:`Trace` to see every rule (``kg explain``).
 """
 from __future__ import annotations
 
@@ -284,11 +290,21 @@ def _is_place(tok: Token, amap: ActorMap, words) -> bool:
     return tok.i in amap.seats or tok.ent_type_ in {"GPE", "LOC", "FAC"} or tok.lemma_.lower() in words["place_nouns"]
 
 
+def _relative_pronoun(tok: Token) -> bool:
+    return tok.tag_ in {"WDT", "WP"} or tok.lower_ in {"that", "which", "who", "whom"}
+
+
+def _naming_clause(verb: Token) -> Token | None:
+    """The clause "what X called N" that stands as ``verb``'s object, or None."""
+    return next((c for c in verb.children if c.dep_ == "ccomp" and c.lemma_.lower() in _words()["evaluative_verbs"]
+                 and any(k.lower_ == "what" and k.dep_ in OBJECTS for k in c.children)), None)
+
+
 def _relative_object(verb: Token) -> Token | None:
     """The noun a relative clause says the verb acts on: "the sanctions, which X denounced",
     "the curbs it had imposed", "a plan that was rejected by X"; None when the clause has its own object."""
     kids = list(verb.children)
-    rel = next((c for c in kids if c.tag_ in {"WDT", "WP"} and c.dep_ in OBJECTS), None)
+    rel = next((c for c in kids if _relative_pronoun(c) and c.dep_ in OBJECTS), None)
     if verb.dep_ == "ccomp" and rel is not None and rel.i > 0 and verb.doc[rel.i - 1].pos_ == "NOUN":
         return verb.doc[rel.i - 1]  # "withdrew the troops that it had massed", parsed as a clause
     before = verb.doc[verb.left_edge.i - 1] if verb.left_edge.i > 0 else None
@@ -298,9 +314,9 @@ def _relative_object(verb: Token) -> Token | None:
         return before  # "an accord Caracas and Georgetown reached": a contact clause, parsed as a clause
     if verb.dep_ not in {"relcl", "acl"} or verb.head.pos_ not in {"NOUN", "PROPN"}:
         return None
-    if any(c.tag_ in {"WDT", "WP"} and c.dep_ in SUBJECTS for c in kids):
+    if any(_relative_pronoun(c) and c.dep_ in SUBJECTS for c in kids):
         return None  # "X, which imposed ...": the head is the subject
-    if any(c.dep_ in OBJECTS and c.tag_ not in {"WDT", "WP"} for c in kids):
+    if any(c.dep_ in OBJECTS and not _relative_pronoun(c) for c in kids):
         return None
     if verb.dep_ == "acl" and not any(c.dep_ == "agent" for c in kids) and verb.tag_ != "VBN":
         return None  # "the decision to expel ...": an infinitive or gerund modifier
@@ -325,8 +341,11 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
     near |= {c.lemma_.lower() for c in verb.children if c.dep_ in {"xcomp", "oprd", "acomp", "ccomp"}}
     objects = [c for c in verb.children if c.dep_ in {"dobj", "obj"}]
     head = _relative_object(verb)
-    if head is not None:  # "the curbs it had imposed": the head noun is the object
-        objects.append(head)
+    if head is not None:  # "the curbs it had imposed": the head noun is the object, and its conjuncts
+        objects += [head, *head.conjuncts]
+    naming = _naming_clause(verb)
+    if naming is not None:  # "join what he called defensive exercises"
+        objects += [c for c in naming.children if c.dep_ in {"oprd", "xcomp"}]
     nouns = {w for o in objects for w in (o.lemma_.lower(), o.lower_, o.lower_.removesuffix("s"))}
     near |= nouns  # "paratroopers", which the lemmatizer may leave plural
     matches = [e for e in entries if all(p in near for p in e.pattern[1:])]
@@ -339,43 +358,44 @@ def _their(tok: Token) -> bool:
     return any(c.dep_ == "poss" and c.lower_ == "their" for c in tok.children)
 
 
-def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], bool, str]:
-    """Who acts, whether the subject was inherited from another clause, and the rule that found it."""
-    passive = any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children)
+def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], bool, str, Token | None]:
+    """Who acts, whether the subject was inherited from another clause, the rule that found it, and the token."""
+    passive = any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children) or (
+        verb.dep_ == "acl" and verb.tag_ == "VBN")  # "revenue blocked in X accounts", "troops sent by X"
     if passive:
         for c in verb.children:
             if c.dep_ == "agent":
                 for p in c.children:
                     if p.dep_ == "pobj":
-                        return _agents_of(p, amap), False, f"passive agent 'by {p.text}'"
-        return [], False, "passive verb without a 'by' agent"
+                        return _agents_of(p, amap), False, f"passive agent 'by {p.text}'", p
+        return [], False, "passive verb without a 'by' agent", None
     for c in verb.children:
         if c.dep_ in SUBJECTS:
-            if c.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
-                return _agents_of(verb.head, amap), False, f"relative pronoun '{c.text}' -> head '{verb.head.text}'"
-            return _agents_of(c, amap), False, f"subject '{c.text}' ({c.dep_})"
+            if _relative_pronoun(c) and verb.dep_ == "relcl":
+                return _agents_of(verb.head, amap), False, f"relative pronoun '{c.text}' -> head '{verb.head.text}'", verb.head
+            return _agents_of(c, amap), False, f"subject '{c.text}' ({c.dep_})", c
     tok = verb
     for _ in range(MAX_CLIMB):
         if tok.dep_ == "relcl" or (tok.dep_ == "acl" and tok.tag_ == "VBG"):  # "demonstrators protesting X"
-            return _actors_of(tok.head, amap), True, f"head of the relative clause '{tok.head.text}'"
+            return _actors_of(tok.head, amap), True, f"head of the relative clause '{tok.head.text}'", tok.head
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "by shutting the crossings, X chose ..."
             tok = tok.head
         if tok.dep_ not in CLAUSE_LINKS | {"prep"} or tok.head.i == tok.i:
-            return [], True, "no subject in this clause or the clauses above it"
+            return [], True, "no subject in this clause or the clauses above it", None
         head = tok.head
         if tok.dep_ == "xcomp" and head.lemma_.lower() in words["object_control"] and tok.tag_ != "VBG":
             objs = [c for c in head.children if c.dep_ in OBJECTS]
             if objs and _their(objs[0]):  # "X and Y ordered their forces to pull back": X and Y act
-                found, _, _ = _subjects(head, amap, words)
+                found, _, _, who = _subjects(head, amap, words)
                 if len(found) > 1:
-                    return found, True, f"controllers of 'their {objs[0].text}' under '{head.text}'"
+                    return found, True, f"controllers of 'their {objs[0].text}' under '{head.text}'", who
             if objs:
-                return _actors_of(objs[0], amap), True, f"object '{objs[0].text}' of the control verb '{head.text}'"
+                return _actors_of(objs[0], amap), True, f"object '{objs[0].text}' of the control verb '{head.text}'", objs[0]
         for c in head.children:
             if c.dep_ in SUBJECTS and c.i != tok.i:
-                return _actors_of(c, amap), True, f"subject '{c.text}' of the governing '{head.text}' ({tok.dep_})"
+                return _actors_of(c, amap), True, f"subject '{c.text}' of the governing '{head.text}' ({tok.dep_})", c
         tok = head
-    return [], True, f"no subject within {MAX_CLIMB} clauses up"
+    return [], True, f"no subject within {MAX_CLIMB} clauses up", None
 
 
 def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: list[Actor],
@@ -430,8 +450,8 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
             venues_now.append(True)
             for c in venues:
                 for p in c.children:
-                    if p.dep_ == "pobj":
-                        take(p, f"locative '{c.text}' (no other party named)")
+                    if p.dep_ == "pobj" and not take(p, f"locative '{c.text}' (no other party named)") and nested:
+                        preps(p, nested=False)  # "along its border with X"
             venues_now.pop()
 
     passive = any(c.dep_ in PASSIVE_SUBJECTS for c in verb.children)
@@ -440,7 +460,7 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
         preps(head, nested=False)
     for c in verb.children:
         if c.dep_ in PASSIVE_SUBJECTS if passive else c.dep_ in OBJECTS:
-            if c.tag_ in {"WDT", "WP"}:
+            if head is not None and _relative_pronoun(c):
                 continue  # the relative pronoun: its head was taken above
             if not take(c, f"{c.dep_}"):
                 preps(c)  # "imposed sanctions on Russia", "sought sanctions against it"
@@ -451,10 +471,14 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                         preps(rel)
     if not out:
         preps(verb)
+    naming = _naming_clause(verb)
+    if not out and naming is not None:  # "join what he called exercises near the border with X"
+        preps(naming)
     if not out:  # "allowed the group's officials to travel", "demanded that Israel withdraw": the clause's subject
         for c in verb.children:
             if c.dep_ in {"ccomp", "xcomp"} and (any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
-                                                 or entry.cls in words["clause_target_classes"]
+                                                 or (entry.cls in words["clause_target_classes"]
+                                                     and c.lemma_ != "be")  # "insisted that X is sovereign"
                                                  or c.pos_ in {"NOUN", "ADJ"}):  # "declared X persona non grata"
                 for subj in c.children:
                     if subj.dep_ in SUBJECTS:
@@ -624,10 +648,18 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
             c.dep_ in {"xcomp", "ccomp"} for c in verb.children):
         _note(step, "denies an act ('denied backing X'): the act is coded, negated; no REJECT")
         return
-    sources, inherited, rule = _subjects(verb, amap, words)
+    if entry.cls == "CONSULT" and verb.lemma_.lower() in words["travel_verbs"] - {"visit", "tour"} and any(
+            c.dep_ in OBJECTS for c in verb.children):
+        _note(step, "carries someone ('flew them to X'): no visit")
+        return
+    sources, inherited, rule, subject = _subjects(verb, amap, words)
     _note(step, f"source {_names(sources)}: {rule}")
     if not sources:
         return
+    if entry.cls == "PROTEST" and subject is not None and subject.i in amap and subject.ent_type_ != "NORP" and all(
+            a.type in {"Country", "Person"} for a in sources):
+        entry = Entry(entry.pattern, "ACCUSE")  # a state's or an official's protest is diplomatic: ACCUSE
+        _note(step, "protest by a state or official: diplomatic protest, ACCUSE")
     why: list[str] = []
     targets = _objects(verb, entry, amap, words, exclude=sources, why=why)
     for w in why:

@@ -14,8 +14,15 @@ label or an alias and the dyad's text contain one another. Dyads without a
 target are left out (the graph holds actor-to-actor relations only).
 The last line printed is "dyads F1=<x>".
 
-A copy of shared/eval/score_dyads.py with one addition, --by-class: precision
-per predicted class and recall per gold dyad class; totals unchanged.
+A copy of shared/eval/score_dyads.py with two additions: --by-class (precision
+per predicted class and recall per gold dyad class; totals unchanged) and
+--sectors (an end matches only when, where the gold gives a sector, the sector
+kg gives that end agrees: the relation's source_sector/target_sector, else the
+actor's sector). Gold sectors are compared by their first three letters, with
+CAMEO synonyms mapped as kg/data/sectors.json "aliases" says ("CIVsrp" -> CVL,
+"JRN" -> MED); "***" (unknown) and absent sectors never count against. Sector
+accuracy (always printed) is the share of dyad ends, among the dyads found
+without --sectors whose gold gives a sector, where kg's sector agrees.
 """
 from __future__ import annotations
 
@@ -35,6 +42,26 @@ def norm(s: str) -> str:
     s = re.sub(r"'s\b", "", s)
     s = re.sub(r"^the\s+", "", s)
     return re.sub(r"\s+", " ", s).strip()
+
+
+SECTOR_ALIASES = json.loads((Path(__file__).resolve().parents[1] / "kg" / "data" / "sectors.json")
+                            .read_text(encoding="utf-8"))["aliases"]
+
+
+def sector_code(code: str | None) -> str | None:
+    """A gold sector as kg writes it: first three letters, CAMEO synonyms mapped; None for unknown."""
+    if not code or not code[:3].isalpha():
+        return None
+    return SECTOR_ALIASES.get(code[:3].upper(), code[:3].upper())
+
+
+def sectors_agree(rel: dict, actor: dict | None, end: str, gold: str | None) -> bool | None:
+    """Whether kg's sector of one end of ``rel`` equals the gold sector; None when the gold gives none."""
+    want = sector_code(gold)
+    if want is None:
+        return None
+    got = rel.get(f"{end}_sector") or (actor or {}).get("sector")
+    return got == want
 
 
 def end_matches(actor: dict | None, code: str | None, text: str | None) -> bool:
@@ -61,6 +88,8 @@ def main() -> None:
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--by-class", action="store_true",
                     help="also print precision per predicted class and recall per gold dyad class")
+    ap.add_argument("--sectors", action="store_true",
+                    help="an end matches only when its sector agrees with the gold's, where the gold gives one")
     args = ap.parse_args()
 
     golds = [json.loads(l) for l in Path(args.gold).read_text(encoding="utf-8").splitlines() if l.strip()]
@@ -88,12 +117,14 @@ def main() -> None:
     tp_pred = fp = tp = fn = 0
     per: dict[tuple[str, str], int] = defaultdict(int)
     class_hits = 0
+    sector_right = sector_total = 0
     for g in golds:
         recs = by_doc.get(g["id"], [])
         actors = {r["id"]: r for r in recs if r.get("kind") == "actor"}
         rels = [r for r in recs if r.get("kind") == "relation"]
         dyads = [d for d in g["expected"] if d.get(args.class_field) and d.get("target")]
         found = set()
+        sector_seen: set[int] = set()  # dyads whose sectors were counted once for the accuracy
         if any(r.get("class") in {d[args.class_field] for d in dyads} for r in rels):
             class_hits += 1
         for r in rels:
@@ -104,9 +135,19 @@ def main() -> None:
                     continue
                 fwd = end_matches(s, d["source"], d.get("source_text")) and end_matches(o, d["target"], d.get("target_text"))
                 rev = d.get("symmetric") and end_matches(o, d["source"], d.get("source_text")) and end_matches(s, d["target"], d.get("target_text"))
-                if fwd or rev:
-                    found.add(i)
-                    hit = True
+                if not (fwd or rev):
+                    continue
+                ends = [(s, "source", d.get("source_sector")), (o, "target", d.get("target_sector"))] if fwd else \
+                    [(o, "target", d.get("source_sector")), (s, "source", d.get("target_sector"))]
+                agree = [a for a in (sectors_agree(r, actor, end, g) for actor, end, g in ends) if a is not None]
+                if i not in found and i not in sector_seen:
+                    sector_seen.add(i)
+                    sector_right += sum(agree)
+                    sector_total += len(agree)
+                if args.sectors and not all(agree):
+                    continue
+                found.add(i)
+                hit = True
             if hit:
                 tp_pred += 1
             else:
@@ -132,7 +173,9 @@ def main() -> None:
             rc = f"{tpc / (tpc + fnc):.2f}" if tpc + fnc else "-"
             print(f"{c:<10} {pc:>5} {f'{tpp}/{tpp + fpc}':>8} {rc:>5} {f'{tpc}/{tpc + fnc}':>10}")
     print(f"records {len(golds)}; records whose class was found {class_hits} ({class_hits / max(1, len(golds)):.2f})")
-    print(f"dyads P={p:.2f} R={r:.2f}")
+    print(f"sector accuracy {sector_right / max(1, sector_total):.2f} ({sector_right}/{sector_total} dyad ends "
+          f"whose gold gives a sector)")
+    print(f"dyads P={p:.2f} R={r:.2f}" + (" (sectors must agree)" if args.sectors else ""))
     print(f"dyads F1={f:.2f}")
 
 

@@ -418,25 +418,33 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--format", "fmt", type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf"]),
+@click.option("--format", "fmt", type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf",
+                                                   "plover", "csv"]),
               default="ttl", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), help="Output file (default output/graph.FORMAT).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Output file (default output/graph.FORMAT; "
+              "plover: output/events.jsonl, csv: output/events.csv).")
 @store_option
 def export(fmt: str, out: str | None, store: str) -> None:
-    """Write the store as RDF (ttl, trig, nt, nq, jsonld) or as a network (graphml, gexf).
+    """Write the store as RDF (ttl, trig, nt, nq, jsonld), as a network (graphml, gexf) or as an event
+    table (plover, csv).
 
     trig and nq keep one named graph per document; the others merge them.
     graphml and gexf hold the actor network for Gephi or networkx.
+    plover writes one POLECAT/PLOVER JSON record per event (JSON Lines); csv one row per event with
+    countries, sectors, class, mode, context, place and evidence, for pandas and Excel
+    (fields: docs/export-fields.md).
 
     \b
-    Example:
+    Examples:
       kg export --format graphml --out output/actors.graphml
+      kg export --format csv --out output/events.csv
     """
     from .export import export as run_export
     from .store import KnowledgeGraph
 
     with _run(KnowledgeGraph, store, read_only=True) as kg:
-        path = _run(run_export, kg, fmt, out or f"output/graph.{fmt}")
+        default = {"plover": "output/events.jsonl", "csv": "output/events.csv"}.get(fmt, f"output/graph.{fmt}")
+        path = _run(run_export, kg, fmt, out or default)
     click.echo(f"wrote {path}")
 
 

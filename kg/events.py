@@ -27,6 +27,7 @@ from importlib.resources import files
 from spacy.tokens import Doc, Span, Token
 
 from .actors import Actor
+from .attributes import addressed_to_state, contexts, mode, place
 from .dates import DatePhrase
 from .dates import date_phrase as _date_phrase
 from .lexicon import Entry, Lexicon, load_lexicon
@@ -66,6 +67,14 @@ class Relation:
     symmetric: bool = False
     reporter: Actor | None = None
     when: DatePhrase | None = None  # the date phrase that dates the trigger ("on Tuesday") and its tense
+    source_sector: str | None = None  # the sector the text names at this end ("Kenyan police": COP), if any
+    target_sector: str | None = None
+    mode: str | None = None  # PLOVER mode, where the text gives it (kg.attributes)
+    context: tuple[str, ...] = ()  # PLOVER context tags
+    place: str | None = None  # the venue phrase ("Vienna")
+    place_country: str | None = None  # its country, ISO 3166-1 alpha-3, where known
+    source_text: str | None = None  # the words that name each end in the sentence
+    target_text: str | None = None
 
 
 @dataclass
@@ -116,6 +125,23 @@ class ActorMap(dict):
         super().__init__()
         self.groups: dict[int, list[Actor]] = {}
         self.seats: set[int] = set()
+        self.sectors: dict[int, str] = {}  # tokens of mentions that name a sector ("Kenyan police": COP)
+        self.texts: dict[int, str] = {}  # token -> the text of the mention it is part of
+
+    def country_of(self, tok: Token) -> str | None:
+        """The country code a token names, when it is part of a country's or a capital's mention."""
+        a = self.get(tok.i)
+        return (a.country or a.key) if a is not None and a.type == "Country" else None
+
+    def sector_at(self, actor: Actor, sent: Span, near: int) -> str | None:
+        """The sector named by the mention of ``actor`` in ``sent`` nearest to token ``near``, if any."""
+        found = [i for i in range(sent.start, sent.end) if self.get(i) is actor and i in self.sectors]
+        return self.sectors[min(found, key=lambda i: abs(i - near))] if found else None
+
+    def text_at(self, actor: Actor, sent: Span, near: int) -> str | None:
+        """The words of the mention of ``actor`` in ``sent`` nearest to token ``near`` (PLOVER's raw text)."""
+        found = [i for i in range(sent.start, sent.end) if self.get(i) is actor and i in self.texts]
+        return self.texts[min(found, key=lambda i: abs(i - near))] if found else None
 
 
 def _actor_map(doc: Doc) -> ActorMap:
@@ -127,6 +153,9 @@ def _actor_map(doc: Doc) -> ActorMap:
             out[i] = m.actor
             if m.kind == "seat":
                 out.seats.add(i)
+            if m.sector:
+                out.sectors[i] = m.sector
+            out.texts[i] = m.text
     for m in mentions:
         if m.role_span:
             for i in range(*m.role_span):
@@ -180,8 +209,8 @@ def _plural_reference(doc: Doc, mentions: list) -> dict[int, list[Actor]]:
                     if c.dep_ in SUBJECTS and c.i in by_token}  # "Armenia flew teams to both countries"
         picked: list[Actor] = []
         for a in reversed(order):
-            if id(a) in subjects:
-                continue
+            if id(a) in subjects or (a.group and a.parent is None):
+                continue  # a crowd of unknown country is no side of "the two sides"
             if (a.type == kind or (kind == "Country" and a.type == "Organization" and low == "sides")) and \
                     not any(_own_side(a, b) for b in picked):
                 picked.append(a)
@@ -347,7 +376,7 @@ def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], 
             return _agents_of(c, amap), False, f"subject '{c.text}' ({c.dep_})", c
     tok = verb
     for _ in range(MAX_CLIMB):
-        if tok.dep_ == "relcl":
+        if tok.dep_ == "relcl" or (tok.dep_ == "acl" and tok.tag_ == "VBG"):  # "demonstrators protesting X"
             return _actors_of(tok.head, amap), True, f"head of the relative clause '{tok.head.text}'", tok.head
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "by shutting the crossings, X chose ..."
             tok = tok.head
@@ -460,10 +489,10 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                 for subj in t.head.children:
                     if subj.dep_ in SUBJECTS:
                         take(subj, f"subject of the condition '{t.text} {t.head.text}'")
-    has_object = any(c.dep_ in OBJECTS for c in verb.children)
-    if not out and depth < 2 and not has_object:  # "refused to meet X", "agreed to hold talks with X"
+    has_object = any(c.dep_ in OBJECTS and c.lemma_.lower() not in entry.pattern for c in verb.children)
+    if not out and depth < 2 and not has_object:  # "refused to meet X", "opened fire to disperse X"
         for c in verb.children:
-            if c.dep_ == "xcomp":
+            if c.dep_ == "xcomp" or (c.dep_ == "advcl" and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)):
                 sub = _match_entry(c, load_lexicon()) or entry
                 if entry.cls == "AGREE" and sub.cls not in words["intent_to_agree"]:
                     continue  # "agreed to impose sanctions on X" is no agreement with X
@@ -641,6 +670,10 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
                                              or any(_their(o) for o in own)):
         targets = sources  # "both countries recalled their ambassadors", "each side accused the other"
         _note(step, "target: the same group, each member toward the others (reciprocal)")
+    if not targets and entry.cls in addressed_to_state():
+        targets = [a.parent for a in sources if a.parent is not None]  # PLOVER: a protest is aimed at the state
+        if targets:
+            _note(step, f"target {_names(targets)}: the country of the group, whose state a protest addresses")
     if entry.inverse:
         sources, targets = targets, sources
         _note(step, "inverse entry: source and target swapped")
@@ -747,6 +780,20 @@ def _demand_relations(verb: Token, amap, words, trace: Trace | None = None) -> I
                            _date_phrase(verb))
 
 
+def _describe(r: Relation, trigger: Token, amap: ActorMap) -> None:
+    """The sectors the text names at the ends, and PLOVER mode, context and place (kg.attributes)."""
+    r.source_sector = amap.sector_at(r.source, r.sentence, trigger.i)
+    r.target_sector = amap.sector_at(r.target, r.sentence, trigger.i)
+    if r.cls in {"ASSAULT", "COERCE"} and any(amap.get(i) is r.target and i in amap.seats for i in
+                                             range(r.sentence.start, r.sentence.end)):
+        r.target_sector = r.target_sector or "CVL"  # a city attacked: its people, not the government seated there
+    r.source_text = amap.text_at(r.source, r.sentence, trigger.i)
+    r.target_text = amap.text_at(r.target, r.sentence, trigger.i)
+    r.mode = mode(r.cls, trigger)
+    r.context = contexts(r.sentence)
+    r.place, r.place_country = place(trigger, amap.country_of) or (None, None)
+
+
 def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) -> list[Relation]:
     """Every relation between resolved actors in ``doc``, symmetric ones once per pair and sentence.
 
@@ -758,8 +805,10 @@ def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) 
     out: list[Relation] = []
     seen: set[tuple] = set()
     for sent in doc.sents:
-        if len({id(a) for i, a in amap.items() if sent.start <= i < sent.end}) < 2 and not any(
-                t.tag_ in {"PRP", "PRP$"} or t.i in amap.groups for t in sent):
+        present = [a for i, a in amap.items() if sent.start <= i < sent.end]
+        if len({id(a) for a in present}) < 2 and not any(t.tag_ in {"PRP", "PRP$"} or t.i in amap.groups
+                                                         for t in sent) \
+                and not any(a.parent is not None for a in present):  # a group alone may protest against its state
             if trace:
                 trace.skipped.append(sent.start)
             continue
@@ -780,6 +829,7 @@ def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) 
                 key = (sent.start, ends, r.cls, r.negated)
                 if key not in seen and kept < MAX_PAIRS:
                     seen.add(key)
+                    _describe(r, tok, amap)
                     out.append(r)
                     kept += 1
                     if trace and trace.steps and trace.steps[-1].i == tok.i:

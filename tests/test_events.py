@@ -16,7 +16,7 @@ A, H, R = "asserted", "hypothetical", "reported"
     ("Ghana endorsed Nigeria's bid for a council seat.", ("Ghana", "SUPPORT", "Nigeria", False, A)),
     # CONCEDE
     ("Venezuela released five Colombian soldiers on Friday.", ("Venezuela", "CONCEDE", "Colombia", False, A)),
-    ("Canada lifted its restrictions on Chinese investors.", ("Canada", "CONCEDE", "China", False, A)),
+    ("Canada lifted its restrictions on Chinese investors.", ("Canada", "CONCEDE", "businesses (China)", False, A)),
     # COOPERATE
     ("Norway is cooperating with Sweden on border security.", ("Norway", "COOPERATE", "Sweden", False, A)),
     ("Jordan is sharing intelligence with Egypt, officials said.", ("Jordan", "COOPERATE", "Egypt", False, A)),
@@ -40,7 +40,7 @@ A, H, R = "asserted", "hypothetical", "reported"
     ("China warned the Philippines against further patrols.", ("China", "THREATEN", "Philippines", False, A)),
     # PROTEST
     ("Thousands of Serbs protested against Kosovo's new police rules.", ("Serbia", "PROTEST", "Kosovo", False, A)),
-    ("Greek students demonstrated against the Turkish embassy.", ("Greece", "PROTEST", "Turkey", False, A)),
+    ("Greek students demonstrated against the Turkish embassy.", ("students (Greece)", "PROTEST", "Turkey", False, A)),
     # SANCTION
     ("The European Union imposed sanctions on Belarus.", ("European Union", "SANCTION", "Belarus", False, A)),
     ("Lithuania expelled Russian diplomats on Monday.", ("Lithuania", "SANCTION", "Russia", False, A)),
@@ -48,7 +48,7 @@ A, H, R = "asserted", "hypothetical", "reported"
     ("India deployed troops along its border with China.", ("India", "MOBILIZE", "China", False, A)),
     ("Russia massed troops near Ukraine in the spring.", ("Russia", "MOBILIZE", "Ukraine", False, A)),
     # COERCE
-    ("Iranian authorities detained a French citizen.", ("Iran", "COERCE", "France", False, A)),
+    ("Iranian authorities detained a French citizen.", ("Iran", "COERCE", "civilians (France)", False, A)),
     ("Turkey arrested two Greek soldiers at the border.", ("Turkey", "COERCE", "Greece", False, A)),
     # ASSAULT
     ("Russian forces shelled Ukrainian positions overnight.", ("Russia", "ASSAULT", "Ukraine", False, A)),

@@ -146,6 +146,47 @@ def extract(paths: tuple[str, ...], fmt: str, model: str | None, max_bytes: int)
 
 
 @main.command(context_settings=CONTEXT)
+@click.argument("text_or_file")
+@click.option("--sentence", "-s", type=click.IntRange(1), metavar="N",
+              help="Explain only sentence N of the document (1-based, as numbered in the full output).")
+@click.option("--no-parse", is_flag=True, help="Leave out the token table.")
+@model_option
+def explain(text_or_file: str, sentence: int | None, no_parse: bool, model: str | None) -> None:
+    """Show why kg coded a sentence as it did.
+
+    TEXT_OR_FILE is a sentence (or several) in quotes, or a document file
+    (plain text or HTML). For each sentence it prints the parse (tokens,
+    lemmas, dependencies, entities), the actor mentions and how each was
+    resolved, every lexicon trigger with the rule that found or rejected its
+    source and target, and the resulting relations. The whole document is
+    read, so pronouns resolve as in kg extract.
+
+    \b
+    Examples:
+      kg explain "France imposed sanctions on Mali on Tuesday."
+      kg explain article.txt --sentence 4
+    """
+    from .explain import explain as run_explain
+    from .explain import format_explanation
+    from .ingest import Document, read_document
+    from .nlp import load_nlp
+
+    try:
+        is_file = Path(text_or_file).is_file()
+    except OSError:  # a sentence longer than a file name can be
+        is_file = False
+    if is_file:
+        document = _run(read_document, text_or_file)
+    elif not text_or_file.strip():
+        raise Fail("nothing to explain: give a sentence in quotes or a file")
+    else:
+        document = Document("<text>", text_or_file)
+    nlp = _run(load_nlp, model)
+    for e in _run(lambda: list(run_explain(document, sentence, nlp))):
+        click.echo(format_explanation(e, parse=not no_parse) + "\n")
+
+
+@main.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @store_option
 @model_option
@@ -451,25 +492,33 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--format", "fmt", type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf"]),
+@click.option("--format", "fmt", type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf",
+                                                   "plover", "csv"]),
               default="ttl", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), help="Output file (default output/graph.FORMAT).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Output file (default output/graph.FORMAT; "
+              "plover: output/events.jsonl, csv: output/events.csv).")
 @store_option
 def export(fmt: str, out: str | None, store: str) -> None:
-    """Write the store as RDF (ttl, trig, nt, nq, jsonld) or as a network (graphml, gexf).
+    """Write the store as RDF (ttl, trig, nt, nq, jsonld), as a network (graphml, gexf) or as an event
+    table (plover, csv).
 
     trig and nq keep one named graph per document; the others merge them.
     graphml and gexf hold the actor network for Gephi or networkx.
+    plover writes one POLECAT/PLOVER JSON record per event (JSON Lines); csv one row per event with
+    countries, sectors, class, mode, context, place and evidence, for pandas and Excel
+    (fields: docs/export-fields.md).
 
     \b
-    Example:
+    Examples:
       kg export --format graphml --out output/actors.graphml
+      kg export --format csv --out output/events.csv
     """
     from .export import export as run_export
     from .store import KnowledgeGraph
 
     with _run(KnowledgeGraph, store, read_only=True) as kg:
-        path = _run(run_export, kg, fmt, out or f"output/graph.{fmt}")
+        default = {"plover": "output/events.jsonl", "csv": "output/events.csv"}.get(fmt, f"output/graph.{fmt}")
+        path = _run(run_export, kg, fmt, out or default)
     click.echo(f"wrote {path}")
 
 

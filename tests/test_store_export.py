@@ -110,7 +110,7 @@ def test_two_classes_between_a_pair_stay_two_edges(tmp_path, fmt):
 
 
 def test_every_format_from_the_cli(store, tmp_path):
-    assert set(EXPORT_FORMATS) == {"ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf"}
+    assert set(EXPORT_FORMATS) == {"ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf", "plover", "csv"}
     for fmt in EXPORT_FORMATS:
         out = tmp_path / f"cli.{fmt}"
         r = subprocess.run([sys.executable, "-m", "kg.cli", "export", "--format", fmt, "--out", str(out),

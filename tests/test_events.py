@@ -197,7 +197,7 @@ def test_dates_without_a_document_date_need_a_full_date_in_the_text(extract):
     ("Kenya called Ethiopia on Monday.", {("Kenya", "CONSULT", "Ethiopia", False, A)}),
     ("Turkey struck what it called militant camps in Syria.", set()),
     # venues are never parties; capitals as subjects and objects stay metonyms
-    ("Turkish jets fired at Kurdish militants in northern Iraq.", set()),
+    ("Turkish jets fired at Kurdish militants in northern Iraq.", {("Turkey", "ASSAULT", "rebels (Iraq)", False, A)}),  # issue 14: a group, not Iraq
     ("Trump called off a summit with Putin in Budapest.", {("Donald Trump", "REJECT", "Vladimir Putin", False, A)}),
     ("Islamabad welcomed the Doha agreement.", set()),
     ("Moscow expelled two British diplomats.", {("Russia", "SANCTION", "United Kingdom", False, A)}),

@@ -1,9 +1,14 @@
-"""The actor network as a networkx graph, read from the store with SPARQL.
+"""The actor network as a networkx graph, read from the store's maintained graphs.
 
-Nodes are actors (``label``, ``type``, ``role``, ``aliases``); edges are
-aggregated per (source, target, class) with ``count``, dates and up to three
-evidence sentences. ``subgraph`` and ``most_central`` cut a view out of it
-(ego network, weight, class, dates; the most central actors). Pure reading:
+Nodes are actors (``label``, ``type``, ``role``, ``aliases``, ``affiliations``)
+from the actors graph; edges are the network graph's ``dipl:Edge`` nodes, one
+per (source, target, class), with ``count``, ``negated`` and, once
+:func:`add_details` has read the events, ``dates`` and up to three evidence
+sentences. Each query reads one graph without joins through labels, so its
+rows grow with the number of actors and edges, never with how many documents
+repeat them. ``subgraph`` and ``most_central`` cut a view out of it (ego
+network, weight, class, dates; the most central actors); :func:`read_view`
+does both and reads event details only for the edges kept. Pure reading:
 nothing here draws or writes files.
 """
 from __future__ import annotations
@@ -17,65 +22,170 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from .errors import KGError
+from .layout import ACTORS_GRAPH, NETWORK_GRAPH
 from .vocab import EVENT_TYPES
 
 if TYPE_CHECKING:
     from .store import KnowledgeGraph
 
-__all__ = ["to_networkx", "NODES_QUERY", "EDGES_QUERY", "find_actor", "subgraph", "most_central", "Reduction",
-           "resolve_classes"]
+__all__ = ["to_networkx", "add_details", "add_documents", "DOCUMENTS_QUERY", "read_view", "NODES_QUERY", "NAMES_QUERY", "EDGES_QUERY", "DETAILS_QUERY",
+           "find_actor", "subgraph", "most_central", "Reduction", "resolve_classes"]
 
-NODES_QUERY = """
-SELECT ?a ?type ?label (SAMPLE(?r) AS ?role) (GROUP_CONCAT(DISTINCT ?alias; separator="|") AS ?aliases)
-       (GROUP_CONCAT(DISTINCT ?affLabel; separator="|") AS ?affiliations)
-WHERE {
-  ?a a ?type ; skos:prefLabel ?label .
-  VALUES ?type { dipl:Country dipl:Person dipl:Organization }
-  OPTIONAL { ?a dipl:role ?r }
-  OPTIONAL { ?a skos:altLabel ?alias }
-  OPTIONAL { ?a dipl:actsFor ?aff . ?aff skos:prefLabel ?affLabel }
-} GROUP BY ?a ?type ?label
-"""
+NODES_QUERY = f"""
+SELECT ?a ?type ?label WHERE {{
+  GRAPH <{ACTORS_GRAPH}> {{ ?a a ?type ; skos:prefLabel ?label }}
+  VALUES ?type {{ dipl:Country dipl:Person dipl:Organization }}
+}}"""
 
-EDGES_QUERY = """
-SELECT ?s ?o ?cls ?negated ?modality ?date ?sentence ?doc WHERE {
-  ?e a dipl:Event ; dipl:source ?s ; dipl:target ?o ; dipl:eventType ?t ;
-     dipl:negated ?negated ; dipl:modality ?modality ; dipl:sentence ?sentence ; prov:wasDerivedFrom ?d .
-  ?t skos:prefLabel ?cls .
+NAMES_QUERY = f"""
+SELECT ?a ?p ?v WHERE {{
+  VALUES ?p {{ skos:altLabel dipl:role dipl:actsFor dipl:subtype dipl:countryCode }}
+  GRAPH <{ACTORS_GRAPH}> {{ ?a ?p ?v }}
+}}"""
+
+EDGES_QUERY = f"""
+SELECT ?edge ?s ?o ?t ?n ?asserted ?first ?last WHERE {{
+  GRAPH <{NETWORK_GRAPH}> {{ ?edge a dipl:Edge ; dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t ;
+                                 dipl:eventCount ?n ; dipl:assertedCount ?asserted
+                             OPTIONAL {{ ?edge dipl:firstDate ?first ; dipl:lastDate ?last }} }}
+}}"""
+
+DETAILS_QUERY = """
+SELECT ?edge ?date ?id ?sentence ?e ?trigger ?modality ?negated ?confidence ?reporter ?d WHERE {
+  %s?e dipl:edge ?edge ; dipl:sentence ?sentence ; prov:wasDerivedFrom ?d ; dipl:trigger ?trigger ;
+     dipl:modality ?modality ; dipl:negated ?negated .
   OPTIONAL { ?e dcterms:date ?date }
-  OPTIONAL { ?d dcterms:identifier ?doc }
-}
-"""
+  OPTIONAL { ?e dipl:confidence ?confidence }
+  OPTIONAL { ?e dipl:reportedBy ?reporter }
+  OPTIONAL { ?d dcterms:identifier ?id }
+}"""
+
+DOCUMENTS_QUERY = """
+SELECT ?a ?d ?id ?title ?date ?source WHERE {
+  GRAPH ?d { ?a dipl:mentionedIn ?d . ?d dcterms:identifier ?id
+             OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:date ?date }
+             OPTIONAL { ?d dcterms:source ?source } }
+}"""
+
+_CLASS = {str(et.iri): name for name, et in EVENT_TYPES.items()}
+_SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+_ROLE = "https://w3id.org/kg-dipl/ontology#role"
+_ACTS_FOR = "https://w3id.org/kg-dipl/ontology#actsFor"
+_SUBTYPE = "https://w3id.org/kg-dipl/ontology#subtype"
+_COUNTRY = "https://w3id.org/kg-dipl/ontology#countryCode"
 
 
-def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+def to_networkx(kg: KnowledgeGraph, details: bool = True) -> nx.MultiDiGraph:
     """Read the actor network from ``kg``.
 
-    Edge keys are PLOVER classes; each edge has ``count``, ``negated`` (all
-    mentions negated or hypothetical), ``dates`` and ``evidence`` [(sentence, doc)].
+    Edge keys are PLOVER classes; each edge has ``iri``, ``count`` (events), ``negated`` (every event
+    negated or hypothetical) and, with ``details``, ``dates`` (sorted, distinct) and ``evidence``
+    [(sentence, document identifier)], at most three distinct sentences.
     """
     g = nx.MultiDiGraph()
-    for row in kg.query(NODES_QUERY):
-        a, typ, label, role, aliases, affs = row
-        g.add_node(str(a), label=str(label), type=str(typ).rsplit("#", 1)[-1], role=str(role) if role else "",
-                   aliases=sorted(set(str(aliases).split("|")) - {""}) if aliases else [],
-                   affiliations=sorted(set(str(affs).split("|")) - {""}) if affs else [])
-    agg: dict[tuple[str, str, str], dict] = defaultdict(lambda: {"count": 0, "weak": 0, "dates": set(), "evidence": []})
-    for s, o, cls, negated, modality, date, sentence, doc in kg.query(EDGES_QUERY):
-        e = agg[(str(s), str(o), str(cls))]
-        e["count"] += 1
-        e["weak"] += bool(negated.toPython()) or str(modality) == "hypothetical"
-        if date:
-            e["dates"].add(str(date))
-        if len(e["evidence"]) < 3 and (str(sentence), str(doc)) not in e["evidence"]:
-            e["evidence"].append((str(sentence), str(doc or "")))
-    for (s, o, cls), e in sorted(agg.items()):
+    for a, typ, label in kg.select(NODES_QUERY):
+        g.add_node(a, label=label, type=typ.rsplit("#", 1)[-1], role="", aliases=[], affiliations=[])
+    extra: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for a, p, v in kg.select(NAMES_QUERY):
+        extra[a][p].add(v)
+    for a, found in extra.items():
+        if a not in g:
+            continue
+        d = g.nodes[a]
+        d["aliases"] = sorted(found[_SKOS_ALT])
+        d["role"] = ", ".join(sorted(found[_ROLE]))
+        d["affiliations"] = sorted(g.nodes[x]["label"] if x in g else x.rsplit("/", 1)[-1] for x in found[_ACTS_FOR])
+        d["acts_for"] = sorted(found[_ACTS_FOR])
+        d["subtype"] = ", ".join(sorted(found[_SUBTYPE]))
+        d["country"] = min(found[_COUNTRY], default="")
+    for edge, s, o, t, n, asserted, first, last in sorted(kg.select(EDGES_QUERY), key=lambda r: r[:6]):
         if s not in g or o not in g:
             continue
+        cls = _CLASS[t]
         et = EVENT_TYPES[cls]
-        g.add_edge(s, o, key=cls, cls=cls, count=e["count"], negated=e["weak"] == e["count"],
-                   dates=sorted(e["dates"]), evidence=e["evidence"], quad=et.quad, intensity=et.intensity)
+        g.add_edge(s, o, key=cls, iri=edge, cls=cls, count=int(n), negated=int(asserted) == 0, dates=[],
+                   evidence=[], mentions=[], first=first or "", last=last or "", quad=et.quad,
+                   intensity=et.intensity)
+    if details:
+        add_details(kg, g)
     return g
+
+
+def add_details(kg: KnowledgeGraph, g: nx.MultiDiGraph, batch: int = 500) -> nx.MultiDiGraph:
+    """Fill each edge's ``dates`` and ``evidence`` from its events (in place; returns ``g``).
+
+    A large share of all edges is read in one pass over the events, a few through VALUES in batches of
+    ``batch`` edges. Evidence is the first three distinct sentences by (date, document).
+    """
+    where = {d["iri"]: (s, o, k) for s, o, k, d in g.edges(keys=True, data=True) if "iri" in d}
+    if not where:
+        return g
+    total = int(next(iter(kg.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{NETWORK_GRAPH}> "
+                                     f"{{ ?e a dipl:Edge }} }}")))[0])
+    if len(where) * 4 > total:
+        chunks = [""]
+    else:
+        iris = sorted(where)
+        chunks = ["VALUES ?edge { " + " ".join(f"<{i}>" for i in iris[k:k + batch]) + " }\n  "
+                  for k in range(0, len(iris), batch)]
+    found: dict[str, list[tuple]] = defaultdict(list)
+    for values in chunks:
+        for edge, date, ident, sentence, e, trigger, modality, negated, conf, reporter, doc in kg.select(
+                DETAILS_QUERY % values):
+            if edge in where:
+                found[edge].append((date or "", ident or "", sentence, e, trigger, modality, negated, conf, reporter,
+                                    doc))
+    for edge, rows in found.items():
+        d = g.edges[where[edge]]
+        rows.sort()
+        d["dates"] = sorted({row[0] for row in rows if row[0]})
+        evidence: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for _, ident, sentence, *_rest in rows:
+            if sentence not in seen and len(evidence) < 3:
+                seen.add(sentence)
+                evidence.append((sentence, ident))
+        d["evidence"] = evidence
+        d["mentions"] = [{"sentence": sentence, "trigger": trigger, "modality": modality,
+                          "negated": negated == "true", "confidence": float(conf) if conf else None,
+                          "reporter": g.nodes[rep]["label"] if rep in g else (rep or "").rsplit("/", 1)[-1],
+                          "date": date, "doc": doc, "event": e.rsplit("/", 1)[-1]}
+                         for date, _, sentence, e, trigger, modality, negated, conf, rep, doc in rows]
+    add_documents(kg, g)
+    return g
+
+
+def add_documents(kg: KnowledgeGraph, g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Give each actor of ``g`` its ``documents`` (graph IRIs, by date) and ``first``/``last`` seen (the earliest
+    and latest date of those documents and of its events), and ``g.graph["documents"]``: graph IRI ->
+    {id, title, date, source}. In place; returns ``g``."""
+    docs: dict[str, dict] = g.graph.setdefault("documents", {})
+    mentioned: dict[str, set[str]] = defaultdict(set)
+    for a, doc, ident, title, date, source in kg.select(DOCUMENTS_QUERY):
+        if a in g:
+            mentioned[a].add(doc)
+            docs.setdefault(doc, {"id": ident, "title": title or "", "date": date or "", "source": source or ""})
+    for n, d in g.nodes(data=True):
+        own = sorted(mentioned.get(n, ()), key=lambda x: (docs[x]["date"], x))
+        d["documents"] = own
+        dates = [docs[x]["date"] for x in own if docs[x]["date"]]
+        for _, _, e in [*g.out_edges(n, data=True), *g.in_edges(n, data=True)]:
+            dates += e.get("dates", [])
+        d["first"], d["last"] = (min(dates), max(dates)) if dates else ("", "")
+    return g
+
+
+def read_view(kg: KnowledgeGraph, *, actor: str | None = None, hops: int = 1, min_weight: int = 1,
+              classes: Iterable[str] | None = None, since: str | None = None,
+              until: str | None = None) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
+    """(whole network, filtered view with dates and evidence): event details are read for the view's edges
+    only, unless a date filter needs them for every edge first."""
+    dated = bool(since or until)
+    g = to_networkx(kg, details=dated)
+    view = subgraph(g, actor=actor, hops=hops, min_weight=min_weight, classes=classes, since=since, until=until)
+    if not dated:
+        add_details(kg, view)
+    return g, view
 
 
 def _names(g: nx.MultiDiGraph, n: str) -> list[str]:
@@ -123,8 +233,18 @@ def resolve_classes(names: Iterable[str]) -> set[str]:
 
 
 def _in_range(dates: list[str], since: str | None, until: str | None) -> bool:
-    """True when one of the ISO ``dates`` lies in [since, until] (compared on the common prefix)."""
-    return any((not since or d[: len(since)] >= since) and (not until or d[: len(until)] <= until) for d in dates)
+    """True when one of the ISO ``dates`` lies in [since, until], compared on the common prefix, so a
+    partial date ("2018", "2018-10") is in range when its year or month overlaps it.
+
+    >>> _in_range(["2018"], "2018-06-01", None), _in_range(["2018-10"], None, "2018-09-30")
+    (True, False)
+    """
+    def prefix(d: str, bound: str) -> tuple[str, str]:
+        n = min(len(d), len(bound))
+        return d[:n], bound[:n]
+
+    return any((not since or prefix(d, since)[0] >= prefix(d, since)[1])
+               and (not until or prefix(d, until)[0] <= prefix(d, until)[1]) for d in dates)
 
 
 def subgraph(g: nx.MultiDiGraph, *, actor: str | None = None, hops: int = 1, min_weight: int = 1,
@@ -135,7 +255,8 @@ def subgraph(g: nx.MultiDiGraph, *, actor: str | None = None, hops: int = 1, min
     Edges are kept when mentioned at least ``min_weight`` times, of one of
     ``classes`` (PLOVER or quad class names) and dated within [since, until]
     (undated edges go once a date bound is given). With ``actor`` (label, alias
-    or IRI) only actors within ``hops`` of it over the kept edges remain. When
+    or IRI) only actors within ``hops`` of it over the kept edges remain, with
+    the officials who act for them (their ``acts_for``). When
     any edge filter is set, actors left without edges are dropped.
     """
     wanted = resolve_classes(classes) if classes else None
@@ -148,8 +269,13 @@ def subgraph(g: nx.MultiDiGraph, *, actor: str | None = None, hops: int = 1, min
     if centre is not None:
         h.add_node(centre, **g.nodes[centre])
         near = nx.single_source_shortest_path_length(h.to_undirected(as_view=True), centre, cutoff=max(hops, 0))
-        h = nx.MultiDiGraph(h.subgraph(near))
+        officials = {n for n, d in g.nodes(data=True) if any(a in near for a in d.get("acts_for", ()))}
+        h = nx.MultiDiGraph(h.subgraph(set(near) | officials))
+        for n in officials - set(h):  # the officials of the actors in view come along, linked by acts-for
+            h.add_node(n, **g.nodes[n])
     h.graph.update(g.graph)
+    if centre is not None:
+        h.graph["focus"] = {"id": centre, "hops": hops}  # the page starts focused on it
     return h
 
 

@@ -14,10 +14,18 @@
   ``} UNION {`` cannot change the query. Oxigraph requires each substituted
   variable in the SELECT projection; in the query, test an optional parameter
   with ``COALESCE(<test using ?p>, true)`` (``BOUND(?p)`` is false once ?p is
-  substituted).
+  substituted), or end a line with ``# @if p``: that line is kept only when
+  ``p`` is given (so a given actor drives the query through the index, and an
+  absent one costs nothing).
 * Syntax errors become :class:`QuerySyntaxError` with line and column in the
   text as written (the project's prefixes are passed to the parser, not
   prepended to the text).
+* Named queries select on IRIs: :func:`resolve_actors` turns an ``actor``
+  parameter given as a name or alias into the actor's IRI first, with one small
+  query on the actors graph, and fails with the closest names when nothing
+  matches (a misspelt actor is an error, not an empty answer).
+* :func:`unknown_terms` names the ``dipl:`` terms of a query that the ontology
+  does not define, with the closest ones (``dipl:acuses`` -> ``dipl:accuses``).
 """
 from __future__ import annotations
 
@@ -33,18 +41,22 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.query import Result
 
 from .errors import QueryError
+from .layout import ACTORS_GRAPH
+from .normalize import xml_safe
 from .sparql import check_remote, scan
-from .vocab import EVENT_TYPES, PREFIXES
+from .vocab import DIPL, EVENT_TYPES, PREFIXES, ontology_graph
 
 if TYPE_CHECKING:
     from .store import KnowledgeGraph
 
 __all__ = ["FORMATS", "SPARQL_FORMATS", "GRAPH_FORMATS", "format_result", "shorten", "NamedQuery", "Param",
            "named_queries", "named_query", "QuerySyntaxError", "QueryTimeout", "syntax_error", "to_term",
-           "run_query", "native_to_result", "serialize_native", "PARAM_TYPES"]
+           "run_query", "run_named", "native_to_result", "serialize_native", "PARAM_TYPES", "resolve_actor", "resolve_actors",
+           "unknown_terms"]
 
 SPARQL_FORMATS = {"sparql-json": "JSON", "sparql-xml": "XML", "sparql-csv": "CSV", "sparql-tsv": "TSV"}
 GRAPH_FORMATS = {"turtle": "TURTLE", "jsonld": "JSON_LD", "ntriples": "N_TRIPLES"}
@@ -96,6 +108,28 @@ def _rows(result: Result, short: bool, hide: frozenset[str] = frozenset()) -> tu
     return names, rows
 
 
+def _iri_columns(result: Result, hide: frozenset[str]) -> frozenset[str]:
+    """Columns of a SELECT whose bound values are all IRIs (and that have some)."""
+    cols = [str(v) for v in result.vars if str(v) not in hide]
+    seen = {c: False for c in cols}
+    for row in result:
+        for c in list(seen):
+            t = row[c]
+            if t is not None:
+                if not isinstance(t, URIRef):
+                    del seen[c]
+                else:
+                    seen[c] = True
+    return frozenset(c for c, bound in seen.items() if bound)
+
+
+def _has_names(result: Result, hide: frozenset[str]) -> bool:
+    """Whether a shown column of ``result`` holds text (plain or language-tagged string literals)."""
+    cols = [str(v) for v in result.vars if str(v) not in hide]
+    return any(isinstance(t := row[c], Literal) and (t.datatype is None or t.datatype == XSD.string)
+               for row in result for c in cols)
+
+
 def _json_value(term: object) -> Any:
     if term is None:
         return None
@@ -120,7 +154,8 @@ def format_result(result: Result, fmt: str = "table", hide: frozenset[str] | set
             return result.graph.serialize(format={"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}[fmt])
         if fmt == "sparql-tsv":
             return _sparql_tsv(result)
-        return result.serialize(format=fmt.removeprefix("sparql-")).decode("utf-8")
+        data = result.serialize(format=fmt.removeprefix("sparql-"))
+        return (xml_safe(data) if fmt == "sparql-xml" else data).decode("utf-8")
     if fmt == "json":
         if graph:
             return result.graph.serialize(format="json-ld")
@@ -138,12 +173,17 @@ def format_result(result: Result, fmt: str = "table", hide: frozenset[str] | set
         return buf.getvalue()
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    note = ""
+    if result.type == "SELECT":  # people read names: IRI-only columns go when a column of names remains
+        iris = _iri_columns(result, hide)
+        if iris and _has_names(result, hide | iris):
+            hide, note = hide | iris, f"; IRI columns {', '.join(sorted(iris))} left out, --format json has them"
     head, rows = _rows(result, short=True, hide=hide)
     widths = [min(60, max([len(h)] + [len(r[i]) for r in rows])) for i, h in enumerate(head)]
     cut = lambda s, w: s if len(s) <= w else s[: w - 1] + "…"  # noqa: E731
     line = lambda cells: "  ".join(cut(c.replace("\n", " "), w).ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
     out = [line(head), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{note})")
     return "\n".join(out) + "\n"
 
 
@@ -189,7 +229,8 @@ def serialize_native(res: Any, fmt: str, output: Any = None) -> bytes | None:
     if graph and fmt in GRAPH_FORMATS:
         return res.serialize(output, getattr(ox.RdfFormat, GRAPH_FORMATS[fmt]))
     if not graph and fmt in SPARQL_FORMATS:
-        return res.serialize(output, getattr(ox.QueryResultsFormat, SPARQL_FORMATS[fmt]))
+        data = res.serialize(output, getattr(ox.QueryResultsFormat, SPARQL_FORMATS[fmt]))
+        return xml_safe(data) if fmt == "sparql-xml" and data is not None else data
     raise QueryError(_wrong_kind(fmt, graph))
 
 
@@ -320,6 +361,7 @@ class Param:
 
 
 _PARAM_LINE = re.compile(r"^#\s*@param\s+(\w+)(\?)?\s+(\w+)\s*(.*)$")
+_IF_LINE = re.compile(r"#\s*@if\s+(\w+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -349,6 +391,21 @@ class NamedQuery:
             elif not description:
                 description = s.lstrip("#").strip()
         return cls(name, description, text, tuple(params))
+
+    def text_for(self, given: Iterable[str]) -> str:
+        r"""The query text for the parameters ``given``: lines ending in ``# @if NAME`` only when NAME is given.
+
+        >>> nq = NamedQuery.parse("q", "SELECT * WHERE {\n  ?e dipl:source ?actor  # @if actor\n}")
+        >>> nq.text_for([]).splitlines()[1]
+        ''
+        """
+        given = set(given)
+
+        def keep(line: str) -> str:
+            m = _IF_LINE.search(line)
+            return line if m is None or m.group(1) in given else ""
+
+        return "\n".join(keep(line) for line in self.text.split("\n"))
 
     def usage(self) -> str:
         if not self.params:
@@ -391,6 +448,122 @@ def named_query(name: str) -> NamedQuery:
     return queries[name]
 
 
+# ----------------------------------------------------------------------------- names to IRIs
+
+def _names_like(kg: KnowledgeGraph, name: str, n: int = 5) -> list[str]:
+    """Up to ``n`` actor names and aliases in the store closest to ``name`` (for error messages)."""
+    import difflib
+
+    names = sorted({row[0] for row in kg.select(
+        f"SELECT DISTINCT ?n WHERE {{ GRAPH <{ACTORS_GRAPH}> {{ ?a skos:prefLabel|skos:altLabel ?n }} }}")})
+    folded = {x.casefold(): x for x in names}
+    key = name.strip().casefold()
+    close = [folded[c] for c in difflib.get_close_matches(key, list(folded), n=n, cutoff=0.6)]
+    close += [x for x in names if key and key in x.casefold() and x not in close]
+    return close[:n]
+
+
+def resolve_actor(kg: KnowledgeGraph, value: str) -> tuple[str, str | None]:
+    """The IRI of the actor named ``value`` (label or alias, any case; ``prefix:local`` or ``<IRI>``), and a
+    note when several actors share that name (the one named in most documents is taken; labels before
+    aliases). Raises QueryError with the closest names when no actor matches.
+
+    One small query on the actors graph: an exact label or alias through the index, else a
+    case-insensitive pass over the labels.
+    """
+    iri = _iri(value)
+    if iri is not None:
+        if kg.query(f"ASK {{ GRAPH <{ACTORS_GRAPH}> {{ <{iri}> skos:prefLabel ?l }} }}").askAnswer:
+            return iri, None
+        tail = iri.rstrip("/").rsplit("/", 1)[-1]
+        close = _names_like(kg, tail)
+        hint = f"close matches: {', '.join(close)}" if close else "see the actors with kg stats or kg query"
+        raise QueryError(f"no actor {shorten(URIRef(iri))} in the store; {hint}")
+    lit = Literal(value.strip()).n3()
+    pattern = (f"{{ ?a skos:prefLabel {lit} BIND(0 AS ?rank) }} UNION {{ ?a skos:altLabel {lit} BIND(1 AS ?rank) }}",
+               f"{{ ?a skos:prefLabel ?n BIND(0 AS ?rank) }} UNION {{ ?a skos:altLabel ?n BIND(1 AS ?rank) }} "
+               f"FILTER(LCASE(STR(?n)) = LCASE({lit}))")
+    found: list[tuple[str, str]] = []
+    for where in pattern:
+        found = [(a, r) for a, r in kg.select(f"SELECT DISTINCT ?a ?rank WHERE {{ GRAPH <{ACTORS_GRAPH}> {{ {where} }} }}")]
+        if found:
+            break
+    if not found:  # an actor key such as USA
+        key = _iri(f"actor:{value.strip()}") if re.match(r"^[\w.\-]+$", value.strip()) else None
+        for iri in filter(None, [key, key and key.rsplit("/", 1)[0] + "/" + key.rsplit("/", 1)[1].upper()]):
+            if kg.query(f"ASK {{ GRAPH <{ACTORS_GRAPH}> {{ <{iri}> skos:prefLabel ?l }} }}").askAnswer:
+                return iri, None
+        close = _names_like(kg, value)
+        hint = f"close matches: {', '.join(close)}" if close else "no close match; see the actors with kg stats"
+        raise QueryError(f"no actor named {value!r} in the store; {hint}")
+    best = min(int(r) for _, r in found)
+    candidates = sorted({a for a, r in found if int(r) == best})
+    if len(candidates) == 1:
+        return candidates[0], None
+    values = " ".join(f"<{a}>" for a in candidates)
+    counts = dict(kg.select(f"SELECT ?a (COUNT(?d) AS ?n) WHERE {{ VALUES ?a {{ {values} }} ?a dipl:mentionedIn ?d }} "
+                            f"GROUP BY ?a"))
+    chosen = max(candidates, key=lambda a: (int(counts.get(a) or 0), a))
+    others = ", ".join(shorten(URIRef(a)) for a in candidates if a != chosen)
+    return chosen, (f"{value!r} names several actors; using {shorten(URIRef(chosen))}, the one in most documents "
+                    f"(others: {others}); give actor:KEY to choose")
+
+
+def resolve_actors(kg: KnowledgeGraph, nq: NamedQuery, terms: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``terms`` (as :meth:`NamedQuery.bind` gives them) with every ``actor`` parameter resolved to its IRI, and
+    the notes to show (ambiguous names). Raises QueryError when an actor is not in the store."""
+    import pyoxigraph as ox
+
+    kinds = {p.name: p.type for p in nq.params}
+    out, notes = dict(terms), []
+    for name, term in terms.items():
+        if kinds.get(name) != "actor":
+            continue
+        value = f"<{term.value}>" if isinstance(term, ox.NamedNode) else term.value
+        try:
+            iri, note = resolve_actor(kg, value)
+        except QueryError as e:
+            raise QueryError(f"parameter {name}: {e}") from None
+        out[name] = ox.NamedNode(iri)
+        if note:
+            notes.append(f"parameter {name}: {note}")
+    return out, notes
+
+
+def _ontology_terms() -> set[str]:
+    ns = str(DIPL._NS)
+    return {str(t)[len(ns):] for t in ontology_graph().all_nodes() if str(t).startswith(ns) and len(str(t)) > len(ns)}
+
+
+_TOKENS = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*|\bdipl:[\w-]*")
+
+
+def unknown_terms(text: str) -> list[str]:
+    """Warnings for the ``dipl:`` terms of ``text`` that the ontology does not define, naming the closest ones.
+
+    >>> unknown_terms("SELECT * WHERE { ?a dipl:acuses ?b }")
+    ['dipl:acuses is not a term of the kg ontology (ontology/dipl.ttl); did you mean dipl:accuses?']
+    """
+    import difflib
+
+    known = _ontology_terms()
+    ns = str(DIPL._NS)
+    used: list[str] = []
+    for tok in _TOKENS.findall(text):
+        if tok.startswith("dipl:"):
+            used.append(tok[5:])
+        elif tok.startswith("<" + ns):
+            used.append(tok[len(ns) + 1:-1])
+    out = []
+    for term in dict.fromkeys(used):
+        if not term or term in known:
+            continue
+        close = difflib.get_close_matches(term, sorted(known), n=3, cutoff=0.6)
+        hint = f"did you mean {' or '.join('dipl:' + c for c in close)}?" if close else "see ontology/dipl.ttl"
+        out.append(f"dipl:{term} is not a term of the kg ontology (ontology/dipl.ttl); {hint}")
+    return out
+
+
 # ----------------------------------------------------------------------------- running
 
 def _native(kg: KnowledgeGraph):
@@ -418,11 +591,15 @@ def run_query(kg: KnowledgeGraph, sparql: str, params: dict[str, Any] | None = N
     params = dict(params or {})
     declared = set(declared) | set(params)
     native = _native(kg)
-    if native is None:
+    if native is None:  # a remote server: the terms travel in a trailing VALUES clause (terms, never text)
+        text = sparql
         if params:
-            raise QueryError(f"parameters are bound with Oxigraph substitutions, which only the embedded store "
-                             f"offers; run this on a store directory, not {kg.backend.url}")
-        return _in_thread(lambda: format_result(kg.query(sparql), fmt), timeout)
+            if not re.match(r"(?is)^(\s*(#[^\n]*|(PREFIX|BASE)\s[^\n]*)?\n)*\s*SELECT\b", sparql):
+                raise QueryError("on a remote store, parameters bind only in SELECT queries")
+            names = sorted(params)
+            text = (f"{sparql}\nVALUES ({' '.join('?' + n for n in names)}) "
+                    f"{{ ({' '.join(str(params[n]) for n in names)}) }}")
+        return _in_thread(lambda: _formatted(kg.query(text), fmt, declared, params), timeout)
 
     import pyoxigraph as ox
 
@@ -440,15 +617,30 @@ def run_query(kg: KnowledgeGraph, sparql: str, params: dict[str, Any] | None = N
             raise QueryError(f"query failed: {e}") from None
         if fmt in SPARQL_FORMATS or fmt in GRAPH_FORMATS:
             return serialize_native(res, fmt).decode("utf-8")
-        result = native_to_result(res)
-        hide: set[str] = set()
-        if result.type == "SELECT":
-            rows = list(result)
-            hide = {str(v) for v in result.vars if str(v) in declared
-                    and (str(v) in params or all(r[str(v)] is None for r in rows))}
-        return format_result(result, fmt, hide)
+        return _formatted(native_to_result(res), fmt, declared, params)
 
     return _in_thread(work, timeout)
+
+
+def _formatted(result: Result, fmt: str, declared: set[str], params: dict[str, Any]) -> str:
+    """``result`` as ``fmt``, without the columns of declared parameters that were given or are empty."""
+    hide: set[str] = set()
+    if result.type == "SELECT" and fmt not in SPARQL_FORMATS:
+        rows = list(result)
+        hide = {str(v) for v in result.vars if str(v) in declared
+                and (str(v) in params or all(r[str(v)] is None for r in rows))}
+    return format_result(result, fmt, hide)
+
+
+def run_named(kg: KnowledgeGraph, nq: NamedQuery, values: dict[str, str], fmt: str = "table",
+              timeout: float | None = None, allow_service: Iterable[str] = ()) -> tuple[str, list[str]]:
+    """Run the named query ``nq`` with ``values`` (parameter name -> text as given) the way ``kg query --name``
+    does: check and bind the values, resolve actor names to IRIs, keep the lines for the given parameters.
+    Returns the formatted result and the notes to show (ambiguous names)."""
+    terms, notes = resolve_actors(kg, nq, nq.bind(values))
+    out = run_query(kg, nq.text_for(values), terms, fmt, timeout=timeout, declared={p.name for p in nq.params},
+                    allow_service=allow_service)
+    return out, notes
 
 
 def _in_thread(fn, timeout: float | None):

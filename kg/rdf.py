@@ -1,29 +1,43 @@
-"""An Extraction as RDF: deterministic IRIs, no blank nodes, terms from the ontology.
+"""An Extraction as the RDF of its document graph: deterministic IRIs, no blank nodes, terms from the ontology.
 
-Events are nodes (source, target, class, trigger, negation, modality, date,
-confidence, evidence sentence and offsets, ``prov:wasDerivedFrom`` the
-document); each asserted, non-negated event also gets the direct actor-to-actor
-edge of its class (``dipl:accuses`` ...), so simple questions need simple SPARQL.
-Everything of one document goes into the named graph whose name is the
-document's IRI.
+A document's graph (named by the document's IRI) holds only what that document
+says (see docs/graph-layout.md):
+
+* the document node (hash, identifier, source, title, date);
+* its events: source, target, class, trigger, negation, modality, date,
+  confidence, evidence sentence and offsets, ``prov:wasDerivedFrom`` the
+  document, and ``dipl:edge`` naming the network edge the event is counted in;
+* its mentions: one :data:`~kg.vocab.DIPL.Mention` per (actor, surface form)
+  with the offsets of the form's first occurrence in the text; the mention of
+  the canonical name also carries what the document states about the actor
+  (``dipl:statedType``, ``statedRole``, ``statedSubtype``, ``statedCountryCode``,
+  ``statedActsFor``); and ``actor dipl:mentionedIn document``.
+
+Nothing here describes an actor or a pair of actors across documents: labels,
+types, roles, W3C ORG posts and memberships, direct edges (``dipl:sanctions``)
+and edge counts are derived from all documents' mentions and events by the
+maintained graphs (:mod:`kg.layout`), once per fact.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from .actors import Actor
 from .extract import Extraction
 from .gazetteer import slug
 from .ingest import Document
-from .vocab import DIPL, EVENT_TYPES, ID
+from .vocab import DIPL, EVENT_TYPES, ID, SECTOR
 
-__all__ = ["actor_iri", "document_iri", "event_iri", "role_iri", "post_iri", "membership_iri", "to_graph"]
+__all__ = ["actor_iri", "document_iri", "event_iri", "mention_iri", "edge_iri", "role_iri", "post_iri",
+           "membership_iri", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
 
 TYPE_CLASS = {"Country": DIPL.Country, "Person": DIPL.Person, "Organization": DIPL.Organization}
+DATE_TYPES = {"day": XSD.date, "week": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}  # by date precision
 
 
 def _digest(*parts: object, n: int = 16) -> str:
@@ -49,14 +63,38 @@ def event_iri(doc: Document, r) -> URIRef:
     return ID[f"event/{_digest(doc.key, r.start, r.source.key, r.cls, r.target.key, r.trigger, r.negated)}"]
 
 
+def mention_iri(doc: Document, actor_key: str, form: str) -> URIRef:
+    """The mention of actor ``actor_key`` by the surface form ``form`` in ``doc``."""
+    return ID[f"mention/{_digest(doc.key, actor_key, form)}"]
+
+
+def edge_iri(source_key: str, target_key: str, cls: str) -> URIRef:
+    """The network edge of all ``cls`` events from one actor to another (kept in the network graph).
+
+    >>> edge_iri("USA", "RUS", "SANCTION")
+    rdflib.term.URIRef('https://w3id.org/kg-dipl/id/edge/USA/RUS/SANCTION')
+    """
+    return ID[f"edge/{source_key}/{target_key}/{cls}"]
+
+
+def role_slug(title: str) -> str:
+    """The last segment of a role's IRI: lower case, each run of anything but letters and digits one dash
+    (the actors graph's update computes the same in SPARQL).
+
+    >>> role_slug("Prime Minister")
+    'prime-minister'
+    """
+    return re.sub(r"[\W_]+", "-", title.lower()).strip("-")
+
+
 def role_iri(role: str) -> URIRef:
     """An org:Role by its title: ``Prime Minister`` -> ``id:role/prime-minister``."""
-    return ID[f"role/{slug(role)}"]
+    return ID[f"role/{role_slug(role)}"]
 
 
 def post_iri(org_key: str, role: str) -> URIRef:
     """The org:Post of ``role`` in the organization or country ``org_key`` (held by whoever holds it)."""
-    return ID[f"post/{org_key}/{slug(role)}"]
+    return ID[f"post/{org_key}/{role_slug(role)}"]
 
 
 def membership_iri(person_key: str, org_key: str) -> URIRef:
@@ -64,46 +102,79 @@ def membership_iri(person_key: str, org_key: str) -> URIRef:
     return ID[f"membership/{person_key}/{org_key}"]
 
 
-def _add_org(g: Graph, a: Actor) -> None:
-    """W3C Organization Ontology view of a person's role: membership, post and role nodes (deterministic IRIs)."""
-    iri = actor_iri(a.key)
-    role = role_iri(a.role) if a.role else None
-    if role is not None:
-        g.add((role, RDF.type, ORG.Role))
-        g.add((role, SKOS.prefLabel, Literal(a.role)))
-    for key in a.affiliations:
-        m = membership_iri(a.key, key)
-        g.add((m, RDF.type, ORG.Membership))
-        g.add((m, ORG.member, iri))
-        g.add((m, ORG.organization, actor_iri(key)))
-        if role is not None:
-            g.add((m, ORG.role, role))
-            post = post_iri(key, a.role)
-            g.add((post, RDF.type, ORG.Post))
-            g.add((post, ORG.postIn, actor_iri(key)))
-            g.add((post, ORG.role, role))
-            g.add((iri, ORG.holds, post))
-            g.add((post, ORG.heldBy, iri))
+def first_occurrence(text: str, form: str) -> tuple[int, int] | None:
+    """Character offsets (start, end) of the first whole-word occurrence of ``form`` in ``text``, else of any
+    occurrence; None when the text does not contain it verbatim.
+
+    >>> first_occurrence("Iranian officials met Iran's envoy.", "Iran")
+    (22, 26)
+    """
+    if not form:
+        return None
+    m = re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text)
+    if m:
+        return m.start(), m.end()
+    i = text.find(form)
+    return (i, i + len(form)) if i >= 0 else None
 
 
-def _add_actor(g: Graph, a: Actor, doc: URIRef) -> None:
+def _add_mentions(g: Graph, a: Actor, d: Document, doc: URIRef) -> None:
+    """The actor's mentions in ``d``: one per surface form; the canonical name's carries the stated description."""
     iri = actor_iri(a.key)
-    g.add((iri, RDF.type, TYPE_CLASS[a.type]))
-    g.add((iri, SKOS.prefLabel, Literal(a.label)))
-    g.add((iri, RDFS.label, Literal(a.label)))
-    for alias in a.aliases:
-        g.add((iri, SKOS.altLabel, Literal(alias)))
-    if a.subtype:
-        g.add((iri, DIPL.subtype, Literal(a.subtype)))
-    if a.role:
-        g.add((iri, DIPL.role, Literal(a.role)))
-    if a.country:
-        g.add((iri, DIPL.countryCode, Literal(a.country)))
-    for key in a.affiliations:
-        g.add((iri, DIPL.actsFor, actor_iri(key)))
     g.add((iri, DIPL.mentionedIn, doc))
-    if a.type == "Person":
-        _add_org(g, a)
+    for form in [a.label, *a.aliases]:
+        m = mention_iri(d, a.key, form)
+        g.add((m, RDF.type, DIPL.Mention))
+        g.add((m, DIPL.mentionOf, iri))
+        g.add((m, DIPL.surfaceForm, Literal(form)))
+        g.add((m, PROV.wasDerivedFrom, doc))
+        span = first_occurrence(d.text, form)
+        if span:
+            g.add((m, DIPL.startChar, Literal(span[0])))
+            g.add((m, DIPL.endChar, Literal(span[1])))
+        if form != a.label:
+            continue
+        g.add((m, DIPL.statedType, TYPE_CLASS[a.type]))
+        if a.subtype:
+            g.add((m, DIPL.statedSubtype, Literal(a.subtype)))
+        if a.role:
+            g.add((m, DIPL.statedRole, Literal(a.role)))
+        if a.country:
+            g.add((m, DIPL.statedCountryCode, Literal(a.country)))
+        if a.sector:
+            g.add((m, DIPL.statedSector, SECTOR[a.sector]))
+        if a.part_of:
+            g.add((m, DIPL.statedPartOf, actor_iri(a.part_of)))
+        for key in a.affiliations:
+            g.add((m, DIPL.statedActsFor, actor_iri(key)))
+
+
+def _add_attributes(g: Graph, ev: URIRef, r) -> None:
+    """PLOVER's view of an event: the sectors at its ends, mode, context tags and place."""
+    for prop, code in ((DIPL.sourceSector, r.source_sector), (DIPL.targetSector, r.target_sector)):
+        if code:
+            g.add((ev, prop, SECTOR[code]))
+    for prop, text in ((DIPL.sourceText, r.source_text), (DIPL.targetText, r.target_text)):
+        if text:
+            g.add((ev, prop, Literal(text)))
+    if r.mode:
+        g.add((ev, DIPL.mode, Literal(r.mode)))
+    for tag in r.context:
+        g.add((ev, DIPL.context, Literal(tag)))
+    if r.place:
+        g.add((ev, DIPL.location, Literal(r.place)))
+    if r.place_country:
+        g.add((ev, DIPL.locationCountryCode, Literal(r.place_country)))
+
+
+def _add_provenance(g: Graph, doc: URIRef, d: Document) -> None:
+    """How the document was read: encoding, language, publisher, near-duplicate signature and original."""
+    for prop, value in ((DIPL.encoding, d.encoding), (DCTERMS.language, d.language), (DCTERMS.publisher, d.source),
+                        (DIPL.minhash, d.minhash)):
+        if value:
+            g.add((doc, prop, Literal(value)))
+    if d.duplicate_of:
+        g.add((doc, DIPL.duplicateOf, URIRef(d.duplicate_of)))
 
 
 def to_graph(ex: Extraction) -> Graph:
@@ -119,19 +190,19 @@ def to_graph(ex: Extraction) -> Graph:
         g.add((doc, DCTERMS.title, Literal(d.title)))
     if d.date:
         g.add((doc, DCTERMS.date, Literal(d.date, datatype=XSD.date)))
+    _add_provenance(g, doc, d)
     for a in ex.actors:
-        _add_actor(g, a, doc)
+        _add_mentions(g, a, d, doc)
         for key in a.affiliations:  # an affiliated actor is a node of this graph too
             if not any(b.key == key for b in ex.actors):
                 g.add((actor_iri(key), DIPL.mentionedIn, doc))
     for r in ex.relations:
-        s, o = actor_iri(r.source.key), actor_iri(r.target.key)
         ev = event_iri(d, r)
-        et = EVENT_TYPES[r.cls]
         g.add((ev, RDF.type, DIPL.Event))
-        g.add((ev, DIPL.source, s))
-        g.add((ev, DIPL.target, o))
-        g.add((ev, DIPL.eventType, et.iri))
+        g.add((ev, DIPL.source, actor_iri(r.source.key)))
+        g.add((ev, DIPL.target, actor_iri(r.target.key)))
+        g.add((ev, DIPL.eventType, EVENT_TYPES[r.cls].iri))
+        g.add((ev, DIPL.edge, edge_iri(r.source.key, r.target.key, r.cls)))
         g.add((ev, DIPL.trigger, Literal(r.trigger)))
         g.add((ev, DIPL.negated, Literal(r.negated)))
         g.add((ev, DIPL.modality, Literal(r.modality)))
@@ -142,9 +213,12 @@ def to_graph(ex: Extraction) -> Graph:
         g.add((ev, DIPL.endChar, Literal(r.end)))
         g.add((ev, PROV.wasDerivedFrom, doc))
         if r.date:
-            g.add((ev, DCTERMS.date, Literal(r.date, datatype=XSD.date)))
+            g.add((ev, DCTERMS.date, Literal(r.date, datatype=DATE_TYPES[r.date_precision])))
+            if r.date_precision != "day":
+                g.add((ev, DIPL.datePrecision, Literal(r.date_precision)))
+            if r.date_inherited:
+                g.add((ev, DIPL.dateInherited, Literal(True)))
         if r.reporter is not None:
             g.add((ev, DIPL.reportedBy, actor_iri(r.reporter.key)))
-        if not r.negated and r.modality != "hypothetical":
-            g.add((s, et.edge, o))
+        _add_attributes(g, ev, r)
     return g

@@ -27,6 +27,7 @@ from rdflib import Graph, URIRef
 from rdflib.query import Result
 
 from .errors import QueryError, StoreError, StoreLocked
+from .layout import LAYOUT_VERSION, recompute_all, refresh_update, write_update
 from .sparql import scan
 from .vocab import ONTOLOGY_GRAPH, PREFIXES, ontology_path
 
@@ -36,7 +37,7 @@ __all__ = ["Backend", "OxigraphBackend", "SparqlBackend", "BACKENDS", "open_stor
 DEFAULT_STORE = os.environ.get("KG_STORE", "output/store")
 REMOTE_TIMEOUT = float(os.environ.get("KG_TIMEOUT") or 30.0)  # seconds, per connect and per read of a remote store
 MARKER = "kg-store.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = LAYOUT_VERSION  # the marker's "version": the graph layout (kg.layout) the store was built with
 
 
 def prologue() -> str:
@@ -56,6 +57,8 @@ class Backend(Protocol):
     url: str
 
     def query(self, sparql: str) -> Result: ...
+
+    def select(self, sparql: str) -> Iterator[tuple[str | None, ...]]: ...
 
     def update(self, sparql: str) -> None: ...
 
@@ -81,6 +84,8 @@ class OxigraphBackend:
         if not marker.is_file() and _locked(db / "LOCK"):  # a build creating this store right now
             raise StoreLocked(f"store {self.path} is in use by {_holder(self.path, db)}; "
                               f"wait for it to finish or stop it")
+        if read_only and self.path.is_dir() and not marker.is_file():  # reading: say nothing about writing
+            raise StoreError(f"{self.path} is not a kg store (no {MARKER}); pass --store with a store made by kg build")
         if self.path.is_dir() and any(self.path.iterdir()) and not marker.is_file():
             raise StoreError(f"{self.path} is not a kg store (no {MARKER}) and is not empty; "
                              f"refusing to write there. Pass --store with a new or empty directory")
@@ -94,8 +99,10 @@ class OxigraphBackend:
             if not isinstance(info, dict):
                 raise StoreError(f"{self.path}: its {MARKER} is unreadable, so this is a damaged or foreign store; "
                                  f"refusing to open it. Restore it from a backup or build into a new directory")
-            if info.get("format") != "kg-oxigraph" or info.get("version") != FORMAT_VERSION:
+            if info.get("format") != "kg-oxigraph":
                 raise StoreError(f"{self.path} holds a store of another format ({info}); use a new directory")
+            if info.get("version") != FORMAT_VERSION:
+                raise StoreError(_old_layout(self.path, info.get("version")))
             _check_database(self.path, db)
         try:
             if read_only:
@@ -136,6 +143,17 @@ class OxigraphBackend:
         data = res.serialize(format=self._ox.QueryResultsFormat.JSON)
         return Result.parse(io.BytesIO(data), format="json")
 
+    def select(self, sparql: str) -> Iterator[tuple[str | None, ...]]:
+        """Rows of a SELECT as tuples of plain values (IRIs and literals as their text, None when unbound),
+        streamed from pyoxigraph without building rdflib terms."""
+        try:
+            res = self.store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as e:
+            raise QueryError(f"invalid SPARQL: {e}") from None
+        names = [v.value for v in res.variables]
+        for row in res:
+            yield tuple(None if (t := row[n]) is None else t.value for n in names)
+
     def native_query(self, sparql: str, **options):
         """pyoxigraph's own results over the union of the named graphs, or over the dataset the query
         names (``FROM``, ``FROM NAMED``, as SPARQL 1.1 says); ``options`` go to ``Store.query``
@@ -165,6 +183,13 @@ class OxigraphBackend:
                         holder.unlink()
                 except (OSError, ValueError):
                     pass
+
+
+def _old_layout(where: object, version: object) -> str:
+    """The one-line refusal of a store built with another graph layout."""
+    return (f"store {where} was built by another version of kg (graph layout {version}, this kg reads layout "
+            f"{FORMAT_VERSION}: one copy of each actor and edge, see docs/graph-layout.md); rebuild it from your "
+            f"documents into a new store: kg build PATHS --store NEW_DIR")
 
 
 def _check_database(path: Path, db: Path) -> None:
@@ -303,6 +328,11 @@ class SparqlBackend:
         except Exception as e:  # noqa: BLE001 - an answer that does not parse
             raise QueryError(f"query failed on {self.url}: the answer is not SPARQL results ({e})") from None
 
+    def select(self, sparql: str) -> Iterator[tuple[str | None, ...]]:
+        """Rows of a SELECT as tuples of plain values (IRIs and literals as their text, None when unbound)."""
+        for row in self.query(sparql):
+            yield tuple(None if t is None else str(t) for t in row)
+
     def update(self, sparql: str) -> None:
         if self.read_only:
             raise StoreError(f"store {self.url} was opened read-only")
@@ -351,15 +381,28 @@ class KnowledgeGraph:
         try:
             if not read_only and not self.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}").askAnswer:
                 self._load_ontology()
-            if (isinstance(self.backend, SparqlBackend)
-                    and self.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ dipl:AGREE a dipl:EventType }} }}").askAnswer
-                    and not self.query("ASK { dipl:AGREE a dipl:EventType }").askAnswer):
-                raise StoreError(f"SPARQL server {self.backend.url} does not query the union of its named graphs "
-                                 f"by default; start it so (oxigraph serve --union-default-graph, Fuseki "
-                                 f"tdb2:unionDefaultGraph true; see docs/stores.md)")
+            if isinstance(self.backend, SparqlBackend):
+                self._check_remote()
         except BaseException:
             self.backend.close()
             raise
+
+    @property
+    def _using_named(self) -> bool:
+        """Whether updates may say USING NAMED (the embedded store; ``oxigraph serve`` in union mode refuses it)."""
+        return not isinstance(self.backend, SparqlBackend)
+
+    def _check_remote(self) -> None:
+        """Refuse a server that does not query the union of its named graphs, or that holds a store of the
+        previous layout (its ontology graph lacks dipl:Mention while document graphs exist)."""
+        if (self.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ dipl:AGREE a dipl:EventType }} }}").askAnswer
+                and not self.query("ASK { dipl:AGREE a dipl:EventType }").askAnswer):
+            raise StoreError(f"SPARQL server {self.backend.url} does not query the union of its named graphs "
+                             f"by default; start it so (oxigraph serve --union-default-graph, Fuseki "
+                             f"tdb2:unionDefaultGraph true; see docs/stores.md)")
+        if (self.query("ASK { GRAPH ?d { ?d a dipl:Document } }").askAnswer
+                and not self.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ dipl:Mention ?p ?o }} }}").askAnswer):
+            raise StoreError(_old_layout(self.backend.url, 1))
 
     def _load_ontology(self) -> None:
         g = Graph().parse(ontology_path(), format="turtle")
@@ -378,6 +421,11 @@ class KnowledgeGraph:
         """Run SPARQL over all documents (their union); the project's prefixes are declared for you."""
         return self.backend.query(_with_prefixes(sparql))
 
+    def select(self, sparql: str) -> Iterator[tuple[str | None, ...]]:
+        """Rows of a SELECT as tuples of plain values (IRI text, literal lexical form, None when unbound): the
+        fast path for programs reading many rows (the network, exports)."""
+        return self.backend.select(_with_prefixes(sparql))
+
     def content_hashes(self, graphs: Iterable[str]) -> dict[str, str]:
         """Content hashes of the stored documents among ``graphs`` (graph IRI -> hash), in one query."""
         values = " ".join(f"<{g}>" for g in graphs)
@@ -390,15 +438,28 @@ class KnowledgeGraph:
         return self.content_hashes([graph]).get(str(graph))
 
     def replace_graphs(self, graphs: Iterable[tuple[str, str]]) -> None:
-        """Replace each (graph IRI, N-Triples) document graph, all in one update: every one or none."""
-        self.backend.update(" ;\n".join(f"DROP SILENT GRAPH <{g}> ;\nINSERT DATA {{ GRAPH <{g}> {{\n{nt}}} }}"
-                                         for g, nt in graphs))
+        """Replace each (graph IRI, N-Triples) document graph and bring the maintained graphs (actors,
+        network) up to date for what they touch, all in one update: every one or none (:mod:`kg.layout`)."""
+        update = write_update(replace=graphs, using_named=self._using_named)
+        if update:
+            self.backend.update(update)
+
+    def recompute(self) -> None:
+        """Derive every maintained graph afresh from the document graphs, in one update."""
+        self.backend.update(recompute_all())
 
     def append_graph(self, graph: str, ntriples: str) -> None:
         """Add N-Triples to a document graph, keeping what it holds (a long document is written in pieces),
-        and flush the store, so the memory of a long write stays bounded."""
+        and flush the store, so the memory of a long write stays bounded. The maintained graphs are not
+        touched: call :meth:`refresh_graphs` once the document is complete."""
         self.backend.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}}} }}")
         self.backend.flush()
+
+    def refresh_graphs(self, graphs: Iterable[str], mark_only: bool = False) -> None:
+        """Bring the maintained graphs up to date for the document graphs ``graphs`` as they are now stored
+        (after :meth:`append_graph` or edits in place). ``mark_only``: only mark what they touch now for the
+        next refresh (call it before an edit that removes things from them)."""
+        self.backend.update(refresh_update(graphs, using_named=self._using_named, mark_only=mark_only))
 
     def add(self, graph: URIRef, triples: Graph, content_hash: str) -> Added:
         """Put a document's triples in its named graph, replacing an older version, in one update."""
@@ -409,9 +470,9 @@ class KnowledgeGraph:
         return Added("changed" if old else "new", graph, len(triples))
 
     def remove(self, graph: URIRef) -> bool:
-        """Drop a document's graph; the edges only it supported go with it."""
+        """Drop a document's graph; the labels, aliases and edges only it supported go with it, in the same update."""
         existed = self.content_hash(graph) is not None
-        self.backend.update(f"DROP SILENT GRAPH <{graph}>")
+        self.backend.update(write_update(drop=[str(graph)], using_named=self._using_named))
         return existed
 
     def find_document(self, ref: str) -> URIRef | None:

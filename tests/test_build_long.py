@@ -10,6 +10,7 @@ import kg.build
 import kg.extract
 from kg.build import build
 from kg.ingest import Document
+from kg.layout import ACTORS_GRAPH, NETWORK_GRAPH
 from kg.records import records
 from kg.store import KnowledgeGraph
 
@@ -25,6 +26,13 @@ def graph_of(store) -> set:
     with KnowledgeGraph(store, read_only=True) as g:
         doc = next(iter(g.documents()))[0]
         return {tuple(map(str, row)) for row in g.query(f"SELECT ?s ?p ?o {{ GRAPH <{doc}> {{ ?s ?p ?o }} }}")}
+
+
+def maintained_of(store) -> set:
+    """The actors and network graphs (kg.layout), which a streamed document must leave as a whole one does."""
+    with KnowledgeGraph(store, read_only=True) as g:
+        return {tuple(map(str, row)) for row in g.query(
+            f"SELECT ?g ?s ?p ?o {{ VALUES ?g {{ <{ACTORS_GRAPH}> <{NETWORK_GRAPH}> }} GRAPH ?g {{ ?s ?p ?o }} }}")}
 
 
 @pytest.fixture()
@@ -47,6 +55,7 @@ def test_a_long_document_is_streamed_with_the_same_graph(tmp_path, extractor, mo
     progress = [d for d, s in seen if s == "in progress"]
     assert len(progress) >= 3 and "words)" in progress[0], seen
     assert graph_of(tmp_path / "streamed") == graph_of(tmp_path / "whole")
+    assert maintained_of(tmp_path / "streamed") == maintained_of(tmp_path / "whole") != set()
     again = build([str(doc)], store=str(tmp_path / "streamed"), extractor=extractor)
     assert again.unchanged == 1
 

@@ -131,9 +131,6 @@ def stored(store: str) -> dict[str, str]:
         return {str(d): ident for d, ident in g.documents()}
 
 
-@pytest.mark.xfail(strict=True, reason="JSON Lines field validation is issue #15's (lone surrogates, non-string "
-                                       "url/id, deep nesting); remove this mark when it lands: strict, so the suite "
-                                       "says when")
 def test_json_lines_fields_exit_0_or_2_and_good_records_stored(tmp_path_factory, extractor):
     d = tmp_path_factory.mktemp("fuzz-jsonl")
     store = str(d / "store")

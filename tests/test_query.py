@@ -14,13 +14,17 @@ import sys
 import time
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib import Graph, Literal
+from rdflib.namespace import SKOS
 from rdflib.query import Result
 
+from kg.actors import Actor
 from kg.build import build
+from kg.extract import Extraction
+from kg.ingest import Document
+from kg.rdf import document_iri, to_graph
 from kg.errors import QueryError
-from kg.query import QuerySyntaxError, QueryTimeout, named_queries, named_query, run_query, to_term
+from kg.query import QuerySyntaxError, QueryTimeout, named_queries, named_query, run_named, run_query, to_term
 from kg.store import KnowledgeGraph
 from kg.vocab import DIPL, ID
 
@@ -52,15 +56,12 @@ def store(tmp_path_factory, extractor):
 
 def _handmade(path: str, filler: int = 0) -> str:
     """A store of hand-written triples: two look-alike actors, one with a label full of SPARQL syntax."""
-    g = Graph()
-    evil, plain = ID["actor/evil"], ID["actor/plain"]
-    for iri, label in [(evil, EVIL), (plain, "Evil Co")]:
-        g.add((iri, RDF.type, DIPL.Organization))
-        g.add((iri, SKOS.prefLabel, Literal(label)))
+    doc = Document("handmade.txt", f"{EVIL} and Evil Co.")
+    g = to_graph(Extraction(doc, [Actor("evil", EVIL, "Organization"), Actor("plain", "Evil Co", "Organization")]))
     for i in range(filler):
         g.add((ID[f"filler/{i}"], SKOS.note, Literal(i)))
     with KnowledgeGraph(path) as kg:
-        kg.add(URIRef(ID["doc/handmade"]), g, "hash-1")
+        kg.add(document_iri(doc), g, doc.content_hash)
     return path
 
 
@@ -70,9 +71,8 @@ def handmade(tmp_path_factory):
 
 
 def q(store, name, fmt="json", **params):
-    nq = named_query(name)
     with KnowledgeGraph(store, read_only=True) as kg:
-        out = run_query(kg, nq.text, nq.bind(params), fmt, declared={p.name for p in nq.params})
+        out, _ = run_named(kg, named_query(name), params, fmt)
     return json.loads(out) if fmt == "json" else out
 
 
@@ -133,7 +133,7 @@ def test_pairs_ranked_by_the_intensity_scale(store):
     conflict = q(store, "most-conflictual-pairs")
     coop = q(store, "most-cooperative-pairs")
     pair = lambda r: {r["actor1"], r["actor2"]}  # noqa: E731
-    assert pair(conflict[0]) == {"India", "Pakistan"} and conflict[0]["score"] == -8  # ACCUSE -3 + SANCTION -5
+    assert pair(conflict[0]) == {"India", "Pakistan"} and conflict[0]["score"] == -7.5  # ACCUSE -2 + SANCTION -5.5
     assert [r["score"] for r in conflict] == sorted(r["score"] for r in conflict)
     assert {"China", "Pakistan"} in [pair(r) for r in coop] and all(r["score"] > 0 for r in coop)
 
@@ -157,8 +157,9 @@ def test_officials_events_by_month_and_evidence(store):
 @pytest.mark.parametrize("value", ['Pakistan" } UNION { ?s ?p ?o } #', "x' || true || '", "}}}} {{{{",
                                    'India") || (1 = 1'])
 def test_a_value_full_of_sparql_cannot_change_the_query(store, value):
-    assert q(store, "who-did-what", actor=value) == []
-    assert q(store, "actor-profile", actor=value) == []
+    for name in ("who-did-what", "actor-profile"):  # a name no actor has: an error naming it, never a widened query
+        with pytest.raises(QueryError, match="no actor named"):
+            q(store, name, actor=value)
 
 
 def test_a_label_full_of_sparql_is_matched_exactly(handmade):
@@ -199,9 +200,9 @@ def test_table_shortens_iris_and_drops_given_parameter_columns(store):
     out = kg_cli("query", "--name", "officials", "--param", "country=Pakistan", "--store", store)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0].split() == ["official", "name", "role", "subtype", "events"]
-    assert "actor:shehbaz-sharif" in out.stdout and "https://" not in out.stdout
-    assert lines[-1] == "(1 row)"
+    assert lines[0].split() == ["name", "role", "subtype", "events"]  # names, not the official's IRI
+    assert "Shehbaz Sharif" in out.stdout and "https://" not in out.stdout
+    assert lines[-1] == "(1 row; IRI columns official left out, --format json has them)"
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "sparql-json", "sparql-xml", "sparql-csv", "sparql-tsv"])

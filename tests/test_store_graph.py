@@ -12,7 +12,7 @@ from kg.actors import Actor
 from kg.build import build
 from kg.extract import Extraction, RelationRecord
 from kg.ingest import Document
-from kg.rdf import actor_iri, document_iri, to_graph
+from kg.rdf import actor_iri, document_iri, membership_iri, post_iri, role_iri, to_graph
 from kg.store import KnowledgeGraph
 from kg.vocab import DIPL, ONTOLOGY_GRAPH
 
@@ -101,16 +101,22 @@ def test_event_node_and_document_node_carry_their_provenance(tmp_path):
         assert kg.query("ASK { actor:mark-carney dipl:supports actor:MEX }").askAnswer
 
 
-def test_memberships_posts_and_roles_use_the_w3c_org_ontology():
+def test_memberships_posts_and_roles_use_the_w3c_org_ontology(tmp_path):
     text = "Mark Carney praised Mexico."
-    g = to_graph(extraction("a.txt", text, [CARNEY, CAN, MEX], []))
+    with KnowledgeGraph(tmp_path / "s") as kg:
+        add(kg, extraction("a.txt", text, [CARNEY, CAN, MEX], []))
+        g = Graph()
+        for s, p, o in kg.query("SELECT ?s ?p ?o WHERE { GRAPH graph:actors { ?s ?p ?o } }"):
+            g.add((s, p, o))
     carney, canada = actor_iri("mark-carney"), actor_iri("CAN")
     (m,) = g.subjects(ORG.member, carney)
     assert g.value(m, ORG.organization) == canada
     role = g.value(m, ORG.role)
+    assert role == role_iri("Prime Minister") == URIRef("https://w3id.org/kg-dipl/id/role/prime-minister")
     assert str(g.value(role, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"))) == "Prime Minister"
     (post,) = g.objects(carney, ORG.holds)
     assert g.value(post, ORG.postIn) == canada and g.value(post, ORG.role) == role
+    assert post == post_iri("CAN", "Prime Minister") and m == membership_iri("mark-carney", "CAN")
 
 
 def test_actors_merge_across_documents_and_remove_keeps_what_others_support(tmp_path):

@@ -1,0 +1,428 @@
+"""The real path at scale: build stores of 100, 1,000 and 10,000 documents and time what users run on them.
+
+Stores are built the way ``kg build`` builds them, minus the NLP: synthetic extractions (actors drawn
+from kg's own gazetteers with a Zipf law, a long tail of one-off people, PLOVER classes in proportions
+like those of news-derived event data, dates over six years) go through ``kg.rdf.to_graph`` and
+``kg.parallel.convert`` to the build's writer (``kg.build.Writer``), so every batch is one SPARQL
+update that also maintains the actors and network graphs. One real ``kg build`` of ``--real``
+documents made from the dev articles (read at run time from ``--corpus``, never copied into the
+repository) checks the synthetic path against extraction.
+
+For each size it times, on the built store: the load (documents per second and triples per second
+through the writer), ``kg stats``, every named query with a typical parameter (in-process, as
+``kg query`` runs it after start-up; median of 3), ``kg render`` (whole graph, and ``--actor X
+--hops 2``), ``kg export --format graphml`` and ``GET /`` on ``kg serve`` (the commands as
+subprocesses, wall time and peak RSS), then prints a table with the growth exponent between
+consecutive sizes (time ~ n^k: k = 1 is linear, n log n is about 1.1 to 1.15 here) and checks the
+issue's targets at the largest size.
+
+    python bench/scale.py                           # 100, 1,000, 10,000 and the real build of 500
+    python bench/scale.py --sizes 100 1000 --real 0 # quick run
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.actors import Actor  # noqa: E402
+from kg.build import BuildSummary, Writer  # noqa: E402
+from kg.extract import Extraction, RelationRecord  # noqa: E402
+from kg.gazetteer import load_data, slug  # noqa: E402
+from kg.ingest import Document  # noqa: E402
+from kg.layout import system_graphs  # noqa: E402
+from kg.parallel import convert  # noqa: E402
+from kg.store import KnowledgeGraph  # noqa: E402
+
+KG = str(Path(sys.executable).parent / "kg")
+# class shares roughly as in news-derived event data (consultations and requests most common)
+CLASS_WEIGHTS = {"CONSULT": 24, "ACCUSE": 11, "REQUEST": 10, "SUPPORT": 8, "AGREE": 8, "COOPERATE": 6,
+                 "ASSAULT": 5, "THREATEN": 5, "REJECT": 5, "AID": 4, "COERCE": 4, "SANCTION": 3, "MOBILIZE": 2,
+                 "PROTEST": 2, "CONCEDE": 2, "RETREAT": 1}
+VERBS = {"CONSULT": "met", "ACCUSE": "accused", "REQUEST": "urged", "SUPPORT": "praised", "AGREE": "agreed with",
+         "COOPERATE": "worked with", "ASSAULT": "attacked", "THREATEN": "threatened", "REJECT": "rejected",
+         "AID": "sent aid to", "COERCE": "detained officials of", "SANCTION": "imposed sanctions on",
+         "MOBILIZE": "deployed troops against", "PROTEST": "protested against", "CONCEDE": "eased curbs on",
+         "RETREAT": "withdrew from"}
+TAILS = ["over the border dispute", "during talks in the capital", "after the summit ended",
+         "on trade and energy", "as the ceasefire frayed", "about the detained journalists",
+         "over the disputed election", "ahead of the vote at the council"]
+FIRST = "Amal Bruno Carla Dmitri Elif Farid Greta Hana Ivo Jamal Kenji Lena Marco Nadia Omar Pia".split()
+LAST = "Adeyemi Berg Costa Dahl Ekwueme Fischer Garcia Haddad Ivanova Jensen Kowalski Lindqvist".split()
+
+
+# ----------------------------------------------------------------------------- synthetic extractions
+
+def _officials() -> list[dict]:
+    """The records of kg's officials file (one per term of office)."""
+    import yaml
+    from importlib.resources import files
+
+    return yaml.safe_load((files("kg") / "data" / "officials.yaml").read_text(encoding="utf-8"))
+
+
+class Corpus:
+    """Draws documents whose actors and relations look like kg's extractions (seeded, deterministic)."""
+
+    def __init__(self, seed: int = 11) -> None:
+        self.rng = random.Random(seed)
+        countries = load_data("countries.json")
+        orgs = load_data("organizations.json")
+        people = {p["name"]: p for p in _officials()}.values()
+        pool: list[Actor] = []
+        for code, c in countries.items():
+            forms = [*c.get("demonyms", [])[:1], *c.get("seats", [])[:1]]
+            pool.append(Actor(code, c["name"], "Country", "State", code, aliases=forms))
+        for o in orgs:
+            pool.append(Actor(slug(o["name"]), o["name"], "Organization", o.get("subtype"), o.get("country"),
+                              aliases=list(o.get("aliases", []))[:2]))
+        for p in people:
+            side = p.get("org") or p.get("country")
+            p.setdefault("aliases", p.get("variants", []))
+            aff = [side if side in countries else slug(side)] if side else []
+            pool.append(Actor(slug(p["name"]), p["name"], "Person", p.get("subtype"), p.get("country"),
+                              p.get("role"), aff, list(p.get("aliases", []))[:2]))
+        self.rng.shuffle(pool)
+        pool.sort(key=lambda a: a.type != "Country")  # countries lead the ranking, as in news
+        head = pool[:40]
+        self.rng.shuffle(head)
+        self.pool = head + pool[40:]
+        self.weights = [1 / (rank + 1) ** 1.05 for rank in range(len(self.pool))]
+        self.classes = list(CLASS_WEIGHTS)
+        self.class_weights = list(CLASS_WEIGHTS.values())
+
+    def _one_off(self) -> Actor:
+        """A person no gazetteer knows (most people in the news are named once or twice)."""
+        name = f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}-{self.rng.randrange(100000)}"
+        side = self.rng.choice(self.pool[:60])
+        aff = [side.key] if side.type != "Person" else []
+        return Actor(slug(name), name, "Person", "Official", None, self.rng.choice(["Minister", "Spokesperson",
+                                                                                     "Envoy", None]), aff)
+
+    def document(self, i: int) -> Extraction:
+        rng = self.rng
+        k = rng.randint(3, 9)
+        actors: dict[str, Actor] = {}
+        for a in rng.choices(self.pool, self.weights, k=k):
+            forms = a.aliases[: rng.randint(0, len(a.aliases))]
+            actors[a.key] = Actor(a.key, a.label, a.type, a.subtype, a.country, a.role, list(a.affiliations), forms)
+        if rng.random() < 0.4:
+            a = self._one_off()
+            actors[a.key] = a
+        cast = list(actors.values())
+        year, month, day = rng.randint(2019, 2025), rng.randint(1, 12), rng.randint(1, 28)
+        date = f"{year}-{month:02d}-{day:02d}"
+        sentences, relations = [], []
+        offset = 0
+        for _ in range(rng.randint(2, 8)):
+            src, tgt = rng.sample(cast, 2) if len(cast) > 1 else (cast[0], cast[0])
+            if src.key == tgt.key:
+                continue
+            cls = rng.choices(self.classes, self.class_weights)[0]
+            sform = rng.choice([src.label, *src.aliases])
+            s = f"{sform} {VERBS[cls]} {tgt.label} {rng.choice(TAILS)}."
+            relations.append(RelationRecord(
+                source=src, target=tgt, cls=cls, trigger=VERBS[cls].split()[0], negated=rng.random() < 0.05,
+                modality=rng.choices(["asserted", "reported", "hypothetical"], [80, 15, 5])[0], sentence=s,
+                start=offset, end=offset + len(s), confidence=round(rng.uniform(0.5, 0.99), 2),
+                symmetric=cls in {"CONSULT", "AGREE", "COOPERATE"}, date=date if rng.random() < 0.7 else None))
+            sentences.append(s)
+            offset += len(s) + 1
+        text = " ".join(sentences) + " " + " ".join(f"{a.label} ({', '.join(a.aliases)})." for a in cast)
+        doc = Document(f"synthetic/article-{i:05d}.txt", text, title=f"Synthetic article {i}", date=date)
+        return Extraction(doc, cast, relations)
+
+
+def load(store: Path, n: int, seed: int = 11, tail: int = 500) -> dict:
+    """Build a store of ``n`` synthetic documents; timings (wall and CPU) of convert and write.
+
+    Stores of more than ``2 * tail`` documents are filled fast: the first ``n - tail`` document graphs
+    by Oxigraph's bulk loader, then the maintained graphs derived in one update
+    (``KnowledgeGraph.recompute``, equal to what the writer builds incrementally: tests/test_layout.py);
+    the last ``tail`` documents go through the build's writer, and their rate is the load rate at that
+    size. Smaller stores go through the writer whole."""
+    corpus = Corpus(seed)
+    summary = BuildSummary()
+    t_convert = t_write = c_write = 0.0
+    triples = written = 0
+    first = n - tail if n > 2 * tail else 0
+    out: dict = {}
+    if first:
+        out.update(_bulk_fill(store, corpus, first))
+    with KnowledgeGraph(store) as kg:
+        writer = Writer(kg, summary, lambda doc, status: None)
+        for i in range(first, n):
+            t0 = time.perf_counter()
+            item = convert(corpus.document(i))  # what a build's worker sends: the graph as N-Triples
+            t1, c1 = time.perf_counter(), time.process_time()
+            written += item.triples
+            writer.add(item)
+            t_write += time.perf_counter() - t1
+            c_write += time.process_time() - c1
+            t_convert += t1 - t0
+        t1, c1 = time.perf_counter(), time.process_time()
+        writer.flush()
+        t_write += time.perf_counter() - t1
+        c_write += time.process_time() - c1
+        total = int(next(kg.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))[0])
+        system = sum(int(next(kg.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"))[0])
+                     for g in system_graphs())
+        triples = total - system
+    out.update({"docs": n, "doc_triples": triples, "all_triples": total, "convert_s": t_convert,
+                "written_docs": n - first, "write_s": t_write, "write_cpu_s": c_write,
+                "triples_per_s": written / t_write, "triples_per_cpu_s": written / max(c_write, 1e-9),
+                "raw_triples_per_s": raw_rate(store.parent / f"raw-{n}", n, seed)})
+    return out
+
+
+def _bulk_fill(store: Path, corpus: Corpus, n: int) -> dict:
+    """The first ``n`` document graphs by the bulk loader, then the maintained graphs in one update."""
+    import pyoxigraph
+
+    KnowledgeGraph(store).close()  # a marked kg store with its ontology
+    nq = store.parent / f"fill-{n}.nq"
+    with nq.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            item = convert(corpus.document(i))
+            for line in item.ntriples.splitlines():
+                if line.strip():
+                    fh.write(f"{line.rstrip()[:-1].rstrip()} <{item.graph}> .\n")
+    t0 = time.perf_counter()
+    db = pyoxigraph.Store(str(store / "oxigraph"))
+    db.bulk_load(path=str(nq), format=pyoxigraph.RdfFormat.N_QUADS)
+    db.flush()
+    del db
+    nq.unlink()
+    t1, c1 = time.perf_counter(), time.process_time()
+    with KnowledgeGraph(store) as kg:
+        kg.recompute()
+    return {"bulk_s": t1 - t0, "recompute_s": time.perf_counter() - t1, "recompute_cpu_s": time.process_time() - c1}
+
+
+def raw_rate(path: Path, n: int, seed: int, batch: int = 100, most: int = 500) -> float:
+    """Triples per second of the same documents (the first ``most`` of them) written by bare pyoxigraph updates
+    (DROP + INSERT DATA per document, ``batch`` per update, no maintained graphs): the machine's ceiling for
+    transactional writes, measured in the same run."""
+    import pyoxigraph
+
+    n = min(n, most)
+    corpus = Corpus(seed)
+    store = pyoxigraph.Store(str(path))
+    seconds = triples = 0
+    for start in range(0, n, batch):
+        items = [convert(corpus.document(i)) for i in range(start, min(n, start + batch))]
+        t0 = time.perf_counter()
+        store.update(" ;\n".join(f"DROP SILENT GRAPH <{i.graph}> ; INSERT DATA {{ GRAPH <{i.graph}> {{ {i.ntriples} }} }}"
+                                  for i in items))
+        seconds += time.perf_counter() - t0
+        triples += sum(i.triples for i in items)
+    store.flush()
+    return triples / seconds
+
+
+# ----------------------------------------------------------------------------- timing the commands
+
+def run(argv: list[str], timeout: float = 900) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of a command; raises when it fails."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {proc.stderr.read().decode()[-500:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def typical_actors(store: Path) -> tuple[str, str]:
+    """Two actors of typical (not extreme) activity: the 10th and 20th busiest by edges, by label."""
+    with KnowledgeGraph(store, read_only=True) as kg:
+        rows = list(kg.select("""SELECT ?label (SUM(?n) AS ?events) WHERE {
+            GRAPH graph:network { ?e dipl:edgeSource ?a ; dipl:eventCount ?n }
+            GRAPH graph:actors { ?a skos:prefLabel ?label } } GROUP BY ?label ORDER BY DESC(?events) ?label LIMIT 20"""))
+    return rows[min(9, len(rows) - 1)][0], rows[min(19, len(rows) - 1)][0]
+
+
+def time_named_queries(store: Path, actor: str, other: str, repeat: int = 3) -> dict[str, float]:
+    """Median seconds of every named query, run as ``kg query --name`` runs it (resolution included)."""
+    from kg.query import named_queries, run_named
+
+    params = {"actor": actor, "other": other, "source": actor, "target": other, "country": actor}
+    out = {}
+    with KnowledgeGraph(store, read_only=True) as kg:
+        for name, nq in named_queries().items():
+            values = {p.name: params[p.name] for p in nq.params if p.name in params}
+            times, cpu = [], []
+            for _ in range(repeat):
+                t0, c0 = time.perf_counter(), time.process_time()
+                run_named(kg, nq, values)
+                times.append(time.perf_counter() - t0)
+                cpu.append(time.process_time() - c0)
+            out[name] = statistics.median(times)
+            out[f"{name}_cpu"] = statistics.median(cpu)
+    return out
+
+
+def time_get_root(store: Path) -> float:
+    """Seconds for the first ``GET /`` on a fresh ``kg serve`` (the page is drawn on demand)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from servers import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([KG, "serve", "--store", str(store), "--port", str(port), "--timeout", "600"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", timeout=5).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("kg serve did not start") from None
+                time.sleep(0.1)
+        t0 = time.perf_counter()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=600) as answer:
+            answer.read()
+        return time.perf_counter() - t0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def measure(store: Path, out_dir: Path) -> dict:
+    actor, other = typical_actors(store)
+    row: dict = {"actor": actor}
+    row["stats_s"], row["stats_s_cpu"], _ = run([KG, "stats", "--store", str(store)])
+    for name, seconds in time_named_queries(store, actor, other).items():
+        row[f"q:{name.replace('_cpu', '')}" + ("_cpu" if name.endswith("_cpu") else "")] = seconds
+    row["render_s"], row["render_s_cpu"], row["render_rss_mib"] = run(
+        [KG, "render", "--store", str(store), "--out", str(out_dir / "whole.html")])
+    row["ego_s"], row["ego_s_cpu"], _ = run([KG, "render", "--store", str(store), "--out", str(out_dir / "ego.html"),
+                                             "--actor", actor, "--hops", "2"])
+    row["graphml_s"], row["graphml_s_cpu"], _ = run([KG, "export", "--format", "graphml", "--store", str(store),
+                                                     "--out", str(out_dir / "g.graphml")])
+    row["get_root_s"] = time_get_root(store)
+    return row
+
+
+def real_build(store: Path, corpus: Path, n: int, work: Path) -> dict:
+    """``kg build`` of ``n`` documents made from the dev articles (each article under several ids)."""
+    articles = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    src = work / "real.jsonl"
+    with src.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            a = articles[i % len(articles)]
+            fh.write(json.dumps({"id": f"{a['id']}-copy{i // len(articles):03d}", "text": a["text"],
+                                 "date": a.get("date")}) + "\n")
+    wall, rss = run([KG, "build", str(src), "--store", str(store), "--quiet", "--workers", "2"], timeout=7200)
+    return {"build_s": wall, "build_rss_mib": rss}
+
+
+# ----------------------------------------------------------------------------- report
+
+TASKS = [("kg stats s", "stats_s"), ("render whole s", "render_s"), ("render --actor --hops 2 s", "ego_s"),
+         ("export graphml s", "graphml_s"), ("GET / s (wall only)", "get_root_s")]
+
+
+def exponent(n1: int, t1: float, n2: int, t2: float) -> float:
+    """k in t ~ n^k between two sizes."""
+    return math.log(max(t2, 1e-6) / max(t1, 1e-6)) / math.log(n2 / n1)
+
+
+def report(sizes: list[int], rows: dict[int, dict]) -> str:
+    """Wall seconds (CPU seconds in brackets) per size, and the growth exponent of the CPU time (of the wall
+    time where there is no CPU figure): on a shared machine CPU time is the steadier measure."""
+    names = sorted(k for k in rows[sizes[0]] if k.startswith("q:") and not k.endswith("_cpu"))
+    tasks = TASKS + [(f"query {k[2:]} s", k) for k in names]
+    head = ["task"] + [f"{n:,} docs" for n in sizes] + [f"k {a:,}->{b:,}" for a, b in zip(sizes, sizes[1:])]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for label, key in tasks:
+        cpu = all(f"{key}_cpu" in rows[n] for n in sizes)
+        cells = [f"{rows[n][key]:.3f}" + (f" ({rows[n][key + '_cpu']:.3f})" if cpu else "") for n in sizes]
+        k = key + "_cpu" if cpu else key
+        ks = [f"{exponent(a, rows[a][k], b, rows[b][k]):.2f}" for a, b in zip(sizes, sizes[1:])]
+        lines.append("| " + " | ".join([label, *cells, *ks]) + " |")
+    extra = [("documents", "docs", "{:,}"), ("document triples", "doc_triples", "{:,}"),
+             ("all triples (incl. maintained, ontology)", "all_triples", "{:,}"),
+             ("documents written through the writer (timed)", "written_docs", "{:,}"),
+             ("load triples/s through kg's writer (wall)", "triples_per_s", "{:,.0f}"),
+             ("load triples per CPU second through kg's writer", "triples_per_cpu_s", "{:,.0f}"),
+             ("bare Oxigraph updates triples/s (ceiling, first 500 docs)", "raw_triples_per_s", "{:,.0f}"), ("to_graph + N-Triples s", "convert_s", "{:.2f}"),
+             ("render peak RSS MiB", "render_rss_mib", "{:.0f}")]
+    extra += [("bulk load of all but the last --tail documents s", "bulk_s", "{:.1f}"),
+              ("maintained graphs derived in one update s", "recompute_s", "{:.1f}")]
+    for label, key, fmt in extra:
+        if not all(key in rows[n] for n in sizes):
+            lines.append("| " + " | ".join([label, *(fmt.format(rows[n][key]) if key in rows[n] else "-" for n in sizes)]
+                                         + [""] * (len(sizes) - 1)) + " |")
+            continue
+        lines.append("| " + " | ".join([label, *(fmt.format(rows[n][key]) for n in sizes)] + [""] * (len(sizes) - 1)) + " |")
+    return "\n".join(lines)
+
+
+def check_targets(n: int, row: dict) -> list[str]:
+    """The issue's targets at the largest size; the ones missed."""
+    missed = []
+    for label, key, limit in [("render", "render_s", 20), ("GET /", "get_root_s", 20)]:
+        if row[key] >= limit:
+            missed.append(f"{label} {row[key]:.1f} s >= {limit} s")
+    for k, v in row.items():
+        if k.startswith("q:") and v >= 1:
+            missed.append(f"query {k[2:]} {v:.2f} s >= 1 s")
+    if row["triples_per_s"] < 150_000:
+        missed.append(f"load {row['triples_per_s']:,.0f} triples/s < 150,000 (bare Oxigraph updates on this machine: "
+                      f"{row['raw_triples_per_s']:,.0f})")
+    if row["render_rss_mib"] >= 2048:
+        missed.append(f"render peak RSS {row['render_rss_mib']:.0f} MiB >= 2 GiB")
+    return missed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    ap.add_argument("--real", type=int, default=500, help="documents in the real kg build (0: skip)")
+    ap.add_argument("--corpus", type=Path, default=Path("/work/shared/eval/dev/news.jsonl"),
+                    help="JSON Lines articles for the real build (read, never copied)")
+    ap.add_argument("--keep", type=Path, help="keep the stores in this directory")
+    ap.add_argument("--tail", type=int, default=500,
+                    help="documents written through kg's writer on top of a bulk-loaded store (larger sizes)")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="kg-scale-")) if args.keep is None else args.keep
+    rows: dict[int, dict] = {}
+    for n in args.sizes:
+        store = work / f"store-{n}"
+        print(f"== {n:,} documents", file=sys.stderr, flush=True)
+        rows[n] = load(store, n, tail=args.tail)
+        print(f"   loaded: {rows[n]['doc_triples']:,} triples in {rows[n]['write_s']:.1f} s", file=sys.stderr, flush=True)
+        (work / f"out-{n}").mkdir(exist_ok=True)
+        rows[n].update(measure(store, work / f"out-{n}"))
+        print(f"   {json.dumps(rows[n])}", file=sys.stderr, flush=True)
+    print(report(args.sizes, rows))
+    missed = check_targets(args.sizes[-1], rows[args.sizes[-1]])
+    print(f"\ntargets at {args.sizes[-1]:,} documents: " + ("all met" if not missed else "missed: " + "; ".join(missed)))
+    if args.real and args.corpus.is_file():
+        print(f"== real kg build of {args.real} documents from {args.corpus}", file=sys.stderr, flush=True)
+        store = work / "store-real"
+        real = real_build(store, args.corpus, args.real, work)
+        (work / "out-real").mkdir(exist_ok=True)
+        real.update(measure(store, work / "out-real"))
+        print(f"\nreal kg build, {args.real} documents from the dev articles:")
+        for k, v in real.items():
+            print(f"  {k}: {v:.3f}" if isinstance(v, float) else f"  {k}: {v}")
+
+
+if __name__ == "__main__":
+    main()

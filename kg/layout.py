@@ -1,0 +1,362 @@
+"""Which named graph holds what, and how the maintained graphs follow the documents.
+
+Every triple lives in exactly one named graph (see docs/graph-layout.md):
+
+* one **document graph** per document, named by the document's IRI, holding
+  only what that document says (:mod:`kg.rdf`): the document, its events, its
+  mentions;
+* **maintained graphs** holding what is true across documents, once:
+  :data:`ACTORS_GRAPH` (type, labels, roles, sides, W3C ORG posts and
+  memberships of every actor) and :data:`NETWORK_GRAPH` (one ``dipl:Edge`` per
+  source, target and class with counts and dates, and the direct
+  ``dipl:sanctions``-style edges);
+* the ontology graph (:data:`kg.vocab.ONTOLOGY_GRAPH`).
+
+A maintained graph is a :class:`MaintainedGraph`. :func:`write_update` wraps
+document writes in one SPARQL update request:
+
+1. mark for recomputation the keys (actors, edges) that the *old* versions of
+   the documents touch (``keys`` pattern), before they go;
+2. replace or drop the document graphs;
+3. ``recompute``: forget and re-derive, from all document graphs, the facts of
+   the marked keys (the cost of a removal grows with how much evidence those
+   keys have);
+4. ``add``: fold the new documents' contributions into the facts of the keys
+   they touch (the cost grows with the batch, not with the store: building
+   10,000 documents costs 100 times building 100);
+5. drop the marks.
+
+One request is one transaction on Oxigraph (embedded or ``oxigraph serve``) and
+on Fuseki, so a crash at any moment leaves document and maintained graphs
+consistent. Every derived value is an order-independent function of the set of
+documents (sets, sums, minima and maxima under fixed orders), so a store that
+was built in any order, interrupted and resumed, or had documents replaced, is
+identical to a clean build of the same documents.
+
+To add a maintained graph (a later stage, e.g. story events), write its
+:class:`MaintainedGraph` and pass it to :func:`register`; every write and
+:func:`recompute_all` then keep it.
+
+>>> [m.name for m in MAINTAINED]
+['actors', 'network']
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from string import Template
+
+from rdflib import URIRef
+
+from .vocab import ID, ONTOLOGY_GRAPH, PREFIXES
+
+__all__ = ["refresh_update", "ACTORS_GRAPH", "NETWORK_GRAPH", "PENDING_GRAPH", "RECOMPUTE", "MaintainedGraph", "MAINTAINED",
+           "register", "maintained_graphs", "system_graphs", "write_update", "recompute_all", "LAYOUT_VERSION"]
+
+LAYOUT_VERSION = 2  # 1: every document graph repeated the actors it mentions and their direct edges
+ACTORS_GRAPH = ID["graph/actors"]
+NETWORK_GRAPH = ID["graph/network"]
+PENDING_GRAPH = ID["graph/pending"]  # keys to recompute; exists only inside one update request
+RECOMPUTE = ID["graph/recompute"]  # predicate of the marks: ?key RECOMPUTE <maintained graph>
+_PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())  # once per request: Oxigraph wants it first
+
+
+@dataclass(frozen=True)
+class MaintainedGraph:
+    """A graph kg derives from the document graphs and keeps in step with them.
+
+    ``keys`` is a SPARQL group pattern matched inside ``GRAPH ?doc { ... }``; it binds ``?key`` to each
+    thing of this graph that a document contributes to. ``recompute`` and ``add`` are SPARQL update
+    operations (read documents with ``GRAPH ?doc``: updates see the real default graph, not the union)
+    in which these placeholders are filled in:
+
+    * ``$graph``: this graph's IRI;
+    * ``$keys``: a pattern binding ``?key`` to each key marked for recomputation;
+    * ``$using`` (before ``WHERE``) and ``$docs`` (first in the group that holds ``GRAPH ?doc``), which
+      together limit ``GRAPH ?doc`` to the documents just inserted (``add`` only). With ``using_named``
+      (the embedded store) ``$using`` is ``USING NAMED`` clauses for those documents, the maintained
+      graphs, the marks and the ontology, and Oxigraph reads those graphs alone; otherwise (servers:
+      ``oxigraph serve --union-default-graph`` refuses USING) ``$docs`` is ``VALUES ?doc { ... }``.
+
+    ``recompute`` must delete every fact of the marked keys and derive them again from all document
+    graphs; ``add`` must fold the documents just inserted into the facts of the keys they touch, leaving the
+    marked keys alone where folding twice would count twice (test ``$keys`` with FILTER NOT EXISTS).
+    """
+
+    name: str
+    iri: URIRef
+    keys: str
+    recompute: tuple[str, ...]
+    add: tuple[str, ...]
+
+    def marked(self) -> str:
+        """The pattern binding ``?key`` to this graph's marked keys."""
+        return f"GRAPH <{PENDING_GRAPH}> {{ ?key <{RECOMPUTE}> <{self.iri}> }}"
+
+    def mark(self, docs: Iterable[str] | None, using_named: bool = True) -> str:
+        """The operation that marks the keys of the documents ``docs`` (graph IRIs; None: of every document)."""
+        if docs is None or using_named:
+            return (f"INSERT {{ GRAPH <{PENDING_GRAPH}> {{ ?key <{RECOMPUTE}> <{self.iri}> }} }}\n"
+                    f"{_using(docs)}WHERE {{ GRAPH ?doc {{ {self.keys} }} }}")
+        return (f"INSERT {{ GRAPH <{PENDING_GRAPH}> {{ ?key <{RECOMPUTE}> <{self.iri}> }} }}\n"
+                f"WHERE {{ VALUES ?doc {{ {' '.join(f'<{d}>' for d in docs)} }} GRAPH ?doc {{ {self.keys} }} }}")
+
+    def recompute_operations(self) -> list[str]:
+        return [Template(op).substitute(graph=f"<{self.iri}>", keys=self.marked()) for op in self.recompute]
+
+    def add_operations(self, docs: Iterable[str], using_named: bool = True) -> list[str]:
+        docs = list(docs)
+        using = _using([*docs, *system_graphs(), PENDING_GRAPH]) if using_named else ""
+        values = "" if using_named else "VALUES ?doc { " + " ".join(f"<{d}>" for d in docs) + " }"
+        return [Template(op).substitute(graph=f"<{self.iri}>", keys=self.marked(), using=using, docs=values)
+                for op in self.add]
+
+
+def _using(graphs: Iterable[str] | None) -> str:
+    """USING NAMED clauses for ``graphs`` (None: none, every named graph is read)."""
+    return "" if graphs is None else "".join(f"USING NAMED <{g}>\n" for g in graphs)
+
+
+MAINTAINED: list[MaintainedGraph] = []
+
+
+def register(graph: MaintainedGraph) -> MaintainedGraph:
+    """Add ``graph`` to the maintained graphs (replacing one of the same name); returns it."""
+    MAINTAINED[:] = [m for m in MAINTAINED if m.name != graph.name] + [graph]
+    return graph
+
+
+def maintained_graphs() -> list[URIRef]:
+    """IRIs of the maintained graphs."""
+    return [m.iri for m in MAINTAINED]
+
+
+def system_graphs() -> list[URIRef]:
+    """Graphs that are not document graphs: the ontology and the maintained graphs."""
+    return [ONTOLOGY_GRAPH, *maintained_graphs()]
+
+
+def write_update(replace: Iterable[tuple[str, str]] = (), drop: Iterable[str] = (), using_named: bool = True) -> str:
+    """One SPARQL update request that replaces the document graphs ``replace`` ((graph IRI, N-Triples) pairs),
+    drops the graphs ``drop``, and brings every maintained graph up to date ("" when there is nothing to do).
+    ``using_named``: the server takes ``USING NAMED`` in updates (see :class:`MaintainedGraph`)."""
+    replace, drop = list(replace), list(drop)
+    docs = [g for g, _ in replace] + drop
+    if not docs:
+        return ""
+    ops = [m.mark(docs, using_named) for m in MAINTAINED]
+    for g, nt in replace:
+        ops += [f"DROP SILENT GRAPH <{g}>", f"INSERT DATA {{ GRAPH <{g}> {{\n{nt}}} }}"]
+    ops += [f"DROP SILENT GRAPH <{g}>" for g in drop]
+    for m in MAINTAINED:
+        ops += m.recompute_operations()
+    if replace:
+        for m in MAINTAINED:
+            ops += m.add_operations((g for g, _ in replace), using_named)
+    ops.append(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
+    return _PROLOGUE + " ;\n".join(ops)
+
+
+def refresh_update(docs: Iterable[str], using_named: bool = True, mark_only: bool = False) -> str:
+    """One SPARQL update request that re-derives every fact of the maintained graphs that the document graphs
+    ``docs``, as stored now, touch (a document written in pieces, or edited in place). With ``mark_only`` it
+    only marks them (before an edit that removes keys: a later refresh then recomputes those too)."""
+    docs = list(docs)
+    ops = [m.mark(docs, using_named) for m in MAINTAINED]
+    if not mark_only:
+        for m in MAINTAINED:
+            ops += m.recompute_operations()
+        ops.append(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
+    return _PROLOGUE + " ;\n".join(ops)
+
+
+def recompute_all() -> str:
+    """One SPARQL update request that derives every maintained graph afresh from all document graphs."""
+    ops = [f"DROP SILENT GRAPH <{m.iri}>" for m in MAINTAINED]
+    ops += [m.mark(None) for m in MAINTAINED]
+    for m in MAINTAINED:
+        ops += m.recompute_operations()
+    ops.append(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
+    return _PROLOGUE + " ;\n".join(ops)
+
+
+# ----------------------------------------------------------------------------- the actors graph
+# Functional values are the best under a fixed order (a maximum: order-independent and foldable):
+# the type by rank (Country > Organization > Person), the label by length (the fullest name any
+# document gives, then the larger string), the country code as the larger string. Everything else
+# is a set: every value some document states.
+
+_RANK = 'IF(?v = dipl:Country, "3", IF(?v = dipl:Organization, "2", "1"))'
+_LENGTH = "SUBSTR(STR(STRLEN(STR(?v)) + 1000), 2)"
+_FUNCTIONAL = [  # (what a canonical mention states, the actor's property, order key, value from the best key)
+    ("dipl:statedType ?v", "rdf:type", _RANK, "IRI(SUBSTR(?best, 2))"),
+    ("dipl:statedType ?t ; dipl:surfaceForm ?v", "skos:prefLabel", _LENGTH, "SUBSTR(?best, 4)"),
+    ("dipl:statedCountryCode ?v", "dipl:countryCode", '""', "?best"),
+]
+_SETS = [("dipl:surfaceForm", "skos:altLabel"), ("dipl:statedSubtype", "dipl:subtype"),
+         ("dipl:statedRole", "dipl:role"), ("dipl:statedActsFor", "dipl:actsFor"),
+         ("dipl:statedSector", "dipl:sector"), ("dipl:statedPartOf", "dipl:partOf")]  # sectors: kg.sectors
+_ACTOR = str(ID["actor/"])
+_ORG_TEMPLATE = """
+    ?role a org:Role ; skos:prefLabel ?title .
+    ?post a org:Post ; org:postIn ?org ; org:role ?role ; org:heldBy ?key .
+    ?key org:holds ?post .
+    ?ms a org:Membership ; org:member ?key ; org:organization ?org ; org:role ?role"""
+_ORG_WHERE = f"""?m dipl:mentionOf ?key ; dipl:statedType dipl:Person ; dipl:statedActsFor ?org
+    OPTIONAL {{ ?m dipl:statedRole ?title }} }}
+  BIND(REPLACE(REPLACE(LCASE(?title), "[^\\\\p{{L}}\\\\p{{N}}]+", "-"), "^-+|-+$$", "") AS ?slug)
+  BIND(IRI(CONCAT("{ID}role/", ?slug)) AS ?role)
+  BIND(IRI(CONCAT("{ID}post/", STRAFTER(STR(?org), "{_ACTOR}"), "/", ?slug)) AS ?post)
+  BIND(IRI(CONCAT("{ID}membership/", STRAFTER(STR(?key), "{_ACTOR}"), "/", STRAFTER(STR(?org), "{_ACTOR}"))) AS ?ms)"""
+_GUARD = "{ SELECT ?any WHERE { $keys BIND(?key AS ?any) } LIMIT 1 }"  # clean-up only after a removal
+
+
+def _best(source: str, using: str, stated: str, prop: str, order: str, value: str, fold: bool) -> str:
+    """Set ``prop`` of each actor to the best value its mentions state (under ``order``, then the larger
+    string). ``source`` finds the actors and documents to read; with ``fold`` the current value competes
+    too, and a replaced label stays as an alias (labels are surface forms)."""
+    current = f"UNION {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key }} GRAPH $graph {{ ?key {prop} ?v }} }}" \
+        if fold else ""
+    also = " ; rdfs:label ?value" if prop == "skos:prefLabel" else ""
+    alias = "?key skos:altLabel ?old ." if prop == "skos:prefLabel" and fold else ""
+    return f"""DELETE {{ GRAPH $graph {{ ?key {prop} ?old{also.replace('?value', '?old')} }} }}
+INSERT {{ GRAPH $graph {{ {alias} ?key {prop} ?value{also} }} }}
+{using}WHERE {{
+  {{ SELECT ?key (MAX(?k) AS ?best) WHERE {{
+      {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key ; {stated} }} }} {current}
+      BIND(CONCAT({order}, STR(?v)) AS ?k)
+    }} GROUP BY ?key }}
+  BIND({value} AS ?value)
+  OPTIONAL {{ GRAPH $graph {{ ?key {prop} ?old }} }}
+  FILTER(!BOUND(?old) || ?old != ?value)
+}}"""
+
+
+def _actor_operations(source: str, using: str, fold: bool) -> tuple[str, ...]:
+    """The actors' facts from the documents that ``source`` (a pattern before ``GRAPH ?doc``) and ``using``
+    (USING clauses) select; ``fold``: into the current facts, else into none."""
+    ops = [_best(source, using, stated, prop, order, value, fold) for stated, prop, order, value in _FUNCTIONAL]
+    ops += [f"INSERT {{ GRAPH $graph {{ ?key {prop} ?v }} }}\n{using}"  # only what is new: writes cost, reads not
+            f"WHERE {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key ; {stated} ?v }} "
+            f"FILTER NOT EXISTS {{ GRAPH $graph {{ ?key {prop} ?v }} }} }}" for stated, prop in _SETS]
+    ops.append(f"""DELETE {{ GRAPH $graph {{ ?key skos:altLabel ?v }} }}
+{using}WHERE {{ {{ SELECT DISTINCT ?key WHERE {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key }} }} }}
+        GRAPH $graph {{ ?key skos:prefLabel ?v ; skos:altLabel ?v }} }}""")
+    ops.append(f"INSERT {{ GRAPH $graph {{ {_ORG_TEMPLATE} }} }}\n{using}WHERE {{ {source} GRAPH ?doc {{ {_ORG_WHERE}\n"
+               f"  FILTER(!(EXISTS {{ GRAPH $graph {{ ?ms org:member ?key }} }} && "
+               f"(!BOUND(?post) || EXISTS {{ GRAPH $graph {{ ?post org:heldBy ?key }} }}))) }}")
+    return tuple(ops)
+
+
+ACTORS = register(MaintainedGraph(
+    name="actors",
+    iri=ACTORS_GRAPH,
+    keys="?m dipl:mentionOf ?key",
+    recompute=(
+        # forget the marked actors' own triples, their memberships and the posts they hold
+        "DELETE { GRAPH $graph { ?key ?p ?o } } WHERE { $keys GRAPH $graph { ?key ?p ?o } }",
+        "DELETE { GRAPH $graph { ?ms ?p ?o } } WHERE { $keys GRAPH $graph { ?ms org:member ?key ; ?p ?o } }",
+        "DELETE { GRAPH $graph { ?post org:heldBy ?key } } WHERE { $keys GRAPH $graph { ?post org:heldBy ?key } }",
+        *_actor_operations("$keys", "", fold=False),
+        # posts nobody holds any more, roles no post has
+        f"""DELETE {{ GRAPH $graph {{ ?post ?p ?o }} }}
+WHERE {{ {_GUARD} GRAPH $graph {{ ?post a org:Post ; ?p ?o }} FILTER NOT EXISTS {{ GRAPH $graph {{ ?post org:heldBy ?x }} }} }}""",
+        f"""DELETE {{ GRAPH $graph {{ ?role ?p ?o }} }}
+WHERE {{ {_GUARD} GRAPH $graph {{ ?role a org:Role ; ?p ?o }} FILTER NOT EXISTS {{ GRAPH $graph {{ ?x org:role ?role }} }} }}""",
+    ),
+    add=_actor_operations("${docs}", "${using}", fold=True),
+))
+
+# ----------------------------------------------------------------------------- the network graph
+
+_EVENTS = """GRAPH ?doc { ?e dipl:edge ?key ; dipl:source ?s0 ; dipl:target ?o0 ; dipl:eventType ?t0 ;
+                    dipl:negated ?negated ; dipl:modality ?modality OPTIONAL { ?e dcterms:date ?date } }
+    BIND(IF(?negated || ?modality = "hypothetical", 0, 1) AS ?w)"""
+# MIN and MAX over a group with an undated event are unbound in Oxigraph: undated events count as the far
+# future (for MIN) and the far past (for MAX), which the caller turns back into "no date"
+_NEVER, _EVER = '"9999-12-31"^^xsd:date', '"0001-01-01"^^xsd:date'
+_AGGREGATE = f"""SELECT ?key (SAMPLE(?s0) AS ?s) (SAMPLE(?o0) AS ?o) (SAMPLE(?t0) AS ?t) (COUNT(?e) AS ?n)
+         (SUM(?w) AS ?asserted) (COUNT(DISTINCT ?doc) AS ?docs)
+         (MIN(COALESCE(?date, {_NEVER})) AS ?min) (MAX(COALESCE(?date, {_EVER})) AS ?max)"""
+_DATES = f"BIND(IF(?min = {_NEVER}, ?none, ?min) AS ?first) BIND(IF(?max = {_EVER}, ?none, ?max) AS ?last)"
+_DIRECT = f"""INSERT {{ GRAPH $graph {{ ?s ?direct ?o }} }}
+%s
+WHERE {{ %s GRAPH $graph {{ ?key dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t ; dipl:assertedCount ?n }}
+        FILTER(?n > 0)
+        GRAPH <{ONTOLOGY_GRAPH}> {{ ?t dipl:edgeProperty ?direct }}
+        FILTER NOT EXISTS {{ GRAPH $graph {{ ?s ?direct ?o }} }} }}"""
+
+# A pair of actors (both directions) sums its asserted events on the intensity scale, so ranking pairs reads
+# one triple per pair. Pair and actor keys are read back from the IRIs: edge/S/O/CLASS, pair/A/B (A < B).
+_EDGE_NS, _PAIR_NS = f"{ID}edge/", f"{ID}pair/"
+_PAIR_OF_KEY = f"""BIND(STRAFTER(STR(?key), "{_EDGE_NS}") AS ?rest)
+  BIND(STRBEFORE(?rest, "/") AS ?sk) BIND(STRBEFORE(STRAFTER(?rest, "/"), "/") AS ?ok)
+  BIND(IRI(CONCAT("{_PAIR_NS}", IF(?sk < ?ok, CONCAT(?sk, "/", ?ok), CONCAT(?ok, "/", ?sk)))) AS ?pair)"""
+_NEW_EDGES = "{ SELECT DISTINCT ?key WHERE { $docs GRAPH ?doc { ?e dipl:edge ?key } } }"
+
+
+def _pairs(using: str, edges: str) -> tuple[str, str]:
+    """Forget and re-derive the pairs of the edges that ``edges`` binds to ?key, from their edges."""
+    pairs = f"{{ SELECT DISTINCT ?pair WHERE {{ {edges} {_PAIR_OF_KEY} }} }}"
+    return (f"DELETE {{ GRAPH $graph {{ ?pair ?p ?v }} }}\n{using}\nWHERE {{ {pairs} GRAPH $graph {{ ?pair ?p ?v }} }}",
+            f"""INSERT {{ GRAPH $graph {{ ?pair a dipl:Pair ; dipl:firstActor ?x ; dipl:secondActor ?y ; dipl:score ?score ;
+                          dipl:assertedCount ?n }} }}
+{using}
+WHERE {{
+  {{ SELECT ?pair (SUM(?a * ?i) AS ?score) (SUM(?a) AS ?n) WHERE {{
+      {pairs}
+      GRAPH $graph {{ ?edge dipl:pair ?pair ; dipl:edgeType ?t ; dipl:assertedCount ?a }} FILTER(?a > 0)
+      GRAPH <{ONTOLOGY_GRAPH}> {{ ?t dipl:intensity ?i }}
+    }} GROUP BY ?pair }}
+  BIND(STRAFTER(STR(?pair), "{_PAIR_NS}") AS ?ab)
+  BIND(IRI(CONCAT("{_ACTOR}", STRBEFORE(?ab, "/"))) AS ?x)
+  BIND(IRI(CONCAT("{_ACTOR}", STRAFTER(?ab, "/"))) AS ?y)
+}}""")
+
+
+NETWORK = register(MaintainedGraph(
+    name="network",
+    iri=NETWORK_GRAPH,
+    keys="?e dipl:edge ?key",
+    recompute=(
+        f"""DELETE {{ GRAPH $graph {{ ?s ?direct ?o }} }}
+WHERE {{ $keys GRAPH $graph {{ ?key dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t }}
+        GRAPH <{ONTOLOGY_GRAPH}> {{ ?t dipl:edgeProperty ?direct }} }}""",
+        "DELETE { GRAPH $graph { ?key ?p ?o } } WHERE { $keys GRAPH $graph { ?key ?p ?o } }",
+        f"""INSERT {{ GRAPH $graph {{
+    ?key a dipl:Edge ; dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t ; dipl:eventCount ?n ;
+         dipl:assertedCount ?asserted ; dipl:documentCount ?docs ; dipl:firstDate ?first ; dipl:lastDate ?last ;
+         dipl:pair ?pair }} }}
+WHERE {{ {{ {_AGGREGATE} WHERE {{ $keys {_EVENTS} }} GROUP BY ?key }} {_DATES} {_PAIR_OF_KEY} }}""",
+        _DIRECT % ("", "$keys"),
+        *_pairs("", "$keys"),
+    ),
+    add=(
+        f"""DELETE {{ GRAPH $graph {{ ?key dipl:eventCount ?n0 ; dipl:assertedCount ?a0 ; dipl:documentCount ?d0 ;
+                           dipl:firstDate ?fOld ; dipl:lastDate ?lOld }} }}
+INSERT {{ GRAPH $graph {{
+    ?new a dipl:Edge ; dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t ; dipl:pair ?pair .
+    ?key dipl:eventCount ?n1 ; dipl:assertedCount ?a1 ; dipl:documentCount ?d1 ; dipl:firstDate ?fNew ; dipl:lastDate ?lNew }} }}
+$using
+WHERE {{
+  {{ {_AGGREGATE} WHERE {{ $docs {_EVENTS} FILTER NOT EXISTS {{ $keys }} }} GROUP BY ?key }}
+  {_DATES}
+  OPTIONAL {{ GRAPH $graph {{ ?key dipl:eventCount ?n0 ; dipl:assertedCount ?a0 ; dipl:documentCount ?d0 }} }}
+  OPTIONAL {{ GRAPH $graph {{ ?key dipl:firstDate ?f0 }} }}
+  OPTIONAL {{ GRAPH $graph {{ ?key dipl:lastDate ?l0 }} }}
+  BIND(IF(BOUND(?n0), ?none, ?key) AS ?new)  # an edge seen before keeps its source, target and type
+  {_PAIR_OF_KEY}
+  BIND(COALESCE(?n0, 0) + ?n AS ?n1)
+  BIND(COALESCE(?a0, 0) + ?asserted AS ?a1)
+  BIND(COALESCE(?d0, 0) + ?docs AS ?d1)
+  BIND(IF(BOUND(?f0) && (!BOUND(?first) || ?f0 < ?first), ?f0, ?first) AS ?f1)
+  BIND(IF(BOUND(?l0) && (!BOUND(?last) || ?l0 > ?last), ?l0, ?last) AS ?l1)
+  BIND(IF(BOUND(?f0) && ?f0 = ?f1, ?none, ?f0) AS ?fOld)  # dates rewritten only when they move
+  BIND(IF(BOUND(?f0) && ?f0 = ?f1, ?none, ?f1) AS ?fNew)
+  BIND(IF(BOUND(?l0) && ?l0 = ?l1, ?none, ?l0) AS ?lOld)
+  BIND(IF(BOUND(?l0) && ?l0 = ?l1, ?none, ?l1) AS ?lNew)
+}}""",
+        _DIRECT % ("$using", _NEW_EDGES),
+        *_pairs("$using", _NEW_EDGES),
+    ),
+))

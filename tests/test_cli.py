@@ -14,7 +14,7 @@ def kg(*args, cwd=None):
     return subprocess.run([*KG, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
-@pytest.mark.parametrize("verb", ["extract", "build", "query", "render", "stats", "export"])
+@pytest.mark.parametrize("verb", ["extract", "explain", "build", "query", "render", "stats", "export"])
 def test_every_verb_has_help_with_an_example(verb):
     out = kg(verb, "--help")
     assert out.returncode == 0 and "Example" in out.stdout
@@ -36,7 +36,7 @@ def test_extract_prints_the_evaluation_records(tmp_path):
         assert TEXT[r["start"]:r["end"]] == r["sentence"]
 
 
-@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary", "na\u00efve".encode("latin-1")])
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary", b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(64)])
 def test_bad_input_is_one_line_exit_2_and_nothing_stored(tmp_path, content):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)

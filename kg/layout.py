@@ -215,7 +215,8 @@ def _best(source: str, using: str, stated: str, prop: str, order: str, value: st
     """Set ``prop`` of each actor to the best value its mentions state (under ``order``, then the larger
     string). ``source`` finds the actors and documents to read; with ``fold`` the current value competes
     too, and a replaced label stays as an alias (labels are surface forms)."""
-    current = f"UNION {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key }} GRAPH $graph {{ ?key {prop} ?v }} }}" \
+    current = (f"UNION {{ {{ SELECT DISTINCT ?key WHERE {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key }} }} }} "
+               f"LATERAL {{ GRAPH $graph {{ ?key {prop} ?v }} }} }}") \
         if fold else ""
     also = " ; rdfs:label ?value" if prop == "skos:prefLabel" else ""
     alias = "?key skos:altLabel ?old ." if prop == "skos:prefLabel" and fold else ""
@@ -227,7 +228,7 @@ INSERT {{ GRAPH $graph {{ {alias} ?key {prop} ?value{also} }} }}
       BIND(CONCAT({order}, STR(?v)) AS ?k)
     }} GROUP BY ?key }}
   BIND({value} AS ?value)
-  OPTIONAL {{ GRAPH $graph {{ ?key {prop} ?old }} }}
+  LATERAL {{ OPTIONAL {{ GRAPH $graph {{ ?key {prop} ?old }} }} }}
   FILTER(!BOUND(?old) || ?old != ?value)
 }}"""
 
@@ -298,13 +299,15 @@ _NEW_EDGES = "{ SELECT DISTINCT ?key WHERE { $docs GRAPH ?doc { ?e dipl:edge ?ke
 def _pairs(using: str, edges: str) -> tuple[str, str]:
     """Forget and re-derive the pairs of the edges that ``edges`` binds to ?key, from their edges."""
     pairs = f"{{ SELECT DISTINCT ?pair WHERE {{ {edges} {_PAIR_OF_KEY} }} }}"
-    return (f"DELETE {{ GRAPH $graph {{ ?pair ?p ?v }} }}\n{using}\nWHERE {{ {pairs} GRAPH $graph {{ ?pair ?p ?v }} }}",
+    # LATERAL: each pair's own triples and edges are looked up from it, not the graph scanned and joined
+    return (f"DELETE {{ GRAPH $graph {{ ?pair ?p ?v }} }}\n{using}\n"
+            f"WHERE {{ {pairs} LATERAL {{ GRAPH $graph {{ ?pair ?p ?v }} }} }}",
             f"""INSERT {{ GRAPH $graph {{ ?pair a dipl:Pair ; dipl:firstActor ?x ; dipl:secondActor ?y ; dipl:score ?score ;
                           dipl:assertedCount ?n }} }}
 {using}
 WHERE {{
-  {{ SELECT ?pair (SUM(?a * ?i) AS ?score) (SUM(?a) AS ?n) WHERE {{
-      {pairs}
+  {pairs}
+  LATERAL {{ SELECT ?pair (SUM(?a * ?i) AS ?score) (SUM(?a) AS ?n) WHERE {{
       GRAPH $graph {{ ?edge dipl:pair ?pair ; dipl:edgeType ?t ; dipl:assertedCount ?a }} FILTER(?a > 0)
       GRAPH <{ONTOLOGY_GRAPH}> {{ ?t dipl:intensity ?i }}
     }} GROUP BY ?pair }}
@@ -341,9 +344,9 @@ $using
 WHERE {{
   {{ {_AGGREGATE} WHERE {{ $docs {_EVENTS} FILTER NOT EXISTS {{ $keys }} }} GROUP BY ?key }}
   {_DATES}
-  OPTIONAL {{ GRAPH $graph {{ ?key dipl:eventCount ?n0 ; dipl:assertedCount ?a0 ; dipl:documentCount ?d0 }} }}
-  OPTIONAL {{ GRAPH $graph {{ ?key dipl:firstDate ?f0 }} }}
-  OPTIONAL {{ GRAPH $graph {{ ?key dipl:lastDate ?l0 }} }}
+  LATERAL {{ OPTIONAL {{ GRAPH $graph {{ ?key dipl:eventCount ?n0 ; dipl:assertedCount ?a0 ; dipl:documentCount ?d0 }} }} }}
+  LATERAL {{ OPTIONAL {{ GRAPH $graph {{ ?key dipl:firstDate ?f0 }} }} }}  # looked up per edge, not joined whole
+  LATERAL {{ OPTIONAL {{ GRAPH $graph {{ ?key dipl:lastDate ?l0 }} }} }}
   BIND(IF(BOUND(?n0), ?none, ?key) AS ?new)  # an edge seen before keeps its source, target and type
   {_PAIR_OF_KEY}
   BIND(COALESCE(?n0, 0) + ?n AS ?n1)

@@ -743,7 +743,11 @@ class Resolver:
         text_country = any(self._is_country(k) and actor.affiliation_sources.get(k) == "text"
                            for k in actor.affiliations)
         for key in m.affiliations:
-            if key == actor.key or key in actor.affiliations:
+            if key == actor.key:
+                continue
+            if key in actor.affiliations:  # the text says what the gazetteer said: read in the text
+                actor.affiliation_sources[key] = "text"
+                text_country = text_country or self._is_country(key)
                 continue
             if self._is_country(key):
                 if text_country:

@@ -164,9 +164,10 @@ def test_affiliation_basis_and_confidence_are_stored_and_printed(extract, tmp_pa
     from kg.vocab import DIPL
 
     ex = extract("President Mwila Banda opened the regional summit in Lusaka on Monday. Zambian Foreign Minister "
-                 "Ruth Phiri met Ruto there. Zambia will host the next round of talks.", date="2024-05-01")
+                 "Ruth Phiri met Ruto and Ghana's President Nana Akufo-Addo there. Zambia will host the next round "
+                 "of talks.", date="2024-05-01")
     expected = {"Mwila Banda": ("ZMB", "inferred", 0.5), "Ruth Phiri": ("ZMB", "text", 1.0),
-                "William Ruto": ("KEN", "gazetteer", 0.9)}
+                "William Ruto": ("KEN", "gazetteer", 0.9), "Nana Akufo-Addo": ("GHA", "text", 1.0)}
     jsonl = {r["label"]: r for r in records(ex) if r["kind"] == "actor"}
     for name, (side, basis, confidence) in expected.items():
         assert jsonl[name]["affiliation_confidence"] == {str(actor_iri(side)): confidence}

@@ -48,12 +48,11 @@ def coverage(day: str, since: int = 1990) -> list[dict]:
     until = int(day[:4])
     for e in gaz.entries.values():
         for t in e.terms:
-            if t.country and t.role in UN_POSTS:
-                region = "Former states" if gaz.entries[t.country].end else region_of.get(t.country, "Observers and others")
-                un_years[region][t.country] |= _years(t, since, until)
             if t.country:
                 country = gaz.entries[t.country]
                 region = "Former states" if country.end else region_of.get(t.country, "Observers and others")
+                if t.role in UN_POSTS:
+                    un_years[region][t.country] |= _years(t, since, until)
             else:
                 region = "Organizations"
             persons[region].add(e.key)
@@ -104,6 +103,7 @@ def main() -> None:
     print(f"{head[0]:<22}" + "".join(f"{h:>{w}}" for h, w in zip(head[1:], widths[1:])))
     for r in [*rows, total]:
         print(f"{r['region']:<22}" + "".join(f"{r[k]:>{w}}" for k, w in zip(keys[1:], widths[1:])))
+
 
 if __name__ == "__main__":
     main()

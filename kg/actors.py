@@ -99,10 +99,15 @@ class Actor:
     affiliation_sources: dict[str, str] = field(default_factory=dict)  # key -> "text" | "gazetteer" | "inferred"
 
     @property
+    def affiliation_basis(self) -> dict[str, str]:
+        """Where each affiliation was read: "text", "gazetteer" (the term on the document's date) or "inferred"."""
+        return {k: self.affiliation_sources.get(k, "text") for k in self.affiliations}
+
+    @property
     def affiliation_confidence(self) -> dict[str, float]:
         """How sure kg is of each affiliation: 1.0 read in the text, 0.9 from the gazetteer on the
         document's date, 0.5 inferred from the rest of the document."""
-        return {k: CONFIDENCE[self.affiliation_sources.get(k, "text")] for k in self.affiliations}
+        return {k: CONFIDENCE[basis] for k, basis in self.affiliation_basis.items()}
 
     @property
     def part_of(self) -> str | None:

@@ -153,14 +153,14 @@ def _add_mentions(g: Graph, a: Actor, d: Document, doc: URIRef) -> None:
             g.add((m, DIPL.statedSector, SECTOR[a.sector]))
         if a.part_of:
             g.add((m, DIPL.statedPartOf, actor_iri(a.part_of)))
-        confidence = a.affiliation_confidence
+        basis, confidence = a.affiliation_basis, a.affiliation_confidence
         for key in a.affiliations:
             g.add((m, DIPL.statedActsFor, actor_iri(key)))
             q = affiliation_iri(d, a.key, key)
             g.add((m, DIPL.qualifiedActsFor, q))
             g.add((q, RDF.type, DIPL.StatedAffiliation))
             g.add((q, DIPL.side, actor_iri(key)))
-            g.add((q, DIPL.basis, Literal(a.affiliation_sources.get(key, "text"))))
+            g.add((q, DIPL.basis, Literal(basis[key])))
             g.add((q, DIPL.confidence, Literal(confidence[key], datatype=XSD.decimal)))
 
 

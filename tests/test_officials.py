@@ -127,3 +127,12 @@ def test_un_ambassadors_on_the_day(gaz):
     assert zarif.term_on("2016-06-01").role == "Foreign Minister"
     vorontsov = gaz.entries[slug("Yuli Vorontsov")]
     assert vorontsov.term_on("1991-06-01").country == "SUHH" and vorontsov.term_on("1993-06-01").country == "RUS"
+
+
+def test_a_un_ambassador_in_an_article_of_the_day(extract):
+    text = "Lodhi told the Security Council that India had broken the ceasefire again."
+    person = next(a for a in extract(text, date="2017-09-20").actors if a.label == "Maleeha Lodhi")
+    assert (person.role, person.affiliations, person.affiliation_basis) == \
+        ("Ambassador to the United Nations", ["PAK"], {"PAK": "gazetteer"})
+    later = next(a for a in extract(text, date="2022-09-20").actors if a.label == "Maleeha Lodhi")
+    assert later.affiliations == []  # out of office that day: the text alone would say whom she speaks for

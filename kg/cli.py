@@ -45,7 +45,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
     raise Fail(f"--{param.name} {value!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-03-15")
 
 
-store_option = click.option("--store", default=DEFAULT_STORE, show_default=True, metavar="DIR|URL",
+store_option = click.option("--store", default=DEFAULT_STORE, show_default=True, metavar="DIR|URL", envvar="KG_STORE",
                             help="Store directory (embedded Oxigraph) or http(s) URL of a SPARQL 1.1 server. "
                                  "Env: KG_STORE.")
 timeout_option = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
@@ -93,8 +93,83 @@ max_bytes_option = click.option("--max-bytes", type=click.IntRange(0), default=5
                                      "Env: KG_MAX_BYTES.")
 
 
+CONFIG_FILE = "kg.yaml"  # read from the working directory when neither --config nor KG_CONFIG names one
+
+
+def _config_defaults(group: click.Group, settings: dict, base: Path, where: str, nested: bool = False) -> dict:
+    """click's ``default_map`` for ``group`` from a config mapping: top-level keys apply to every command that
+    has that option, a key named after a command holds that command's own; relative paths are read from
+    ``base``. Unknown keys raise :class:`Fail` naming the file."""
+    known: dict[str, click.Parameter] = {}
+    for cmd in group.commands.values():
+        for param in cmd.params:
+            if isinstance(param, click.Option):
+                known.setdefault(param.name, param)
+                for opt in param.opts:
+                    known.setdefault(opt.lstrip("-").replace("-", "_"), param)
+
+    def value(param: click.Parameter, v):
+        def path(x):
+            if isinstance(x, str) and "://" not in x and (isinstance(param.type, click.Path) or param.name == "store"):
+                return str(base / Path(x).expanduser())
+            return x
+        return [path(x) for x in v] if isinstance(v, list) else path(v)
+
+    def for_command(cmd: click.Command, entries: dict, section: str) -> dict:
+        out = {}
+        for key, v in entries.items():
+            k = str(key).replace("-", "_")
+            param = next((p for p in cmd.params if isinstance(p, click.Option)
+                          and (p.name == k or k in {o.lstrip("-").replace("-", "_") for o in p.opts})), None)
+            if param is not None:
+                out[param.name] = value(param, v)
+            elif section:
+                raise Fail(f"{where}: {section}.{key}: `kg {section}` has no option --{k.replace('_', '-')}; "
+                           f"see kg {section} --help")
+        return out
+
+    top = {k: v for k, v in settings.items() if k not in group.commands}
+    for key in top:
+        if not nested and str(key).replace("-", "_") not in known:
+            raise Fail(f"{where}: unknown setting {key!r}; a setting is an option of a kg command (e.g. store, "
+                       f"gazetteer, model) or a command name holding its own options")
+    defaults: dict = {}
+    for name, cmd in group.commands.items():
+        own = settings.get(name) or {}
+        if not isinstance(own, dict):
+            raise Fail(f"{where}: {name}: expected a mapping of {name}'s options")
+        if isinstance(cmd, click.Group):
+            defaults[name] = _config_defaults(cmd, {**top, **own}, base, where, nested=True)
+            continue
+        defaults[name] = {**for_command(cmd, top, ""), **for_command(cmd, own, name)}
+    return defaults
+
+
+def _config(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Read the config file (--config, KG_CONFIG or ./kg.yaml) into the defaults of every command."""
+    import yaml
+
+    path = Path(value) if value else Path(CONFIG_FILE)
+    if not value and not path.is_file():
+        return None
+    if not path.is_file():
+        raise Fail(f"--config {value}: no such file")
+    try:
+        settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise Fail(f"{path}: not readable YAML ({str(e).splitlines()[0]})") from None
+    if not isinstance(settings, dict):
+        raise Fail(f"{path}: expected a mapping of settings (e.g. `store: my/store`)")
+    ctx.default_map = _config_defaults(ctx.command, settings, path.resolve().parent, str(path))
+    return value
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(package_name="kg")
+@click.option("--config", type=click.Path(dir_okay=False), envvar="KG_CONFIG", callback=_config, is_eager=True,
+              expose_value=False, metavar="FILE",
+              help=f"Settings file (YAML): default options for every command. Default ./{CONFIG_FILE} if present. "
+                   "Env: KG_CONFIG.")
 def main() -> None:
     """kg: build a knowledge graph of diplomatic actors from news text.
 
@@ -104,6 +179,14 @@ def main() -> None:
       kg stats                            # what is in the store
       kg query 'SELECT ?a ?l WHERE { ?a a dipl:Country ; skos:prefLabel ?l }'
       kg render                           # output/graph.html
+
+    \b
+    Settings: a kg.yaml in the working directory (or --config FILE) gives
+    defaults for any command's options; the command line and KG_* variables
+    win. Relative paths are read from the file's folder. For example:
+      store: corpus/store
+      gazetteer: [my_actors.yaml]
+      build: {workers: 2}
     """
 
 

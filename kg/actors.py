@@ -18,7 +18,8 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from .lexicon import load_lexicon
-from .gazetteer import DEMONYM, NAME, NONACTOR, SEAT, Gazetteer, load_data, load_gazetteer, slug
+from .gazetteer import (DEMONYM, NAME, NONACTOR, SEAT, Gazetteer, load_data, load_gazetteer, same_title, slug,
+                        title_words)
 from .sectors import (UNKNOWN_COUNTRY, find_groups, group_key, group_kind, group_label, org_sector, role_sector,
                       sector_data, sector_of_words)
 
@@ -550,13 +551,14 @@ class Resolver:
         """
         entry = self.gaz.entries.get(actor.key)
         if entry is None or entry.type != "Person":
+            self._set_country(actor)  # an official only the text knows: the country of its side
             return
         for k in [k for k, src in actor.affiliation_sources.items() if src == "gazetteer"]:
             actor.affiliations.remove(k)
             del actor.affiliation_sources[k]
         terms = [t for t in entry.terms if self.date is None or t.covers(self.date)]
-        said = _title_words(actor.role) if actor.role_source == "text" else ""
-        same = [t for t in terms if said and (_title_words(t.role) in said or said in _title_words(t.role))]
+        said = title_words(actor.role) if actor.role_source == "text" else ""
+        same = [t for t in terms if same_title(said, title_words(t.role))]
         term = max(same or terms, key=lambda t: t.start, default=None)
         if term is None:
             self._set_country(actor)
@@ -580,9 +582,25 @@ class Resolver:
                               if k in self.gaz.entries and self.gaz.entries[k].country), None)
 
     def _known_official(self, m: Mention) -> str | None:
-        """The gazetteer key of the one official whose last name is ``m`` (the date then gives the office)."""
-        found = self.gaz.official_named(m.text)
+        """The gazetteer key of the official whose last name is ``m``: the one in office on the document's
+        date (holding the text's title, if it gives one) among those who share the name, else the one
+        official of that name (the date then gives the office)."""
+        found = (self.gaz.official_on(m.text, self.date, m.role) if self.date else None) \
+            or self.gaz.official_named(m.text)
         return found.key if found else None
+
+    def _named_official(self, m: Mention) -> Actor:
+        """The node of a known official's mention. One word ("Kenyatta") is the person of that name the
+        document named before, else the holder of that name in office on the document's date, else the
+        gazetteer's match."""
+        if " " not in m.text and m.text in self.gaz.families:
+            for p in reversed(self.persons):
+                if (m.text,) in _short_forms(p):
+                    return p
+            found = self.gaz.official_on(m.text, self.date, m.role) if self.date else None
+            if found:
+                return self._get(found.key)
+        return self._get(m.key)
 
     def _person(self, m: Mention) -> Actor | None:
         name = m.text
@@ -600,6 +618,10 @@ class Resolver:
         if m.bare:  # one word: a known official's last name, or not a person at all ("Danube")
             key = self._known_official(m)
             return self._get(key) if key else None
+        if len(tokens) == 1 and self.date:  # "President Bush": the Bush in office that day
+            found = self.gaz.official_on(name, self.date, m.role)
+            if found:
+                return self._get(found.key)
         key = slug(name)
         actor = self.actors.get(key) or Actor(key, name, "Person")
         self.actors[key] = actor
@@ -723,7 +745,7 @@ class Resolver:
                     continue
                 actor.add_alias(m.text)
             else:
-                actor = self._get(m.key)
+                actor = self._named_official(m) if m.kind == "person" else self._get(m.key)
                 actor.add_alias(m.text)
                 if actor.type == "Person" and actor not in self.persons:
                     self.persons.append(actor)
@@ -820,11 +842,6 @@ class Resolver:
 def _alone(doc: Doc, i: int) -> bool:
     """Token i is a one-word name: the words right before and after it are not capitalised."""
     return not any(0 <= j < len(doc) and doc[j].is_alpha and doc[j].text[:1].isupper() for j in (i - 1, i + 1))
-
-
-def _title_words(role: str | None) -> str:
-    """A title reduced for comparison: "Secretary-General" and "secretary general" are one."""
-    return " ".join((role or "").lower().replace("-", " ").split())
 
 
 def _short_forms_of(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:

@@ -106,6 +106,7 @@ class Gazetteer:
     roles: dict[str, str] = field(default_factory=dict)  # lowercase title -> subtype
     collectives: frozenset[str] = frozenset()
     surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)  # last name -> person keys
+    families: dict[str, tuple[str, ...]] = field(default_factory=dict)  # last name -> every person key bearing it
 
     def add(self, entry: Entry, forms: dict[str, list[str]]) -> None:
         self.entries.setdefault(entry.key, entry)
@@ -124,6 +125,34 @@ class Gazetteer:
         """The one known official with this last name; None when there are none or several ("Khan")."""
         found = self.surnames.get(surname, ())
         return self.entries[found[0]] if len(found) == 1 else None
+
+    def official_on(self, surname: str, day: str, title: str | None = None) -> Entry | None:
+        """The one official with this last name in office on ``day`` (ISO date), among several who share it;
+        with ``title`` (the text's "Foreign Minister"), the one whose office that day has that title.
+        None when nobody or several remain.
+
+        >>> load_gazetteer().official_on("Bush", "1990-08-08").label
+        'George H. W. Bush'
+        >>> load_gazetteer().official_on("Ivanov", "2002-04-01", "Foreign Minister").label
+        'Igor Ivanov'
+        """
+        live = [self.entries[k] for k in self.families.get(surname, ())
+                if any(t.covers(day) for t in self.entries[k].terms)]
+        said = title_words(title)
+        titled = [e for e in live if said and any(t.covers(day) and same_title(said, title_words(t.role))
+                                                   for t in e.terms)]
+        found = titled or live
+        return found[0] if len(found) == 1 else None
+
+
+def title_words(role: str | None) -> str:
+    """A title reduced for comparison: "Secretary-General" and "secretary general" are one."""
+    return " ".join((role or "").lower().replace("-", " ").split())
+
+
+def same_title(a: str, b: str) -> bool:
+    """Two reduced titles name one office when one holds the other ("president" in "former president")."""
+    return bool(a and b) and (a in b or b in a)
 
 
 def load_data(name: str) -> dict | list:
@@ -327,6 +356,7 @@ def load_gazetteer() -> Gazetteer:
             known["variants"] += p["variants"]
             known["terms"] += p["terms"]
     surnames: dict[str, list[str]] = {}
+    families: dict[str, list[str]] = {}
     given = {n.split()[0] for name, p in persons.items() for n in (name, *p["variants"]) if " " in n}  # "Abbas", "Ali"
     for name, p in persons.items():
         terms = tuple(sorted(p["terms"], key=lambda t: t.start))
@@ -337,9 +367,13 @@ def load_gazetteer() -> Gazetteer:
                 {NAME: [name, *p["variants"]]})
         for n in {name, *p["variants"]}:
             s = _surname(n)
+            family = s or (n if " " not in n and n[:1].isupper() else None)  # a bare variant: "Kenyatta"
+            if family and key not in families.setdefault(family, []):
+                families[family].append(key)
             if s and s not in given and key not in surnames.setdefault(s, []):
                 surnames[s].append(key)
     gaz.surnames = {s: tuple(keys) for s, keys in surnames.items()}
+    gaz.families = {s: tuple(keys) for s, keys in families.items()}
     blocked = load_data("non_actors.json")
     gaz.patterns.extend({"label": NONACTOR, "pattern": t, "id": "-"}
                         for group in ("media", "currencies", "other") for t in blocked.get(group, []))

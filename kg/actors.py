@@ -792,19 +792,26 @@ class Resolver:
                 text_country = True
         self._on_the_day(actor)
 
-    def finish(self) -> list[Actor]:
+    def finish(self, relations: Iterable[tuple[Actor, Actor]] = ()) -> list[Actor]:
         """The document's actors, after in-document inference of the side of officials the text and
         the gazetteer leave without one: a head of state or government whose title matches the one
-        country of the document that has no other such leader (confidence 0.5)."""
+        country of the document that has no other such leader (confidence 0.5). ``relations`` are the
+        document's (source, target) pairs: a country the official acts on, or one that is only ever
+        acted on, is the other party, never the official's side (no inference rather than a wrong one)."""
         leaders = _words()["leaders"]
-        countries = [a for a in self.actors.values() if a.type == "Country" and a.subtype == "State"]
+        relations = list(relations)
+        sources = {id(s) for s, _ in relations}
+        targets = {id(t) for _, t in relations}
+        countries = [a for a in self.actors.values() if a.type == "Country" and a.subtype == "State"
+                     and not (id(a) in targets and id(a) not in sources)]
         for actor in self.actors.values():
             if actor.type != "Person" or actor.affiliations or actor.key in self.former or not actor.role:
                 continue
             title = actor.role.lower()
             if title not in leaders:
                 continue
-            free = [c for c in countries if not any(
+            parties = {id(t) for s, t in relations if s is actor} | {id(s) for s, t in relations if t is actor}
+            free = [c for c in countries if id(c) not in parties and not any(
                 p is not actor and c.key in p.affiliations and (p.role or "").lower() == title
                 for p in self.actors.values() if p.type == "Person")]
             if len(free) == 1:

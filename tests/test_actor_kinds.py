@@ -252,3 +252,22 @@ def test_a_surname_after_a_full_name_is_that_person(extract):
     ex = extract("Kenyan President Jomo Kenyatta received Somali envoys. Two days later Kenyatta closed the "
                  "border with Somalia.", date="2016-01-01")
     assert set(people(ex)) == {"Jomo Kenyatta"}
+
+
+# inference never picks the other party
+
+@pytest.mark.parametrize("text", [
+    "President Mwila Banda accused Malawi of closing the border.",
+    "President Mwila Banda opened the talks. Malawi was criticised by Zambian officials, who urged Malawi to reopen the border.",
+])
+def test_an_inferred_side_is_never_the_country_acted_on(extract, text):
+    person = people(extract(text))["Mwila Banda"]
+    assert "MWI" not in person.affiliations
+
+
+def test_a_side_read_in_the_text_gives_the_country(extract):
+    from kg.records import records
+
+    ex = extract("Ghanaian Trade Minister Kojo Mensah visited Togo.")
+    jsonl = {r["label"]: r for r in records(ex) if r["kind"] == "actor"}
+    assert jsonl["Kojo Mensah"]["country"] == "GHA"

@@ -92,7 +92,9 @@ class Actor:
     country: str | None = None
     role: str | None = None
     affiliations: list[str] = field(default_factory=list)
-    aliases: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # other names: stored as skos:altLabel
+    descriptions: list[str] = field(default_factory=list)  # words that pointed to it here ("the militants",
+    # "Kenyan officials", a first name alone): surface forms of this document, never names of the actor
     role_source: str | None = None  # "text" or "gazetteer": where ``role`` was read
     sector: str | None = None  # PLOVER sector code (GOV, MIL, REB, CVL ...), set by Resolver.finish
     parent: "Actor | None" = field(default=None, repr=False)  # groups: the node of their country
@@ -118,6 +120,21 @@ class Actor:
     def add_alias(self, text: str) -> None:
         if text and text != self.label and text not in self.aliases:
             self.aliases.append(text)
+            if text in self.descriptions:
+                self.descriptions.remove(text)
+
+    def add_description(self, text: str) -> None:
+        if text and text != self.label and text not in self.aliases and text not in self.descriptions:
+            self.descriptions.append(text)
+
+    def add_form(self, text: str) -> None:
+        """Record a person's surface form: a first name alone ("Mohammed" for "Mohammed Ali Hassan") is a
+        description, other forms are names."""
+        words = text.split()
+        if self.type == "Person" and len(words) < len(self.label.split()) and self.label.split()[:len(words)] == words:
+            self.add_description(text)
+        else:
+            self.add_alias(text)
 
 
 # ---------------------------------------------------------------- finding mentions
@@ -660,9 +677,9 @@ class Resolver:
         self.actors.pop(group.key, None)
         if key in self.actors:
             into = self.actors[key]
-            for alias in [group.label, *group.aliases]:
+            for alias in [group.label, *group.aliases, *group.descriptions]:
                 if "(" not in alias:
-                    into.add_alias(alias)
+                    into.add_description(alias)
             return into
         group.key, group.label = key, group_label(country.label, group.group)
         group.country, group.parent = country.country or country.key, country
@@ -711,7 +728,7 @@ class Resolver:
                     self.persons.append(person)
             if person and (tok.pos_ == "PROPN" or tok.ent_type_ or not tok.is_sent_start):
                 m = Mention(tok.i, tok.i + 1, tok.text, "person", actor=person)
-                person.add_alias(tok.text)
+                person.add_form(tok.text)
                 extra.append(m)
         mentions = sorted(mentions + extra, key=lambda m: m.start)
         doc._.kg_mentions = mentions
@@ -735,7 +752,7 @@ class Resolver:
                 actor = self._person(m)
                 if actor is None:
                     continue
-                actor.add_alias(m.text)
+                actor.add_form(m.text)
             elif m.kind == "org" and m.key is None:
                 key = slug(m.text.removeprefix("the ").removeprefix("The "))
                 actor = self.actors.setdefault(key, Actor(key, m.text, "Organization"))
@@ -743,10 +760,13 @@ class Resolver:
                 actor = self._group(m)
                 if actor is None:
                     continue
-                actor.add_alias(m.text)
+                actor.add_description(m.text)  # "the militants", "Iraqi protesters": a description
             else:
                 actor = self._named_official(m) if m.kind == "person" else self._get(m.key)
-                actor.add_alias(m.text)
+                if m.kind == "collective":  # "Kenyan officials", "Turkey's leaders": its people, not its name
+                    actor.add_description(m.text)
+                else:
+                    actor.add_alias(m.text)
                 if actor.type == "Person" and actor not in self.persons:
                     self.persons.append(actor)
             for alias in m.aliases:

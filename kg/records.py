@@ -15,7 +15,8 @@ def records(ex: Extraction) -> Iterator[dict]:
     doc = ex.document.id
     for a in ex.actors:
         yield {"kind": "actor", "doc": doc, "id": str(actor_iri(a.key)), "label": a.label, "type": a.type,
-               "subtype": a.subtype, "aliases": a.aliases, "affiliations": [str(actor_iri(k)) for k in a.affiliations],
+               "subtype": a.subtype, "aliases": [*a.aliases, *a.descriptions],  # every surface form of it here
+               "affiliations": [str(actor_iri(k)) for k in a.affiliations],
                "affiliation_confidence": {str(actor_iri(k)): c for k, c in a.affiliation_confidence.items()},
                "affiliation_basis": {str(actor_iri(k)): b for k, b in a.affiliation_basis.items()},
                "role": a.role, "country": a.country, "sector": a.sector,

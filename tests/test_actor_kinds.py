@@ -271,3 +271,26 @@ def test_a_side_read_in_the_text_gives_the_country(extract):
     ex = extract("Ghanaian Trade Minister Kojo Mensah visited Togo.")
     jsonl = {r["label"]: r for r in records(ex) if r["kind"] == "actor"}
     assert jsonl["Kojo Mensah"]["country"] == "GHA"
+
+
+def test_descriptions_and_first_names_are_never_stored_as_aliases(extract, tmp_path):
+    """Group phrases, "Kenyan officials" and a first name alone resolve in the document (the jsonl keeps them
+    as surface forms) but the store's skos:altLabel holds names only."""
+    from kg.rdf import document_iri, to_graph
+    from kg.records import records
+    from kg.store import KnowledgeGraph
+
+    ex = extract("A militia attacked a Kenyan police post. The militants burned two trucks and his fighters fled. "
+                 "Kenyan officials blamed the rebel group. A Chinese official said China was concerned. "
+                 "Aid chief Halima Yusuf Warsame visited Garissa, where Halima met Kenyan officials.")
+    descriptions = {"A militia", "militants", "his fighters", "rebel group", "Kenyan officials", "Chinese official",
+                    "Halima"}
+    surface = {x for r in records(ex) if r["kind"] == "actor" for x in r["aliases"]}
+    assert {"militants", "Kenyan officials"} <= surface
+    path = tmp_path / "store"
+    with KnowledgeGraph(path) as kg:
+        kg.add(document_iri(ex.document), to_graph(ex), ex.document.content_hash)
+    with KnowledgeGraph(path, read_only=True) as kg:
+        labels = {str(r[0]) for r in kg.query(
+            "SELECT ?l WHERE { GRAPH ?g { ?a <http://www.w3.org/2004/02/skos/core#altLabel> ?l } }")}
+    assert not {x.lower() for x in descriptions} & {x.lower() for x in labels}, labels

@@ -64,7 +64,7 @@ def test_groups_named_with_a_country_are_nodes_part_of_it(extract):
     actors = _by_label(ex)
     opp = actors["opposition (Uganda)"]
     assert (opp.type, opp.country, opp.sector, opp.part_of) == ("Organization", "UGA", "OPP", "UGA")
-    assert "opposition supporters" in opp.aliases
+    assert "opposition supporters" in opp.descriptions
     assert actors["rebels (Chad)"].sector == "REB" and actors["rebels (Chad)"].part_of == "TCD"
     assert actors["Uganda"].sector == "GOV"
     coerce = next(r for r in ex.relations if r.cls == "COERCE")
@@ -77,7 +77,7 @@ def test_one_node_per_country_sector_and_kind(extract):
     ex = extract("Bolivian protesters blocked roads into La Paz. Later, Bolivian demonstrators marched on the palace.")
     groups = [a for a in ex.actors if a.group]
     assert [a.key for a in groups] == ["BOL-CVL-protesters"]
-    assert {"Bolivian protesters", "Bolivian demonstrators"} <= set(groups[0].aliases)
+    assert {"Bolivian protesters", "Bolivian demonstrators"} <= set(groups[0].descriptions)
 
 
 def test_a_country_through_a_preposition_and_a_possessive(extract):

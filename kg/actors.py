@@ -36,10 +36,11 @@ ARTICLES = {"the", "a", "an"}
 CONFIDENCE = {"text": 1.0, "gazetteer": 0.9, "inferred": 0.5}
 FORMER = ("former ", "formerly ", "ex-", "late ")
 PATRONYMIC = {"bin", "ibn", "bint", "ben"}
-NAME_PARTICLES = {"al", "el", "bin", "ibn", "bint", "de", "da", "van", "von", "der", "la", "le", "di", "du", "dos"}
+NAME_PARTICLES = {"al", "el", "bin", "ibn", "bint", "de", "da", "van", "von", "der", "den", "ter", "la", "le", "di", "du",
+                  "dos", "del", "della"}
 CLAUSE_TAGS = {"VB", "VBD", "VBZ", "VBP", "MD", "WP", "WDT", "WP$"}  # a finite verb or a relative: a clause, not a title
 QUOTES = {'"', "“", "”", "'", "‘", "’"}
-NAME_TOKEN = re.compile(r"^(?:[A-Z][a-z]?['’])?[A-ZÀ-ÖØ-Þ][\w]*(?:['’][A-Za-z]\w*)?\.?$")
+NAME_TOKEN = re.compile(r"^(?:[A-Za-z][a-z]?['’])?[A-ZÀ-ÖØ-Þ][\w]*(?:['’][A-Za-z]\w*)?\.?$")  # O'Malley, d'Estaing
 ROLE_MODIFIERS = {"acting", "former", "formerly", "senior", "deputy", "interim", "chief", "top", "then", "new",
                   "special", "assistant", "vice", "outgoing", "incoming", "foreign", "general"}
 
@@ -188,9 +189,24 @@ def _name_run(doc: Doc, start: int, end: int, blocked: set[int]) -> tuple[int, i
             end += 1
         elif _joins(doc, end) and end + 1 not in blocked and _is_name_token(doc[end + 1]):
             end += 2
+        elif (after := _past_particles(doc, end, blocked)) > end:
+            end = after
         else:
             break
     return start, end
+
+
+def _past_particles(doc: Doc, i: int, blocked: set[int]) -> int:
+    """End of lowercase name particles at token i and the name word they lead to ("van den Broek",
+    "bin Farhan", "al-Jaafari"); i itself when there is none."""
+    k = i
+    while k < len(doc) and k - i < 3 and k not in blocked and doc[k].text in NAME_PARTICLES:
+        k += 1
+    if k > i and _joins(doc, k):
+        k += 1
+    if k > i and k < len(doc) and k not in blocked and _is_name_token(doc[k]):
+        return k + 1
+    return i
 
 
 def _wordlike(tok: Token) -> bool:
@@ -238,6 +254,13 @@ def _is_title_phrase(span: Span) -> bool:
             and not any(e.label_ == "PERSON" and len(e) > 1 for e in span.ents))
 
 
+def _portfolio(tok: Token, before: int) -> bool:
+    """A portfolio word right before a title ("Industry" in "Irish Industry Minister"): a noun compound that
+    names no entity, at most three of them."""
+    return (before < 3 and tok.is_alpha and tok.pos_ in {"NOUN", "PROPN"} and tok.dep_ == "compound"
+            and tok.ent_type_ == "")
+
+
 def _clean_role(role: str) -> str:
     """A title as a title: "formerly the acting envoy" -> "former acting envoy".
 
@@ -279,7 +302,7 @@ def _person_role(doc: Doc, start: int, end: int, roles: dict[int, Span], role_to
         title = next(r for r in roles.values() if r.start < start <= r.end)
         left = title.start
         while left > 0 and (doc[left - 1].lower_ in ROLE_MODIFIERS or (left - 1) in by_token
-                            or doc[left - 1].tag_ == "POS"):
+                            or doc[left - 1].tag_ == "POS" or _portfolio(doc[left - 1], title.start - left)):
             left -= 1
         found.append(_role_phrase(doc, left, start, roles, by_token))
         if left >= 2 and doc[left - 1].lower_ == "of" and left - 2 in by_token:  # "the Afghan government of President X"
@@ -402,6 +425,18 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
                                          or (r.text, (), None))
                 add(Mention(start, end, doc[start:end].text, "person", role=role, affiliations=affs,
                             role_span=role_span))
+
+    # a name NER missed before an apposed title: "Mkapa, Tanzania's president, said"
+    for tok in doc:
+        i = tok.i
+        if (i in blocked or i in role_tokens or i + 2 >= len(doc) or doc[i + 1].text != ","
+                or tok.ent_type_ not in {"", "PERSON"} or not _is_name_token(tok) or tok.lower_ in words["calendar"]):
+            continue
+        start, end = _name_run(doc, i, i + 1, blocked | role_tokens)
+        found = _person_role(doc, start, end, roles, role_tokens, by_token)
+        if found and found[2] and found[2][0] >= end and any(k in role_tokens for k in range(*found[2])):
+            add(Mention(start, end, doc[start:end].text, "person", role=found[0], affiliations=found[1],
+                        role_span=found[2]))
 
     _add_groups(doc, gaz, mentions, by_token, blocked | role_tokens, add)
 

@@ -294,3 +294,26 @@ def test_descriptions_and_first_names_are_never_stored_as_aliases(extract, tmp_p
         labels = {str(r[0]) for r in kg.query(
             "SELECT ?l WHERE { GRAPH ?g { ?a <http://www.w3.org/2004/02/skos/core#altLabel> ?l } }")}
     assert not {x.lower() for x in descriptions} & {x.lower() for x in labels}, labels
+
+
+# names with particles, portfolio titles, a surname with an apposed title
+
+def test_particles_inside_a_name_keep_it_whole(extract):
+    ex = extract("French envoy Pierre-Louis Marchand d'Arvieux met Dutch envoy Pieter van den Broek and Saudi "
+                 "Prince Faisal bin Farhan.")
+    assert {"Pierre-Louis Marchand d'Arvieux", "Pieter van den Broek", "Faisal bin Farhan"} <= set(people(ex))
+
+
+def test_a_portfolio_word_between_nationality_and_title_keeps_the_country(extract):
+    ex = extract("Irish Industry Minister Desmond Fahy criticised Britain. Kenyan tourism minister Jane Wambui "
+                 "visited Uganda.")
+    found = people(ex)
+    assert found["Desmond Fahy"].affiliations == ["IRL"] and found["Desmond Fahy"].role == "Industry Minister"
+    assert found["Jane Wambui"].affiliations == ["KEN"]
+
+
+def test_a_surname_with_an_apposed_title_is_a_person(extract):
+    ex = extract("Mwangosi, Tanzania's president, urged Kenya to reopen the border. Kenya, Uganda's neighbour, "
+                 "refused.")
+    found = people(ex)
+    assert set(found) == {"Mwangosi"} and found["Mwangosi"].affiliations == ["TZA"]

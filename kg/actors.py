@@ -52,7 +52,8 @@ def _words() -> dict:
             "it": frozenset(data["thing_pronouns"]), "they": frozenset(data["plural_pronouns"]),
             "definite": {k: frozenset(v) for k, v in data["definite"].items()},
             "leaders": frozenset(data["leader_titles"]), "places": frozenset(data["place_nouns"]),
-            "calendar": frozenset(data["calendar_words"])}
+            "calendar": frozenset(data["calendar_words"]), "locative": frozenset(data["locative_prepositions"]),
+            "place_verbs": frozenset(data["place_verbs"])}
 
 
 @dataclass
@@ -411,6 +412,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             continue
         if role_info is None and end < len(doc) and doc[end].lemma_.lower() in words["places"]:
             continue  # "the Danube border", "the Kerch bridge": a place, whatever NER says
+        if role_info is None and (_a_place(span, is_person) or (not is_person and ent.label_ in {"LOC", "FAC"})):
+            continue  # "struck targets in Khan Younis", "seized Rostov-on-Don": a place NER took for a name
         role, affs, role_span = role_info if role_info else (None, (), None)
         add(Mention(start, end, span.text, "person" if is_person else "org", role=role, affiliations=affs,
                     role_span=role_span, bare=is_person and role_info is None and len(span) == 1))
@@ -521,6 +524,22 @@ def _add_groups(doc: Doc, gaz: Gazetteer, mentions: list[Mention], by_token: dic
             found = next((k for w in m.text.lower().split()[:-1] for k in [group_kind(w)] if k), None)
             if found:
                 m.kind, m.group, m.sector = "group", *found
+
+
+def _a_place(span: Span, person: bool) -> bool:
+    """A name that reads as a place: hyphen-joined with a lowercase word inside ("Rostov-on-Don",
+    "Port-au-Prince"); or, for a name NER calls a person, the object of a locative preposition on a
+    verb ("struck targets in Khan Younis") or of a verb that takes a place ("seized", "entered")."""
+    words = _words()
+    inner = [t for t in span[1:-1] if t.is_lower and t.is_alpha]
+    if any(_joins(span.doc, t.i - 1) and _joins(span.doc, t.i + 1) for t in inner):
+        return True
+    if not person:
+        return False
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ in words["locative"] and root.head.head.pos_ in {"VERB", "AUX"}:
+        return True
+    return root.dep_ == "dobj" and root.head.lemma_.lower() in words["place_verbs"]
 
 
 def _inside_another_name(doc: Doc, i: int, role_tokens: set[int]) -> bool:

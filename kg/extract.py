@@ -194,7 +194,7 @@ def _localize(resolver: Resolver, relations: list[RelationRecord]) -> None:
 
 def _named_not_as_venue(doc) -> set[int]:
     """ids of the actors that a mention of ``doc`` names other than as a capital in a locative phrase
-    ("talks in Vienna" names a place, not Austria)."""
+    ("talks in Vienna" names a place, not Austria) or as the country after a venue ("in Nuuk, Greenland")."""
     out = set()
     nouns = load_lexicon().nouns
     for m in doc._.kg_mentions or []:
@@ -203,6 +203,8 @@ def _named_not_as_venue(doc) -> set[int]:
         head = doc[m.end - 1]
         prep = head.head
         at = prep.head  # what the locative phrase is attached to: an act or an event noun makes it a venue
+        if head.dep_ == "appos" and prep.dep_ == "pobj" and at.lower_ in VENUE_PREPOSITIONS:
+            continue  # "met in Nuuk, Greenland": where the venue is
         if not (m.kind == "seat" and head.dep_ == "pobj" and prep.lower_ in VENUE_PREPOSITIONS
                 and (at.pos_ in {"VERB", "AUX"} or at.lemma_.lower() in nouns)):
             out.add(id(m.actor))

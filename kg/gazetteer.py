@@ -376,5 +376,5 @@ def load_gazetteer() -> Gazetteer:
     gaz.families = {s: tuple(keys) for s, keys in families.items()}
     blocked = load_data("non_actors.json")
     gaz.patterns.extend({"label": NONACTOR, "pattern": t, "id": "-"}
-                        for group in ("media", "currencies", "other") for t in blocked.get(group, []))
+                        for group in ("media", "currencies", "other", "territories") for t in blocked.get(group, []))
     return gaz

@@ -317,3 +317,22 @@ def test_a_surname_with_an_apposed_title_is_a_person(extract):
                  "refused.")
     found = people(ex)
     assert set(found) == {"Mwangosi"} and found["Mwangosi"].affiliations == ["TZA"]
+
+
+# places that NER takes for names
+
+@pytest.mark.parametrize("text, place", [
+    ("Israel shelled positions in Khan Younis overnight.", "Khan Younis"),
+    ("Militants stormed Kelvin Harbour at dawn.", "Kelvin Harbour"),
+    ("The mercenaries seized Bakhmut-on-Sud after a week.", "Bakhmut-on-Sud"),
+    ("Jordan condemned new settlements in the West Bank.", "West Bank"),
+    ("Egypt sent aid convoys through the Gaza Strip.", "Gaza Strip"),
+])
+def test_a_place_after_a_locative_or_a_taking_verb_is_not_an_actor(extract, text, place):
+    labels = {a.label for a in extract(text).actors}
+    assert place not in labels and "the " + place not in labels
+
+
+def test_a_country_after_a_venue_is_where_not_who(extract):
+    ex = extract("Danish and American officials met in Nuuk, Greenland, to discuss the base.")
+    assert {a.key for a in ex.actors} == {"DNK", "USA"}

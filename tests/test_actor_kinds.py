@@ -336,3 +336,8 @@ def test_a_place_after_a_locative_or_a_taking_verb_is_not_an_actor(extract, text
 def test_a_country_after_a_venue_is_where_not_who(extract):
     ex = extract("Danish and American officials met in Nuuk, Greenland, to discuss the base.")
     assert {a.key for a in ex.actors} == {"DNK", "USA"}
+
+
+def test_a_person_object_of_other_verbs_stays_a_person(extract):
+    ex = extract("Kenyan police could not reach John Mwangi for comment. Uganda later arrested Peter Okello.")
+    assert {"John Mwangi", "Peter Okello"} <= set(people(ex))

@@ -38,7 +38,7 @@ To add a maintained graph (a later stage, e.g. story events), write its
 :func:`recompute_all` then keep it.
 
 >>> [m.name for m in MAINTAINED]
-['actors', 'network']
+['actors', 'network', 'stories']
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ from .vocab import ID, ONTOLOGY_GRAPH, PREFIXES
 __all__ = ["ACTORS_GRAPH", "NETWORK_GRAPH", "PENDING_GRAPH", "RECOMPUTE", "MaintainedGraph", "MAINTAINED",
            "register", "maintained_graphs", "system_graphs", "write_update", "recompute_all", "LAYOUT_VERSION"]
 
-LAYOUT_VERSION = 2  # 1: every document graph repeated the actors it mentions and their direct edges
+LAYOUT_VERSION = 3  # 1: every document graph repeated the actors it mentions and their direct edges; 2: no story events
 ACTORS_GRAPH = ID["graph/actors"]
 NETWORK_GRAPH = ID["graph/network"]
 PENDING_GRAPH = ID["graph/pending"]  # keys to recompute; exists only inside one update request
@@ -290,3 +290,5 @@ WHERE {{
         _DIRECT % ("$using", "{ SELECT DISTINCT ?key WHERE { GRAPH ?doc { ?e dipl:edge ?key } } }"),
     ),
 ))
+
+from . import stories  # noqa: E402,F401  the story events graph (kg.stories) registers itself last

@@ -34,7 +34,7 @@ from .ingest import Document
 from .vocab import DIPL, EVENT_TYPES, ID
 
 __all__ = ["actor_iri", "document_iri", "event_iri", "mention_iri", "edge_iri", "role_iri", "post_iri",
-           "membership_iri", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
+           "membership_iri", "story_key_iri", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
 
 TYPE_CLASS = {"Country": DIPL.Country, "Person": DIPL.Person, "Organization": DIPL.Organization}
 
@@ -74,6 +74,27 @@ def edge_iri(source_key: str, target_key: str, cls: str) -> URIRef:
     rdflib.term.URIRef('https://w3id.org/kg-dipl/id/edge/USA/RUS/SANCTION')
     """
     return ID[f"edge/{source_key}/{target_key}/{cls}"]
+
+
+def story_key_iri(source: Actor, target: Actor, cls: str) -> URIRef:
+    """The group of event mentions that may report one story event (:mod:`kg.stories`): source and target,
+    an official (a person with a country) counted as their country unless that makes both sides one, and
+    the class family (``EventType.family``: SANCTION and COERCE are one); the two sides of a symmetric
+    family (AGREE, CONSULT) in alphabetical order, since reports name either first.
+
+    >>> lavrov = Actor("sergey-lavrov", "Sergey Lavrov", "Person", country="RUS")
+    >>> story_key_iri(lavrov, Actor("USA", "United States", "Country"), "COERCE")
+    rdflib.term.URIRef('https://w3id.org/kg-dipl/id/storykey/RUS/USA/COERCE')
+    """
+    def lift(a: Actor) -> str:
+        return a.country if a.type == "Person" and a.country else a.key
+    s, o = lift(source), lift(target)
+    if s == o:
+        s, o = source.key, target.key
+    family = EVENT_TYPES[cls].family
+    if EVENT_TYPES[family].symmetric:
+        s, o = sorted((s, o))
+    return ID[f"storykey/{s}/{o}/{family}"]
 
 
 def role_slug(title: str) -> str:
@@ -169,6 +190,7 @@ def to_graph(ex: Extraction) -> Graph:
         g.add((ev, DIPL.target, actor_iri(r.target.key)))
         g.add((ev, DIPL.eventType, EVENT_TYPES[r.cls].iri))
         g.add((ev, DIPL.edge, edge_iri(r.source.key, r.target.key, r.cls)))
+        g.add((ev, DIPL.storyKey, story_key_iri(r.source, r.target, r.cls)))
         g.add((ev, DIPL.trigger, Literal(r.trigger)))
         g.add((ev, DIPL.negated, Literal(r.negated)))
         g.add((ev, DIPL.modality, Literal(r.modality)))

@@ -43,6 +43,7 @@ class DIPL(DefinedNamespace):
     QuadClass: URIRef
     Mention: URIRef
     Edge: URIRef
+    StoryEvent: URIRef
     # actor properties
     subtype: URIRef
     role: URIRef
@@ -80,6 +81,26 @@ class DIPL(DefinedNamespace):
     documentCount: URIRef
     firstDate: URIRef
     lastDate: URIRef
+    # story events (story events graph)
+    storyKey: URIRef
+    nearClass: URIRef
+    storyGroup: URIRef
+    hasReport: URIRef
+    storySource: URIRef
+    storyTarget: URIRef
+    storyType: URIRef
+    alternativeType: URIRef
+    reportCount: URIRef
+    reportingDocuments: URIRef
+    reportingSources: URIRef
+    firstReported: URIRef
+    lastReported: URIRef
+    storyNegated: URIRef
+    storyModality: URIRef
+    negatedReports: URIRef
+    hypotheticalReports: URIRef
+    alongEdge: URIRef
+    storyCount: URIRef
     # documents and event types
     contentHash: URIRef
     quadClass: URIRef
@@ -175,6 +196,7 @@ class EventType:
     edge: URIRef
     colour: str
     symmetric: bool
+    family: str  # the story family: the alphabetically first of this class and its near classes (dipl:nearClass)
 
 
 def _event_types() -> dict[str, EventType]:
@@ -182,6 +204,7 @@ def _event_types() -> dict[str, EventType]:
     out: dict[str, EventType] = {}
     for iri in sorted(g.subjects(RDF.type, DIPL.EventType)):
         edge = g.value(iri, DIPL.edgeProperty)
+        near = {*g.objects(iri, DIPL.nearClass), *g.subjects(DIPL.nearClass, iri), iri}
         quad = g.value(iri, DIPL.quadClass)
         out[str(g.value(iri, SKOS.prefLabel))] = EventType(
             name=str(g.value(iri, SKOS.prefLabel)),
@@ -191,6 +214,7 @@ def _event_types() -> dict[str, EventType]:
             edge=edge,
             colour=str(g.value(iri, DIPL.colour)),
             symmetric=(edge, RDF.type, OWL.SymmetricProperty) in g,
+            family=min(str(g.value(t, SKOS.prefLabel)) for t in near),
         )
     return out
 

@@ -1,0 +1,151 @@
+"""Story events: the event mentions of many documents that report one real-world event, grouped once.
+
+A corpus reports each event many times (GDELT counts them as NumMentions, ICEWS drops
+repeats by dyad and day); kg keeps every mention and groups them into
+``dipl:StoryEvent`` nodes in :data:`STORIES_GRAPH`, a maintained graph
+(:mod:`kg.layout`) kept in the same SPARQL update as the documents, so a crash or a
+remote server leaves documents and story events consistent.
+
+**Grouping rule.** Every event mention carries, in its document graph, its story key
+(:func:`kg.rdf.story_key_iri`: source and target with an official counted as their
+country, and the class family of ``dipl:nearClass``). Within one key, a mention's
+*date* is its event date, *stated* when it differs from its document's publication
+date. Then:
+
+1. mentions with a stated date form one story per date;
+2. a mention without one joins the story of the latest stated date at most
+   :data:`WINDOW_DAYS` before its publication date (reports follow the event);
+3. the remaining undated mentions are chained: sorted by publication date, a gap of
+   more than :data:`WINDOW_DAYS` days starts a new story;
+4. a mention with no date at all is a story of its own document.
+
+Each step reads only the set of mentions of the key, so the same documents in any
+order give the same story events; a story's IRI follows from its key and its first
+date (or document), e.g. ``id:story/RUS/USA/COERCE/2024-03-05``. A write recomputes
+the keys its documents touch (old and new versions), reading their mentions
+through the ``dipl:storyKey`` index: the cost grows with the mentions of the
+touched keys, never with all pairs of mentions.
+
+Each story event has ``dipl:hasReport`` links to its mentions (each ``prov:wasDerivedFrom``
+its document), first and last publication dates, counts of reports, documents and
+sources (URL hosts), the majority class (``dipl:storyType``; the others as
+``dipl:alternativeType``), majority negation and modality with the dissent as
+counts, and ``dipl:alongEdge`` to the network edges of its mentions; each such
+edge gets ``dipl:storyCount``, its weight in story events.
+
+>>> STORIES.name, str(STORIES.iri)
+('stories', 'https://w3id.org/kg-dipl/id/graph/stories')
+"""
+from __future__ import annotations
+
+from .layout import PENDING_GRAPH, RECOMPUTE, MaintainedGraph, register
+from .vocab import ID
+
+__all__ = ["STORIES_GRAPH", "STORIES", "WINDOW_DAYS"]
+
+STORIES_GRAPH = ID["graph/stories"]
+WINDOW_DAYS = 3  # how many days after an event (or after another report) an undated report may follow
+
+_KEY_PREFIX = str(ID["storykey/"])
+_STORY = str(ID["story/"])
+_TMP = str(ID["graph/stories#"])  # working facts, in the pending graph (dropped at the end of each update)
+_P = f"<{PENDING_GRAPH}>"
+_WINDOW = f'"P{WINDOW_DAYS}D"^^xsd:dayTimeDuration'
+
+
+def _t(name: str) -> str:
+    return f"<{_TMP}{name}>"
+
+
+def _story(date_or_doc: str) -> str:
+    """The expression of a story IRI from ``?key`` and a date (or document) expression."""
+    return f'IRI(CONCAT("{_STORY}", STRAFTER(STR(?key), "{_KEY_PREFIX}"), "/", {date_or_doc}))'
+
+
+_MENTIONS = f"GRAPH {_P} {{ ?e {_t('key')} ?key ; {_t('date')} ?x ; {_t('stated')} %s }}"
+
+# the story of each mention of the marked keys, as working facts
+_GROUP = (
+    f"DELETE {{ GRAPH {_P} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_P} {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), \"{_TMP}\")) }} }}",
+    # edges whose story counts change: those of the old stories (the new ones are added below)
+    f"INSERT {{ GRAPH {_P} {{ ?edge {_t('recount')} true }} }} WHERE {{ $keys GRAPH $graph {{ ?story dipl:storyGroup ?key ; dipl:alongEdge ?edge }} }}",
+    "DELETE { GRAPH $graph { ?story ?p ?o } } WHERE { $keys GRAPH $graph { ?story dipl:storyGroup ?key ; ?p ?o } }",
+    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('key')} ?key ; {_t('doc')} ?doc ; {_t('date')} ?x ; {_t('stated')} ?stated }} }}
+WHERE {{ $keys GRAPH ?doc {{ ?e dipl:storyKey ?key OPTIONAL {{ ?e dcterms:date ?d }} OPTIONAL {{ ?doc dcterms:date ?p }} }}
+        BIND(COALESCE(?d, ?p) AS ?x)
+        BIND(BOUND(?d) && (!BOUND(?p) || ?d != ?p) AS ?stated) }}""",
+    # 1. a stated date is a story
+    f"""INSERT {{ GRAPH {_P} {{ ?key {_t('anchor')} ?x . ?e {_t('story')} ?story }} }}
+WHERE {{ {_MENTIONS % 'true'} BIND({_story('STR(?x)')} AS ?story) }}""",
+    # 2. an undated report joins the latest stated date at most WINDOW_DAYS before it
+    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('story')} ?story }} }}
+WHERE {{ {{ SELECT ?e ?key (MAX(?a) AS ?anchor) WHERE {{
+           {_MENTIONS % 'false'} GRAPH {_P} {{ ?key {_t('anchor')} ?a }}
+           FILTER(?a <= ?x && ?a >= ?x - {_WINDOW}) }} GROUP BY ?e ?key }}
+        BIND({_story('STR(?anchor)')} AS ?story) }}""",
+    # 3. the rest chain: a date with no other within WINDOW_DAYS before it starts a story
+    f"""INSERT {{ GRAPH {_P} {{ ?key {_t('loose')} ?x }} }}
+WHERE {{ {_MENTIONS % 'false'} FILTER NOT EXISTS {{ GRAPH {_P} {{ ?e {_t('story')} ?any }} }} }}""",
+    f"""INSERT {{ GRAPH {_P} {{ ?key {_t('start')} ?u }} }}
+WHERE {{ GRAPH {_P} {{ ?key {_t('loose')} ?u }}
+        FILTER NOT EXISTS {{ GRAPH {_P} {{ ?key {_t('loose')} ?v }} FILTER(?v < ?u && ?v >= ?u - {_WINDOW}) }} }}""",
+    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('story')} ?story }} }}
+WHERE {{ {{ SELECT ?e ?key (MAX(?u) AS ?start) WHERE {{
+           {_MENTIONS % 'false'} GRAPH {_P} {{ ?key {_t('start')} ?u }} FILTER(?u <= ?x)
+           FILTER NOT EXISTS {{ GRAPH {_P} {{ ?e {_t('story')} ?any }} }} }} GROUP BY ?e ?key }}
+        BIND({_story('STR(?start)')} AS ?story) }}""",
+    # 4. no date at all: a story of its document
+    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('story')} ?story }} }}
+WHERE {{ GRAPH {_P} {{ ?e {_t('key')} ?key ; {_t('doc')} ?doc FILTER NOT EXISTS {{ ?e {_t('date')} ?x }} }}
+        BIND({_story('STRAFTER(STR(?doc), "/doc/")')} AS ?story) }}""",
+)
+
+# the story events of the working facts
+_AGGREGATE = f"""GRAPH {_P} {{ ?e {_t('story')} ?story ; {_t('key')} ?key ; {_t('doc')} ?doc }}
+    GRAPH ?doc {{ ?e dipl:eventType ?t ; dipl:negated ?neg ; dipl:modality ?mod ; dipl:edge ?edge .
+                 ?doc dcterms:source ?src OPTIONAL {{ ?doc dcterms:date ?pub }} }}"""
+_MAJORITY = """SELECT ?story (MAX(CONCAT(SUBSTR(STR(?n + 1000000), 2), STR(?v))) AS ?best) WHERE {
+      { SELECT ?story ?v (COUNT(?e) AS ?n) WHERE { %s BIND(%s AS ?v) } GROUP BY ?story ?v } } GROUP BY ?story"""
+_HOST = 'IF(isIRI(?src), REPLACE(STR(?src), "^[a-zA-Z][a-zA-Z0-9+.-]*://(www\\\\.)?([^/:?#]*).*$$", "$$2"), STR(?src))'
+_DESCRIBE = (
+    f"""INSERT {{ GRAPH $graph {{
+    ?story a dipl:StoryEvent ; dipl:storyGroup ?key ; dipl:storySource ?s ; dipl:storyTarget ?o ; dcterms:date ?date ;
+           dipl:reportCount ?n ; dipl:reportingDocuments ?docs ; dipl:reportingSources ?sources ;
+           dipl:firstReported ?first ; dipl:lastReported ?last ; dipl:negatedReports ?negated ;
+           dipl:hypotheticalReports ?hypothetical ; dipl:storyNegated ?majorityNegated }} }}
+WHERE {{ {{ SELECT ?story ?key (COUNT(?e) AS ?n) (COUNT(DISTINCT ?doc) AS ?docs) (COUNT(DISTINCT ?host) AS ?sources)
+                   (MIN(?pub) AS ?first) (MAX(?pub) AS ?last) (MIN(?x) AS ?date)
+                   (SUM(IF(?neg, 1, 0)) AS ?negated) (SUM(IF(?mod = "hypothetical", 1, 0)) AS ?hypothetical)
+           WHERE {{ {_AGGREGATE} OPTIONAL {{ GRAPH {_P} {{ ?e {_t('date')} ?x }} }} BIND({_HOST} AS ?host) }}
+           GROUP BY ?story ?key }}
+        BIND(STRAFTER(STR(?key), "{_KEY_PREFIX}") AS ?k)
+        BIND(IRI(CONCAT(STR(actor:), STRBEFORE(?k, "/"))) AS ?s)
+        BIND(IRI(CONCAT(STR(actor:), STRBEFORE(STRAFTER(?k, "/"), "/"))) AS ?o)
+        BIND(2 * ?negated > ?n AS ?majorityNegated) }}""",
+    f"""INSERT {{ GRAPH $graph {{ ?story dipl:storyType ?type }} }}
+WHERE {{ {{ {_MAJORITY % (_AGGREGATE, 'STR(?t)')} }} BIND(IRI(SUBSTR(?best, 7)) AS ?type) }}""",
+    f"""INSERT {{ GRAPH $graph {{ ?story dipl:storyModality ?modality }} }}
+WHERE {{ {{ {_MAJORITY % (_AGGREGATE, 'STR(?mod)')} }} BIND(SUBSTR(?best, 7) AS ?modality) }}""",
+    f"""INSERT {{ GRAPH $graph {{ ?story dipl:hasReport ?e ; dipl:alternativeType ?alt ; dipl:alongEdge ?edge }}
+               GRAPH {_P} {{ ?edge {_t('recount')} true }} }}
+WHERE {{ {_AGGREGATE} OPTIONAL {{ GRAPH $graph {{ ?story dipl:storyType ?main }} }}
+        BIND(IF(?t != ?main, ?t, ?none) AS ?alt) }}""",
+    f"""DELETE {{ GRAPH $graph {{ ?edge dipl:storyCount ?old }} }}
+INSERT {{ GRAPH $graph {{ ?edge dipl:storyCount ?count }} }}
+WHERE {{ {{ SELECT ?edge (COUNT(DISTINCT ?story) AS ?n) WHERE {{
+           GRAPH {_P} {{ ?edge {_t('recount')} true }} OPTIONAL {{ GRAPH $graph {{ ?story dipl:alongEdge ?edge }} }}
+         }} GROUP BY ?edge }}
+        OPTIONAL {{ GRAPH $graph {{ ?edge dipl:storyCount ?old }} }}
+        BIND(IF(?n > 0, ?n, ?none) AS ?count) }}""",
+)
+
+STORIES = register(MaintainedGraph(
+    name="stories",
+    iri=STORIES_GRAPH,
+    keys="?e dipl:storyKey ?key",
+    recompute=(*_GROUP, *_DESCRIBE),
+    # folding a mention in can join two stories, so the keys the new documents touch are marked and
+    # recomputed from all their mentions
+    add=(f"INSERT {{ GRAPH {_P} {{ ?key <{RECOMPUTE}> $graph }} }}\n${{using}}WHERE {{ GRAPH ?doc {{ ?e dipl:storyKey ?key }} }}",
+         *_GROUP, *_DESCRIBE),
+))

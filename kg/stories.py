@@ -21,7 +21,7 @@ date. Then:
 
 Each step reads only the set of mentions of the key, so the same documents in any
 order give the same story events; a story's IRI follows from its key and its first
-date (or document), e.g. ``id:story/RUS/USA/COERCE/2024-03-05``. A write recomputes
+date (or document), e.g. ``story:RUS_USA_COERCE_2021-04-16``. A write recomputes
 the keys its documents touch (old and new versions), reading their mentions
 through the ``dipl:storyKey`` index: the cost grows with the mentions of the
 touched keys, never with all pairs of mentions.
@@ -59,7 +59,7 @@ def _t(name: str) -> str:
 
 def _story(date_or_doc: str) -> str:
     """The expression of a story IRI from ``?key`` and a date (or document) expression."""
-    return f'IRI(CONCAT("{_STORY}", STRAFTER(STR(?key), "{_KEY_PREFIX}"), "/", {date_or_doc}))'
+    return f'IRI(CONCAT("{_STORY}", REPLACE(STRAFTER(STR(?key), "{_KEY_PREFIX}"), "/", "_"), "_", {date_or_doc}))'
 
 
 _MENTIONS = f"GRAPH {_P} {{ ?e {_t('key')} ?key ; {_t('date')} ?x ; {_t('stated')} %s }}"

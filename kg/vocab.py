@@ -156,6 +156,7 @@ PREFIXES: dict[str, str] = {
     "actor": str(ID["actor/"]),
     "doc": str(ID["doc/"]),
     "event": str(ID["event/"]),
+    "story": str(ID["story/"]),
     "graph": str(ID["graph/"]),
     "rdf": str(RDF),
     "rdfs": str(RDFS),

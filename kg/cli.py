@@ -291,13 +291,15 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
 @click.option("--max-nodes", type=click.IntRange(1), default=5000, show_default=True,
               help="Larger graphs are cut to their most central actors; the page says what was left out.")
 @click.option("--png", type=click.Path(dir_okay=False), help="Also save a screenshot (needs chromium and playwright).")
+@click.option("--weight", type=click.Choice(["stories", "mentions"]), default="stories", show_default=True,
+              help="Edge width by story events (each real-world event once) or by mentions (every report).")
 def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, classes: tuple[str, ...],
-           since: str | None, until: str | None, max_nodes: int, png: str | None) -> None:
+           since: str | None, until: str | None, max_nodes: int, png: str | None, weight: str) -> None:
     """Write the actor network as one HTML page that opens offline in any browser.
 
     Node shape and colour show the actor type, size its centrality; edge colour
     shows the quad class (green cooperation to red conflict), width the number
-    of mentions, dashes negation or hypotheticals. Hover for roles, aliases and
+    of story events (--weight mentions: of reports), dashes negation or hypotheticals. Hover for roles, aliases and
     evidence; the side panel filters by class, actor type and date.
 
     \b
@@ -306,7 +308,7 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
       kg render --actor Pakistan --hops 2 --out output/pakistan.html
       kg render --class MaterialConflict --since 2024-01 --png output/conflict.png
     """
-    from .network import read_view
+    from .network import read_view, weigh
     from .render import render_html, screenshot
     from .store import KnowledgeGraph
 
@@ -319,7 +321,7 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
              f"dated {since or '...'} to {until or '...'}" if since or until else ""]
     notes = [f"Filtered: {'; '.join(x for x in shown if x)} ({len(view):,} of {len(g):,} actors)."] \
         if any(shown) else []
-    path = render_html(view, out, max_nodes=max_nodes, notes=notes, cache_dir=Path(out).parent / ".layout-cache")
+    path = render_html(weigh(view, weight), out, max_nodes=max_nodes, notes=notes, cache_dir=Path(out).parent / ".layout-cache")
     click.echo(f"wrote {path} ({view.number_of_nodes()} actors, {view.number_of_edges()} edges)")
     if png:
         click.echo(f"wrote {_run(screenshot, path, png)}")
@@ -330,7 +332,9 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
               default="ttl", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), help="Output file (default output/graph.FORMAT).")
 @store_option
-def export(fmt: str, out: str | None, store: str) -> None:
+@click.option("--weight", type=click.Choice(["stories", "mentions"]), default="stories", show_default=True,
+              help="graphml/gexf edge weight: story events (each real-world event once) or mentions (every report).")
+def export(fmt: str, out: str | None, store: str, weight: str) -> None:
     """Write the store as RDF (ttl, trig, nt, nq, jsonld) or as a network (graphml, gexf).
 
     trig and nq keep one named graph per document; the others merge them.
@@ -344,7 +348,7 @@ def export(fmt: str, out: str | None, store: str) -> None:
     from .store import KnowledgeGraph
 
     with _run(KnowledgeGraph, store, read_only=True) as kg:
-        path = _run(run_export, kg, fmt, out or f"output/graph.{fmt}")
+        path = _run(run_export, kg, fmt, out or f"output/graph.{fmt}", weight)
     click.echo(f"wrote {path}")
 
 
@@ -404,6 +408,9 @@ STATS_QUERIES = {
     "documents": "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a dipl:Document }",
     "actors by type": "SELECT ?type (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a ?type . "
                       "VALUES ?type { dipl:Country dipl:Person dipl:Organization } } GROUP BY ?type ORDER BY ?type",
+    "story events": "SELECT ?mentions ?stories ?ratio WHERE { { SELECT (COUNT(?e) AS ?mentions) WHERE "
+                    "{ ?e a dipl:Event } } { SELECT (COUNT(?s) AS ?stories) WHERE { GRAPH graph:stories "
+                    "{ ?s a dipl:StoryEvent } } } BIND(ROUND(100 * ?mentions / ?stories) / 100 AS ?ratio) }",
     "relations by class": "SELECT ?class (COUNT(?e) AS ?n) WHERE { ?e a dipl:Event ; dipl:eventType ?t . "
                           "?t skos:prefLabel ?class } GROUP BY ?class ORDER BY DESC(?n) ?class",
 }
@@ -412,7 +419,7 @@ STATS_QUERIES = {
 @main.command(context_settings=CONTEXT)
 @store_option
 def stats(store: str) -> None:
-    """Count documents, actors by type and relations by class.
+    """Count documents, actors by type, event mentions and the story events they report, and relations by class.
 
     \b
     Example:

@@ -23,22 +23,25 @@ def _bind(g: Graph) -> None:
         g.bind(prefix, ns)
 
 
-def export(kg: KnowledgeGraph, fmt: str, out: str | Path) -> Path:
-    """Write the store to ``out`` in ``fmt`` (one of EXPORT_FORMATS) and return the path."""
+def export(kg: KnowledgeGraph, fmt: str, out: str | Path, weight: str = "stories") -> Path:
+    """Write the store to ``out`` in ``fmt`` (one of EXPORT_FORMATS) and return the path. Network formats
+    weigh each actor pair by its story events (``weight="stories"``) or its mentions (``"mentions"``) and
+    carry both counts."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt in NETWORK_FORMATS:
         import networkx as nx
 
-        from .network import to_networkx
+        from .network import to_networkx, weigh
 
-        network = to_networkx(kg, details=False)
+        network = weigh(to_networkx(kg, details=False), weight)
         g = nx.DiGraph()  # GraphML/GEXF want plain attributes: the classes of a pair joined in "classes"
         for n, d in network.nodes(data=True):
             g.add_node(n, label=d["label"], type=d["type"], role=d["role"], aliases="|".join(d["aliases"]))
         for s, o, d in network.edges(data=True):
-            e = g.get_edge_data(s, o) or {"classes": "", "weight": 0}
-            g.add_edge(s, o, classes="|".join(filter(None, [e["classes"], d["cls"]])), weight=e["weight"] + d["count"])
+            e = g.get_edge_data(s, o) or {"classes": "", "weight": 0, "mentions": 0, "stories": 0}
+            g.add_edge(s, o, classes="|".join(filter(None, [e["classes"], d["cls"]])), weight=e["weight"] + d["weight"],
+                       mentions=e["mentions"] + d["count"], stories=e["stories"] + d["stories"])
         (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(g, out)
         return out
     if fmt not in RDF_FORMATS:

@@ -14,14 +14,18 @@ through the writer), ``kg stats``, every named query with a typical parameter (i
 --hops 2``), ``kg export --format graphml`` and ``GET /`` on ``kg serve`` (the commands as
 subprocesses, wall time and peak RSS), then prints a table with the growth exponent between
 consecutive sizes (time ~ n^k: k = 1 is linear, n log n is about 1.1 to 1.15 here) and checks the
-issue's targets at the largest size.
+issue's targets at the largest size. At the largest size it also loads the same documents with the story
+events graph (:mod:`kg.stories`) left out of the update and reports the ratio of the write times (target:
+story events cost at most 1.2 times the build without them).
 
     python bench/scale.py                           # 100, 1,000, 10,000 and the real build of 500
     python bench/scale.py --sizes 100 1000 --real 0 # quick run
+    python bench/scale.py --sizes 10000 --real 0 --only-stories  # just the story events comparison
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -41,6 +45,7 @@ from kg.actors import Actor  # noqa: E402
 from kg.build import BuildSummary, Writer  # noqa: E402
 from kg.extract import Extraction, RelationRecord  # noqa: E402
 from kg.gazetteer import load_data, slug  # noqa: E402
+from kg.layout import MAINTAINED  # noqa: E402
 from kg.ingest import Document  # noqa: E402
 from kg.parallel import convert  # noqa: E402
 from kg.store import KnowledgeGraph  # noqa: E402
@@ -157,6 +162,31 @@ def load(store: Path, n: int, seed: int = 11) -> dict:
         total = int(next(kg.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))[0])
     return {"docs": summary.new, "doc_triples": triples, "all_triples": total, "convert_s": t_convert,
             "write_s": t_write, "triples_per_s": triples / t_write}
+
+
+@contextlib.contextmanager
+def without_graph(name: str):
+    """Leave the maintained graph ``name`` out of every write inside the block."""
+    kept = MAINTAINED[:]
+    MAINTAINED[:] = [m for m in kept if m.name != name]
+    try:
+        yield
+    finally:
+        MAINTAINED[:] = kept
+
+
+def story_comparison(work: Path, n: int, with_stories: dict | None = None) -> dict:
+    """Write seconds of ``n`` documents with and without the story events graph, and their ratio."""
+    if with_stories is None:
+        with_stories = load(work / f"store-{n}", n)
+    with without_graph("stories"):
+        plain = load(work / f"store-{n}-no-stories", n)
+    with KnowledgeGraph(work / f"store-{n}", read_only=True) as kg:
+        mentions, stories = map(int, next(kg.select(
+            "SELECT (COUNT(?e) AS ?m) (COUNT(DISTINCT ?s) AS ?s) WHERE { ?e a dipl:Event "
+            "OPTIONAL { GRAPH graph:stories { ?s dipl:hasReport ?e } } }")))
+    return {"with_s": with_stories["write_s"], "without_s": plain["write_s"],
+            "ratio": with_stories["write_s"] / plain["write_s"], "mentions": mentions, "stories": stories}
 
 
 # ----------------------------------------------------------------------------- timing the commands
@@ -301,6 +331,12 @@ def check_targets(n: int, row: dict) -> list[str]:
     return missed
 
 
+def print_story_comparison(n: int, c: dict) -> None:
+    print(f"\nstory events at {n:,} documents: write {c['with_s']:.1f} s with, {c['without_s']:.1f} s without, "
+          f"ratio {c['ratio']:.2f} (target <= 1.2: {'met' if c['ratio'] <= 1.2 else 'MISSED'}); "
+          f"{c['mentions']:,} mentions in {c['stories']:,} story events")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
@@ -308,8 +344,13 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=Path("/work/shared/eval/dev/news.jsonl"),
                     help="JSON Lines articles for the real build (read, never copied)")
     ap.add_argument("--keep", type=Path, help="keep the stores in this directory")
+    ap.add_argument("--only-stories", action="store_true",
+                    help="only the story events comparison at the largest size (no commands timed)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kg-scale-")) if args.keep is None else args.keep
+    if args.only_stories:
+        print_story_comparison(args.sizes[-1], story_comparison(work, args.sizes[-1]))
+        return
     rows: dict[int, dict] = {}
     for n in args.sizes:
         store = work / f"store-{n}"
@@ -322,6 +363,7 @@ def main() -> None:
     print(report(args.sizes, rows))
     missed = check_targets(args.sizes[-1], rows[args.sizes[-1]])
     print(f"\ntargets at {args.sizes[-1]:,} documents: " + ("all met" if not missed else "missed: " + "; ".join(missed)))
+    print_story_comparison(args.sizes[-1], story_comparison(work, args.sizes[-1], rows[args.sizes[-1]]))
     if args.real and args.corpus.is_file():
         print(f"== real kg build of {args.real} documents from {args.corpus}", file=sys.stderr, flush=True)
         store = work / "store-real"

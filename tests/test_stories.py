@@ -200,11 +200,10 @@ def test_negation_and_modality_by_majority_with_the_dissent_counted(tmp_path):
         assert main == (str(DIPL.SANCTION), "false", "asserted", "2", "1", "4", "4", "2")  # a tie: the later class
 
 
-def test_stats_and_named_queries(tmp_path):
+def test_stats_and_named_queries(extractions, tmp_path):
     path = str(tmp_path / "cli-store")
+    build(Path(path), extractions, batch=5).close()
     run = lambda *args: subprocess.run([KG, *args], capture_output=True, text=True, timeout=120)  # noqa: E731
-    built = run("build", str(CORPUS), "--store", path, "--quiet")
-    assert built.returncode == 0, built.stderr
     stats = run("stats", "--store", path)
     assert "== story events" in stats.stdout and "2.33" in stats.stdout  # 14 mentions, 6 story events
     events = run("query", "-n", "story-events", "-p", "actor=Fumio Kishida", "--format", "csv", "--store", path)

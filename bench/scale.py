@@ -161,7 +161,27 @@ def load(store: Path, n: int, seed: int = 11) -> dict:
         t_write += time.perf_counter() - t1
         total = int(next(kg.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))[0])
     return {"docs": summary.new, "doc_triples": triples, "all_triples": total, "convert_s": t_convert,
-            "write_s": t_write, "triples_per_s": triples / t_write}
+            "write_s": t_write, "triples_per_s": triples / t_write,
+            "raw_triples_per_s": raw_rate(store.parent / f"raw-{n}", n, seed)}
+
+
+def raw_rate(path: Path, n: int, seed: int, batch: int = 100) -> float:
+    """Triples per second of the same documents written by bare pyoxigraph updates (DROP + INSERT DATA per
+    document, ``batch`` per update, no maintained graphs): the machine's ceiling for transactional writes."""
+    import pyoxigraph
+
+    corpus = Corpus(seed)
+    store = pyoxigraph.Store(str(path))
+    seconds = triples = 0
+    for start in range(0, n, batch):
+        items = [convert(corpus.document(i)) for i in range(start, min(n, start + batch))]
+        t0 = time.perf_counter()
+        store.update(" ;\n".join(f"DROP SILENT GRAPH <{i.graph}> ; INSERT DATA {{ GRAPH <{i.graph}> {{ {i.ntriples} }} }}"
+                                  for i in items))
+        seconds += time.perf_counter() - t0
+        triples += sum(i.triples for i in items)
+    store.flush()
+    return triples / seconds
 
 
 @contextlib.contextmanager
@@ -308,7 +328,8 @@ def report(sizes: list[int], rows: dict[int, dict]) -> str:
         lines.append("| " + " | ".join([label, *cells, *ks]) + " |")
     extra = [("documents", "docs", "{:,}"), ("document triples", "doc_triples", "{:,}"),
              ("all triples (incl. maintained, ontology)", "all_triples", "{:,}"),
-             ("load triples/s (writer)", "triples_per_s", "{:,.0f}"), ("to_graph + N-Triples s", "convert_s", "{:.2f}"),
+             ("load triples/s (writer)", "triples_per_s", "{:,.0f}"),
+             ("bare Oxigraph updates triples/s (ceiling)", "raw_triples_per_s", "{:,.0f}"), ("to_graph + N-Triples s", "convert_s", "{:.2f}"),
              ("render peak RSS MiB", "render_rss_mib", "{:.0f}")]
     for label, key, fmt in extra:
         lines.append("| " + " | ".join([label, *(fmt.format(rows[n][key]) for n in sizes)] + [""] * (len(sizes) - 1)) + " |")
@@ -325,7 +346,8 @@ def check_targets(n: int, row: dict) -> list[str]:
         if k.startswith("q:") and v >= 1:
             missed.append(f"query {k[2:]} {v:.2f} s >= 1 s")
     if row["triples_per_s"] < 150_000:
-        missed.append(f"load {row['triples_per_s']:,.0f} triples/s < 150,000")
+        missed.append(f"load {row['triples_per_s']:,.0f} triples/s < 150,000 (bare Oxigraph updates on this machine: "
+                      f"{row['raw_triples_per_s']:,.0f})")
     if row["render_rss_mib"] >= 2048:
         missed.append(f"render peak RSS {row['render_rss_mib']:.0f} MiB >= 2 GiB")
     return missed

@@ -22,7 +22,8 @@ How a build runs (:class:`DaskEngine`, plugged into :func:`kg.build.build`):
   with the reason, the others go on);
 - with an http(s) store (any SPARQL 1.1 Query/Update server) the workers write
   their partitions to it themselves, one update per partition (each document
-  whole or not at all), and send back only counts; with a local store
+  whole or not at all, with the maintained graphs, see docs/graph-layout.md),
+  one worker at a time (a Dask ``Lock``), and send back only counts; with a local store
   directory, which only this machine can open, they send the N-Triples back
   and this process writes them in batches.
 
@@ -51,14 +52,27 @@ def _cached(kind: str, key: str | None, make):
 
 
 def _write(store_url: str, result: ChunkResult) -> None:
-    """Write a partition's documents to the SPARQL store from the worker; keep only counts."""
-    from .errors import QueryError
+    """Write a partition's documents to the SPARQL store from the worker, holding the cluster-wide write lock
+    (concurrent updates would each fold their documents into the maintained counts from their own
+    snapshot, and one would be lost); keep only counts."""
+    from distributed import Lock
+
     from .store import KnowledgeGraph
 
     kg = _cached("store", store_url, lambda: KnowledgeGraph(store_url))
     done = [i for i in result.items if isinstance(i, Extracted)]
     if not done:
         return
+    with Lock(f"kg-writes {store_url}"):  # one update at a time: each folds its documents into shared counts
+        _write_items(kg, result, done)
+    for item in result.items:
+        if isinstance(item, Extracted):
+            item.ntriples = None
+
+
+def _write_items(kg, result: ChunkResult, done: list[Extracted]) -> None:
+    from .errors import QueryError
+
     try:
         kg.replace_graphs((i.graph, i.ntriples) for i in done)
     except QueryError:
@@ -73,9 +87,6 @@ def _write(store_url: str, result: ChunkResult) -> None:
         if len(rejected) == len(done):
             raise
         result.items = [rejected.get(id(i), i) for i in result.items]
-    for item in result.items:
-        if isinstance(item, Extracted):
-            item.ntriples = None
 
 
 def extract_partition(chunk: list, model: str | None, store_url: str | None) -> ChunkResult:

@@ -72,9 +72,11 @@ class MaintainedGraph:
 
     * ``$graph``: this graph's IRI;
     * ``$keys``: a pattern binding ``?key`` to each key marked for recomputation;
-    * ``$using``: ``USING NAMED`` clauses (before ``WHERE``) that limit ``GRAPH ?doc`` to the documents
-      just inserted, plus the maintained graphs, the marks and the ontology (``add`` only; Oxigraph then
-      reads those graphs alone instead of joining the whole store with a list of documents).
+    * ``$using`` (before ``WHERE``) and ``$docs`` (first in the group that holds ``GRAPH ?doc``), which
+      together limit ``GRAPH ?doc`` to the documents just inserted (``add`` only). With ``using_named``
+      (the embedded store) ``$using`` is ``USING NAMED`` clauses for those documents, the maintained
+      graphs, the marks and the ontology, and Oxigraph reads those graphs alone; otherwise (servers:
+      ``oxigraph serve --union-default-graph`` refuses USING) ``$docs`` is ``VALUES ?doc { ... }``.
 
     ``recompute`` must delete every fact of the marked keys and derive them again from all document
     graphs; ``add`` must fold the documents just inserted into the facts of the keys they touch, leaving the
@@ -91,17 +93,23 @@ class MaintainedGraph:
         """The pattern binding ``?key`` to this graph's marked keys."""
         return f"GRAPH <{PENDING_GRAPH}> {{ ?key <{RECOMPUTE}> <{self.iri}> }}"
 
-    def mark(self, docs: Iterable[str] | None) -> str:
+    def mark(self, docs: Iterable[str] | None, using_named: bool = True) -> str:
         """The operation that marks the keys of the documents ``docs`` (graph IRIs; None: of every document)."""
+        if docs is None or using_named:
+            return (f"INSERT {{ GRAPH <{PENDING_GRAPH}> {{ ?key <{RECOMPUTE}> <{self.iri}> }} }}\n"
+                    f"{_using(docs)}WHERE {{ GRAPH ?doc {{ {self.keys} }} }}")
         return (f"INSERT {{ GRAPH <{PENDING_GRAPH}> {{ ?key <{RECOMPUTE}> <{self.iri}> }} }}\n"
-                f"{_using(docs)}WHERE {{ GRAPH ?doc {{ {self.keys} }} }}")
+                f"WHERE {{ VALUES ?doc {{ {' '.join(f'<{d}>' for d in docs)} }} GRAPH ?doc {{ {self.keys} }} }}")
 
     def recompute_operations(self) -> list[str]:
         return [Template(op).substitute(graph=f"<{self.iri}>", keys=self.marked()) for op in self.recompute]
 
-    def add_operations(self, docs: Iterable[str]) -> list[str]:
-        using = _using([*docs, *system_graphs(), PENDING_GRAPH])
-        return [Template(op).substitute(graph=f"<{self.iri}>", keys=self.marked(), using=using) for op in self.add]
+    def add_operations(self, docs: Iterable[str], using_named: bool = True) -> list[str]:
+        docs = list(docs)
+        using = _using([*docs, *system_graphs(), PENDING_GRAPH]) if using_named else ""
+        values = "" if using_named else "VALUES ?doc { " + " ".join(f"<{d}>" for d in docs) + " }"
+        return [Template(op).substitute(graph=f"<{self.iri}>", keys=self.marked(), using=using, docs=values)
+                for op in self.add]
 
 
 def _using(graphs: Iterable[str] | None) -> str:
@@ -128,14 +136,15 @@ def system_graphs() -> list[URIRef]:
     return [ONTOLOGY_GRAPH, *maintained_graphs()]
 
 
-def write_update(replace: Iterable[tuple[str, str]] = (), drop: Iterable[str] = ()) -> str:
+def write_update(replace: Iterable[tuple[str, str]] = (), drop: Iterable[str] = (), using_named: bool = True) -> str:
     """One SPARQL update request that replaces the document graphs ``replace`` ((graph IRI, N-Triples) pairs),
-    drops the graphs ``drop``, and brings every maintained graph up to date ("" when there is nothing to do)."""
+    drops the graphs ``drop``, and brings every maintained graph up to date ("" when there is nothing to do).
+    ``using_named``: the server takes ``USING NAMED`` in updates (see :class:`MaintainedGraph`)."""
     replace, drop = list(replace), list(drop)
     docs = [g for g, _ in replace] + drop
     if not docs:
         return ""
-    ops = [m.mark(docs) for m in MAINTAINED]
+    ops = [m.mark(docs, using_named) for m in MAINTAINED]
     for g, nt in replace:
         ops += [f"DROP SILENT GRAPH <{g}>", f"INSERT DATA {{ GRAPH <{g}> {{\n{nt}}} }}"]
     ops += [f"DROP SILENT GRAPH <{g}>" for g in drop]
@@ -143,7 +152,7 @@ def write_update(replace: Iterable[tuple[str, str]] = (), drop: Iterable[str] = 
         ops += m.recompute_operations()
     if replace:
         for m in MAINTAINED:
-            ops += m.add_operations(g for g, _ in replace)
+            ops += m.add_operations((g for g, _ in replace), using_named)
     ops.append(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
     return _PROLOGUE + " ;\n".join(ops)
 
@@ -192,7 +201,7 @@ def _best(source: str, using: str, stated: str, prop: str, order: str, value: st
     """Set ``prop`` of each actor to the best value its mentions state (under ``order``, then the larger
     string). ``source`` finds the actors and documents to read; with ``fold`` the current value competes
     too, and a replaced label stays as an alias (labels are surface forms)."""
-    current = f"UNION {{ GRAPH ?doc {{ ?m dipl:mentionOf ?key }} GRAPH $graph {{ ?key {prop} ?v }} }}" \
+    current = f"UNION {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key }} GRAPH $graph {{ ?key {prop} ?v }} }}" \
         if fold else ""
     also = " ; rdfs:label ?value" if prop == "skos:prefLabel" else ""
     alias = "?key skos:altLabel ?old ." if prop == "skos:prefLabel" and fold else ""
@@ -204,7 +213,8 @@ INSERT {{ GRAPH $graph {{ {alias} ?key {prop} ?value{also} }} }}
       BIND(CONCAT({order}, STR(?v)) AS ?k)
     }} GROUP BY ?key }}
   BIND({value} AS ?value)
-  OPTIONAL {{ GRAPH $graph {{ ?key {prop} ?old }} FILTER(?old != ?value) }}
+  OPTIONAL {{ GRAPH $graph {{ ?key {prop} ?old }} }}
+  FILTER(!BOUND(?old) || ?old != ?value)
 }}"""
 
 
@@ -212,12 +222,15 @@ def _actor_operations(source: str, using: str, fold: bool) -> tuple[str, ...]:
     """The actors' facts from the documents that ``source`` (a pattern before ``GRAPH ?doc``) and ``using``
     (USING clauses) select; ``fold``: into the current facts, else into none."""
     ops = [_best(source, using, stated, prop, order, value, fold) for stated, prop, order, value in _FUNCTIONAL]
-    ops += [f"INSERT {{ GRAPH $graph {{ ?key {prop} ?v }} }}\n{using}"
-            f"WHERE {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key ; {stated} ?v }} }}" for stated, prop in _SETS]
+    ops += [f"INSERT {{ GRAPH $graph {{ ?key {prop} ?v }} }}\n{using}"  # only what is new: writes cost, reads not
+            f"WHERE {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key ; {stated} ?v }} "
+            f"FILTER NOT EXISTS {{ GRAPH $graph {{ ?key {prop} ?v }} }} }}" for stated, prop in _SETS]
     ops.append(f"""DELETE {{ GRAPH $graph {{ ?key skos:altLabel ?v }} }}
 {using}WHERE {{ {{ SELECT DISTINCT ?key WHERE {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key }} }} }}
         GRAPH $graph {{ ?key skos:prefLabel ?v ; skos:altLabel ?v }} }}""")
-    ops.append(f"INSERT {{ GRAPH $graph {{ {_ORG_TEMPLATE} }} }}\n{using}WHERE {{ {source} GRAPH ?doc {{ {_ORG_WHERE} }}")
+    ops.append(f"INSERT {{ GRAPH $graph {{ {_ORG_TEMPLATE} }} }}\n{using}WHERE {{ {source} GRAPH ?doc {{ {_ORG_WHERE}\n"
+               f"  FILTER(!(EXISTS {{ GRAPH $graph {{ ?ms org:member ?key }} }} && "
+               f"(!BOUND(?post) || EXISTS {{ GRAPH $graph {{ ?post org:heldBy ?key }} }}))) }}")
     return tuple(ops)
 
 
@@ -237,7 +250,7 @@ WHERE {{ {_GUARD} GRAPH $graph {{ ?post a org:Post ; ?p ?o }} FILTER NOT EXISTS 
         f"""DELETE {{ GRAPH $graph {{ ?role ?p ?o }} }}
 WHERE {{ {_GUARD} GRAPH $graph {{ ?role a org:Role ; ?p ?o }} FILTER NOT EXISTS {{ GRAPH $graph {{ ?x org:role ?role }} }} }}""",
     ),
-    add=_actor_operations("", "${using}", fold=True),
+    add=_actor_operations("${docs}", "${using}", fold=True),
 ))
 
 # ----------------------------------------------------------------------------- the network graph
@@ -245,13 +258,47 @@ WHERE {{ {_GUARD} GRAPH $graph {{ ?role a org:Role ; ?p ?o }} FILTER NOT EXISTS 
 _EVENTS = """GRAPH ?doc { ?e dipl:edge ?key ; dipl:source ?s0 ; dipl:target ?o0 ; dipl:eventType ?t0 ;
                     dipl:negated ?negated ; dipl:modality ?modality OPTIONAL { ?e dcterms:date ?date } }
     BIND(IF(?negated || ?modality = "hypothetical", 0, 1) AS ?w)"""
-_AGGREGATE = """SELECT ?key (SAMPLE(?s0) AS ?s) (SAMPLE(?o0) AS ?o) (SAMPLE(?t0) AS ?t) (COUNT(?e) AS ?n)
-         (SUM(?w) AS ?asserted) (COUNT(DISTINCT ?doc) AS ?docs) (MIN(?date) AS ?first) (MAX(?date) AS ?last)"""
+# MIN and MAX over a group with an undated event are unbound in Oxigraph: undated events count as the far
+# future (for MIN) and the far past (for MAX), which the caller turns back into "no date"
+_NEVER, _EVER = '"9999-12-31"^^xsd:date', '"0001-01-01"^^xsd:date'
+_AGGREGATE = f"""SELECT ?key (SAMPLE(?s0) AS ?s) (SAMPLE(?o0) AS ?o) (SAMPLE(?t0) AS ?t) (COUNT(?e) AS ?n)
+         (SUM(?w) AS ?asserted) (COUNT(DISTINCT ?doc) AS ?docs)
+         (MIN(COALESCE(?date, {_NEVER})) AS ?min) (MAX(COALESCE(?date, {_EVER})) AS ?max)"""
+_DATES = f"BIND(IF(?min = {_NEVER}, ?none, ?min) AS ?first) BIND(IF(?max = {_EVER}, ?none, ?max) AS ?last)"
 _DIRECT = f"""INSERT {{ GRAPH $graph {{ ?s ?direct ?o }} }}
 %s
 WHERE {{ %s GRAPH $graph {{ ?key dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t ; dipl:assertedCount ?n }}
         FILTER(?n > 0)
-        GRAPH <{ONTOLOGY_GRAPH}> {{ ?t dipl:edgeProperty ?direct }} }}"""
+        GRAPH <{ONTOLOGY_GRAPH}> {{ ?t dipl:edgeProperty ?direct }}
+        FILTER NOT EXISTS {{ GRAPH $graph {{ ?s ?direct ?o }} }} }}"""
+
+# A pair of actors (both directions) sums its asserted events on the intensity scale, so ranking pairs reads
+# one triple per pair. Pair and actor keys are read back from the IRIs: edge/S/O/CLASS, pair/A/B (A < B).
+_EDGE_NS, _PAIR_NS = f"{ID}edge/", f"{ID}pair/"
+_PAIR_OF_KEY = f"""BIND(STRAFTER(STR(?key), "{_EDGE_NS}") AS ?rest)
+  BIND(STRBEFORE(?rest, "/") AS ?sk) BIND(STRBEFORE(STRAFTER(?rest, "/"), "/") AS ?ok)
+  BIND(IRI(CONCAT("{_PAIR_NS}", IF(?sk < ?ok, CONCAT(?sk, "/", ?ok), CONCAT(?ok, "/", ?sk)))) AS ?pair)"""
+_NEW_EDGES = "{ SELECT DISTINCT ?key WHERE { $docs GRAPH ?doc { ?e dipl:edge ?key } } }"
+
+
+def _pairs(using: str, edges: str) -> tuple[str, str]:
+    """Forget and re-derive the pairs of the edges that ``edges`` binds to ?key, from their edges."""
+    pairs = f"{{ SELECT DISTINCT ?pair WHERE {{ {edges} {_PAIR_OF_KEY} }} }}"
+    return (f"DELETE {{ GRAPH $graph {{ ?pair ?p ?v }} }}\n{using}\nWHERE {{ {pairs} GRAPH $graph {{ ?pair ?p ?v }} }}",
+            f"""INSERT {{ GRAPH $graph {{ ?pair a dipl:Pair ; dipl:firstActor ?x ; dipl:secondActor ?y ; dipl:score ?score ;
+                          dipl:assertedCount ?n }} }}
+{using}
+WHERE {{
+  {{ SELECT ?pair (SUM(?a * ?i) AS ?score) (SUM(?a) AS ?n) WHERE {{
+      {pairs}
+      GRAPH $graph {{ ?edge dipl:pair ?pair ; dipl:edgeType ?t ; dipl:assertedCount ?a }} FILTER(?a > 0)
+      GRAPH <{ONTOLOGY_GRAPH}> {{ ?t dipl:intensity ?i }}
+    }} GROUP BY ?pair }}
+  BIND(STRAFTER(STR(?pair), "{_PAIR_NS}") AS ?ab)
+  BIND(IRI(CONCAT("{_ACTOR}", STRBEFORE(?ab, "/"))) AS ?x)
+  BIND(IRI(CONCAT("{_ACTOR}", STRAFTER(?ab, "/"))) AS ?y)
+}}""")
+
 
 NETWORK = register(MaintainedGraph(
     name="network",
@@ -264,30 +311,39 @@ WHERE {{ $keys GRAPH $graph {{ ?key dipl:edgeSource ?s ; dipl:edgeTarget ?o ; di
         "DELETE { GRAPH $graph { ?key ?p ?o } } WHERE { $keys GRAPH $graph { ?key ?p ?o } }",
         f"""INSERT {{ GRAPH $graph {{
     ?key a dipl:Edge ; dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t ; dipl:eventCount ?n ;
-         dipl:assertedCount ?asserted ; dipl:documentCount ?docs ; dipl:firstDate ?first ; dipl:lastDate ?last }} }}
-WHERE {{ {_AGGREGATE} WHERE {{ $keys {_EVENTS} }} GROUP BY ?key }}""",
+         dipl:assertedCount ?asserted ; dipl:documentCount ?docs ; dipl:firstDate ?first ; dipl:lastDate ?last ;
+         dipl:pair ?pair }} }}
+WHERE {{ {{ {_AGGREGATE} WHERE {{ $keys {_EVENTS} }} GROUP BY ?key }} {_DATES} {_PAIR_OF_KEY} }}""",
         _DIRECT % ("", "$keys"),
+        *_pairs("", "$keys"),
     ),
     add=(
         f"""DELETE {{ GRAPH $graph {{ ?key dipl:eventCount ?n0 ; dipl:assertedCount ?a0 ; dipl:documentCount ?d0 ;
-                           dipl:firstDate ?f0 ; dipl:lastDate ?l0 }} }}
+                           dipl:firstDate ?fOld ; dipl:lastDate ?lOld }} }}
 INSERT {{ GRAPH $graph {{
-    ?new a dipl:Edge ; dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t .
-    ?key dipl:eventCount ?n1 ; dipl:assertedCount ?a1 ; dipl:documentCount ?d1 ; dipl:firstDate ?f1 ; dipl:lastDate ?l1 }} }}
+    ?new a dipl:Edge ; dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t ; dipl:pair ?pair .
+    ?key dipl:eventCount ?n1 ; dipl:assertedCount ?a1 ; dipl:documentCount ?d1 ; dipl:firstDate ?fNew ; dipl:lastDate ?lNew }} }}
 $using
 WHERE {{
-  {{ {_AGGREGATE} WHERE {{ {_EVENTS} FILTER NOT EXISTS {{ $keys }} }} GROUP BY ?key }}
+  {{ {_AGGREGATE} WHERE {{ $docs {_EVENTS} FILTER NOT EXISTS {{ $keys }} }} GROUP BY ?key }}
+  {_DATES}
   OPTIONAL {{ GRAPH $graph {{ ?key dipl:eventCount ?n0 ; dipl:assertedCount ?a0 ; dipl:documentCount ?d0 }} }}
   OPTIONAL {{ GRAPH $graph {{ ?key dipl:firstDate ?f0 }} }}
   OPTIONAL {{ GRAPH $graph {{ ?key dipl:lastDate ?l0 }} }}
   BIND(IF(BOUND(?n0), ?none, ?key) AS ?new)  # an edge seen before keeps its source, target and type
+  {_PAIR_OF_KEY}
   BIND(COALESCE(?n0, 0) + ?n AS ?n1)
   BIND(COALESCE(?a0, 0) + ?asserted AS ?a1)
   BIND(COALESCE(?d0, 0) + ?docs AS ?d1)
   BIND(IF(BOUND(?f0) && (!BOUND(?first) || ?f0 < ?first), ?f0, ?first) AS ?f1)
   BIND(IF(BOUND(?l0) && (!BOUND(?last) || ?l0 > ?last), ?l0, ?last) AS ?l1)
+  BIND(IF(BOUND(?f0) && ?f0 = ?f1, ?none, ?f0) AS ?fOld)  # dates rewritten only when they move
+  BIND(IF(BOUND(?f0) && ?f0 = ?f1, ?none, ?f1) AS ?fNew)
+  BIND(IF(BOUND(?l0) && ?l0 = ?l1, ?none, ?l0) AS ?lOld)
+  BIND(IF(BOUND(?l0) && ?l0 = ?l1, ?none, ?l1) AS ?lNew)
 }}""",
-        _DIRECT % ("$using", "{ SELECT DISTINCT ?key WHERE { GRAPH ?doc { ?e dipl:edge ?key } } }"),
+        _DIRECT % ("$using", _NEW_EDGES),
+        *_pairs("$using", _NEW_EDGES),
     ),
 ))
 

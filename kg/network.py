@@ -123,7 +123,7 @@ def add_details(kg: KnowledgeGraph, g: nx.MultiDiGraph, batch: int = 500) -> nx.
     A large share of all edges is read in one pass over the events, a few through VALUES in batches of
     ``batch`` edges. Evidence is the first three distinct sentences by (date, document).
     """
-    where = {d["iri"]: (s, o, k) for s, o, k, d in g.edges(keys=True, data=True)}
+    where = {d["iri"]: (s, o, k) for s, o, k, d in g.edges(keys=True, data=True) if "iri" in d}
     if not where:
         return g
     total = int(next(iter(kg.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{NETWORK_GRAPH}> "

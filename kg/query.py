@@ -513,11 +513,15 @@ def run_query(kg: KnowledgeGraph, sparql: str, params: dict[str, Any] | None = N
     params = dict(params or {})
     declared = set(declared) | set(params)
     native = _native(kg)
-    if native is None:
+    if native is None:  # a remote server: the terms travel in a trailing VALUES clause (terms, never text)
+        text = sparql
         if params:
-            raise QueryError(f"parameters are bound with Oxigraph substitutions, which only the embedded store "
-                             f"offers; run this on a store directory, not {kg.backend.url}")
-        return _in_thread(lambda: format_result(kg.query(sparql), fmt), timeout)
+            if not re.match(r"(?is)^(\s*(#[^\n]*|(PREFIX|BASE)\s[^\n]*)?\n)*\s*SELECT\b", sparql):
+                raise QueryError("on a remote store, parameters bind only in SELECT queries")
+            names = sorted(params)
+            text = (f"{sparql}\nVALUES ({' '.join('?' + n for n in names)}) "
+                    f"{{ ({' '.join(str(params[n]) for n in names)}) }}")
+        return _in_thread(lambda: _formatted(kg.query(text), fmt, declared, params), timeout)
 
     import pyoxigraph as ox
 
@@ -535,15 +539,19 @@ def run_query(kg: KnowledgeGraph, sparql: str, params: dict[str, Any] | None = N
             raise QueryError(f"query failed: {e}") from None
         if fmt in SPARQL_FORMATS or fmt in GRAPH_FORMATS:
             return serialize_native(res, fmt).decode("utf-8")
-        result = native_to_result(res)
-        hide: set[str] = set()
-        if result.type == "SELECT":
-            rows = list(result)
-            hide = {str(v) for v in result.vars if str(v) in declared
-                    and (str(v) in params or all(r[str(v)] is None for r in rows))}
-        return format_result(result, fmt, hide)
+        return _formatted(native_to_result(res), fmt, declared, params)
 
     return _in_thread(work, timeout)
+
+
+def _formatted(result: Result, fmt: str, declared: set[str], params: dict[str, Any]) -> str:
+    """``result`` as ``fmt``, without the columns of declared parameters that were given or are empty."""
+    hide: set[str] = set()
+    if result.type == "SELECT" and fmt not in SPARQL_FORMATS:
+        rows = list(result)
+        hide = {str(v) for v in result.vars if str(v) in declared
+                and (str(v) in params or all(r[str(v)] is None for r in rows))}
+    return format_result(result, fmt, hide)
 
 
 def run_named(kg: KnowledgeGraph, nq: NamedQuery, values: dict[str, str], fmt: str = "table",

@@ -331,6 +331,11 @@ class KnowledgeGraph:
             self.backend.close()
             raise
 
+    @property
+    def _using_named(self) -> bool:
+        """Whether updates may say USING NAMED (the embedded store; ``oxigraph serve`` in union mode refuses it)."""
+        return not isinstance(self.backend, SparqlBackend)
+
     def _check_remote(self) -> None:
         """Refuse a server that does not query the union of its named graphs, or that holds a store of the
         previous layout (its ontology graph lacks dipl:Mention while document graphs exist)."""
@@ -379,7 +384,7 @@ class KnowledgeGraph:
     def replace_graphs(self, graphs: Iterable[tuple[str, str]]) -> None:
         """Replace each (graph IRI, N-Triples) document graph and bring the maintained graphs (actors,
         network) up to date for what they touch, all in one update: every one or none (:mod:`kg.layout`)."""
-        update = write_update(replace=graphs)
+        update = write_update(replace=graphs, using_named=self._using_named)
         if update:
             self.backend.update(update)
 
@@ -398,7 +403,7 @@ class KnowledgeGraph:
     def remove(self, graph: URIRef) -> bool:
         """Drop a document's graph; the labels, aliases and edges only it supported go with it, in the same update."""
         existed = self.content_hash(graph) is not None
-        self.backend.update(write_update(drop=[str(graph)]))
+        self.backend.update(write_update(drop=[str(graph)], using_named=self._using_named))
         return existed
 
     def find_document(self, ref: str) -> URIRef | None:

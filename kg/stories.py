@@ -146,6 +146,6 @@ STORIES = register(MaintainedGraph(
     recompute=(*_GROUP, *_DESCRIBE),
     # folding a mention in can join two stories, so the keys the new documents touch are marked and
     # recomputed from all their mentions
-    add=(f"INSERT {{ GRAPH {_P} {{ ?key <{RECOMPUTE}> $graph }} }}\n${{using}}WHERE {{ GRAPH ?doc {{ ?e dipl:storyKey ?key }} }}",
+    add=(f"INSERT {{ GRAPH {_P} {{ ?key <{RECOMPUTE}> $graph }} }}\n${{using}}WHERE {{ $docs GRAPH ?doc {{ ?e dipl:storyKey ?key }} }}",
          *_GROUP, *_DESCRIBE),
 ))

@@ -44,6 +44,7 @@ class DIPL(DefinedNamespace):
     Mention: URIRef
     Edge: URIRef
     StoryEvent: URIRef
+    Pair: URIRef
     # actor properties
     subtype: URIRef
     role: URIRef
@@ -101,6 +102,10 @@ class DIPL(DefinedNamespace):
     hypotheticalReports: URIRef
     alongEdge: URIRef
     storyCount: URIRef
+    pair: URIRef
+    firstActor: URIRef
+    secondActor: URIRef
+    score: URIRef
     # documents and event types
     contentHash: URIRef
     quadClass: URIRef

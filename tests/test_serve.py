@@ -12,12 +12,16 @@ import time
 
 import httpx
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
+from rdflib import Graph, Literal
+from rdflib.namespace import SKOS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 
+from kg.actors import Actor
+from kg.extract import Extraction, RelationRecord
+from kg.ingest import Document
+from kg.rdf import document_iri, to_graph
 from kg.serve import GRAPH_TYPES, RESULT_TYPES, negotiate
 from kg.store import KnowledgeGraph
 from kg.vocab import DIPL, ID
@@ -31,26 +35,16 @@ TIMEOUT = 2.0
 
 
 def make_store(path: str, filler: int = 0) -> str:
-    g = Graph()
-    doc = URIRef(ID["doc/handmade"])
-    g.add((doc, RDF.type, DIPL.Document))
-    g.add((doc, DCTERMS.identifier, Literal("handmade.txt")))
-    for iri, label in [(PAK, "Pakistan"), (IND, "India")]:
-        g.add((iri, RDF.type, DIPL.Country))
-        g.add((iri, SKOS.prefLabel, Literal(label)))
-    g.add((ID["actor/evil"], RDF.type, DIPL.Organization))
-    g.add((ID["actor/evil"], SKOS.prefLabel, Literal(EVIL)))
-    ev = ID["event/e1"]
-    for p, o in [(RDF.type, DIPL.Event), (DIPL.source, PAK), (DIPL.target, IND), (DIPL.eventType, DIPL.ACCUSE),
-                 (DIPL.negated, Literal(False)), (DIPL.modality, Literal("asserted")),
-                 (DIPL.sentence, Literal("Pakistan accused India.")), (DIPL.trigger, Literal("accused")),
-                 (PROV.wasDerivedFrom, doc)]:
-        g.add((ev, p, o))
-    g.add((PAK, DIPL.accuses, IND))
+    pak, ind = Actor("PAK", "Pakistan", "Country"), Actor("IND", "India", "Country")
+    doc = Document("handmade.txt", "Pakistan accused India.")
+    accuse = RelationRecord(source=pak, target=ind, cls="ACCUSE", trigger="accused", negated=False,
+                            modality="asserted", sentence="Pakistan accused India.", start=0, end=23, confidence=0.9,
+                            symmetric=False, date=None)
+    g = to_graph(Extraction(doc, [pak, ind, Actor("evil", EVIL, "Organization")], [accuse]))
     for i in range(filler):
         g.add((ID[f"filler/{i}"], SKOS.note, Literal(i)))
     with KnowledgeGraph(path) as kg:
-        kg.add(doc, g, "hash-1")
+        kg.add(document_iri(doc), g, doc.content_hash)
     return path
 
 

@@ -10,8 +10,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.export import EXPORT_FORMATS, export
-from kg.rdf import document_iri, to_graph
 from kg.layout import ACTORS_GRAPH, NETWORK_GRAPH
+from kg.rdf import document_iri, to_graph
 from kg.store import KnowledgeGraph
 from kg.validate import validate
 from kg.vocab import DIPL, ID, ONTOLOGY_GRAPH

@@ -16,7 +16,7 @@ import pytest
 from kg.errors import StoreError, StoreLocked
 from kg.ingest import Document
 from kg.rdf import document_iri, to_graph
-from kg.store import KnowledgeGraph
+from kg.store import FORMAT_VERSION, KnowledgeGraph
 
 SENTENCES = [
     "Russia accused Ukraine of violating the ceasefire.",
@@ -37,7 +37,7 @@ def _text(i: int) -> str:
 def _holder_process(store: Path) -> subprocess.Popen:
     code = textwrap.dedent(f"""
         import sys, time
-        from kg.store import KnowledgeGraph
+        from kg.store import FORMAT_VERSION, KnowledgeGraph
         kg = KnowledgeGraph({str(store)!r})
         print("open", flush=True)
         time.sleep(60)
@@ -123,7 +123,7 @@ def test_damaged_store_is_refused_and_left_as_it_was(tmp_path):
 def test_marked_store_without_its_database_is_refused(tmp_path):
     store = tmp_path / "store"
     store.mkdir()
-    (store / "kg-store.json").write_text(json.dumps({"format": "kg-oxigraph", "version": 1}))
+    (store / "kg-store.json").write_text(json.dumps({"format": "kg-oxigraph", "version": FORMAT_VERSION}))
     with pytest.raises(StoreError, match="damaged"):
         KnowledgeGraph(store)
     assert [p.name for p in store.iterdir()] == ["kg-store.json"]

@@ -62,6 +62,7 @@ def _story(date_or_doc: str) -> str:
     return f'IRI(CONCAT("{_STORY}", REPLACE(STRAFTER(STR(?key), "{_KEY_PREFIX}"), "/", "_"), "_", {date_or_doc}))'
 
 
+_HOST = 'IF(isIRI(?src), REPLACE(STR(?src), "^[a-zA-Z][a-zA-Z0-9+.-]*://(www\\\\.)?([^/:?#]*).*$$", "$$2"), STR(?src))'
 _MENTIONS = f"GRAPH {_P} {{ ?e {_t('key')} ?key ; {_t('date')} ?x ; {_t('stated')} %s }}"
 
 # the story of each mention of the marked keys, as working facts
@@ -70,8 +71,15 @@ _GROUP = (
     # edges whose story counts change: those of the old stories (the new ones are added below)
     f"INSERT {{ GRAPH {_P} {{ ?edge {_t('recount')} true }} }} WHERE {{ $keys GRAPH $graph {{ ?story dipl:storyGroup ?key ; dipl:alongEdge ?edge }} }}",
     "DELETE { GRAPH $graph { ?story ?p ?o } } WHERE { $keys GRAPH $graph { ?story dipl:storyGroup ?key ; ?p ?o } }",
-    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('key')} ?key ; {_t('doc')} ?doc ; {_t('date')} ?x ; {_t('stated')} ?stated }} }}
-WHERE {{ $keys GRAPH ?doc {{ ?e dipl:storyKey ?key OPTIONAL {{ ?e dcterms:date ?d }} OPTIONAL {{ ?doc dcterms:date ?p }} }}
+    # what the stories need of each mention and its document, read from the document graph once (later
+    # operations read the pending graph alone: joining it with every document graph would read the whole store)
+    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('key')} ?key ; {_t('doc')} ?doc ; {_t('date')} ?x ; {_t('stated')} ?stated ;
+                              {_t('type')} ?t ; {_t('negated')} ?neg ; {_t('modality')} ?mod ; {_t('edge')} ?edge .
+                           ?doc {_t('published')} ?p ; {_t('host')} ?host }} }}
+WHERE {{ $keys GRAPH ?doc {{ ?e dipl:storyKey ?key ; dipl:eventType ?t ; dipl:negated ?neg ; dipl:modality ?mod ;
+                            dipl:edge ?edge . ?doc dcterms:source ?src
+                            OPTIONAL {{ ?e dcterms:date ?d }} OPTIONAL {{ ?doc dcterms:date ?p }} }}
+        BIND({_HOST} AS ?host)
         BIND(COALESCE(?d, ?p) AS ?x)
         BIND(BOUND(?d) && (!BOUND(?p) || ?d != ?p) AS ?stated) }}""",
     # 1. a stated date is a story
@@ -100,13 +108,11 @@ WHERE {{ GRAPH {_P} {{ ?e {_t('key')} ?key ; {_t('doc')} ?doc FILTER NOT EXISTS 
         BIND({_story('STRAFTER(STR(?doc), "/doc/")')} AS ?story) }}""",
 )
 
-# the story events of the working facts
-_AGGREGATE = f"""GRAPH {_P} {{ ?e {_t('story')} ?story ; {_t('key')} ?key ; {_t('doc')} ?doc }}
-    GRAPH ?doc {{ ?e dipl:eventType ?t ; dipl:negated ?neg ; dipl:modality ?mod ; dipl:edge ?edge .
-                 ?doc dcterms:source ?src OPTIONAL {{ ?doc dcterms:date ?pub }} }}"""
+# the story events of the working facts (the pending graph only)
+_AGGREGATE = f"GRAPH {_P} {{ ?e {_t('story')} ?story ; {_t('key')} ?key ; {_t('doc')} ?doc ; {_t('type')} ?t ; " \
+             f"{_t('negated')} ?neg ; {_t('modality')} ?mod ; {_t('edge')} ?edge }}"
 _MAJORITY = """SELECT ?story (MAX(CONCAT(SUBSTR(STR(?n + 1000000), 2), STR(?v))) AS ?best) WHERE {
       { SELECT ?story ?v (COUNT(?e) AS ?n) WHERE { %s BIND(%s AS ?v) } GROUP BY ?story ?v } } GROUP BY ?story"""
-_HOST = 'IF(isIRI(?src), REPLACE(STR(?src), "^[a-zA-Z][a-zA-Z0-9+.-]*://(www\\\\.)?([^/:?#]*).*$$", "$$2"), STR(?src))'
 _DESCRIBE = (
     f"""INSERT {{ GRAPH $graph {{
     ?story a dipl:StoryEvent ; dipl:storyGroup ?key ; dipl:storySource ?s ; dipl:storyTarget ?o ; dcterms:date ?date ;
@@ -116,7 +122,8 @@ _DESCRIBE = (
 WHERE {{ {{ SELECT ?story ?key (COUNT(?e) AS ?n) (COUNT(DISTINCT ?doc) AS ?docs) (COUNT(DISTINCT ?host) AS ?sources)
                    (MIN(?pub) AS ?first) (MAX(?pub) AS ?last) (MIN(?x) AS ?date)
                    (SUM(IF(?neg, 1, 0)) AS ?negated) (SUM(IF(?mod = "hypothetical", 1, 0)) AS ?hypothetical)
-           WHERE {{ {_AGGREGATE} OPTIONAL {{ GRAPH {_P} {{ ?e {_t('date')} ?x }} }} BIND({_HOST} AS ?host) }}
+           WHERE {{ {_AGGREGATE} GRAPH {_P} {{ ?doc {_t('host')} ?host OPTIONAL {{ ?doc {_t('published')} ?pub }}
+                                              OPTIONAL {{ ?e {_t('date')} ?x }} }} }}
            GROUP BY ?story ?key }}
         BIND(STRAFTER(STR(?key), "{_KEY_PREFIX}") AS ?k)
         BIND(IRI(CONCAT(STR(actor:), STRBEFORE(?k, "/"))) AS ?s)
@@ -128,7 +135,7 @@ WHERE {{ {{ {_MAJORITY % (_AGGREGATE, 'STR(?t)')} }} BIND(IRI(SUBSTR(?best, 7)) 
 WHERE {{ {{ {_MAJORITY % (_AGGREGATE, 'STR(?mod)')} }} BIND(SUBSTR(?best, 7) AS ?modality) }}""",
     f"""INSERT {{ GRAPH $graph {{ ?story dipl:hasReport ?e ; dipl:alternativeType ?alt ; dipl:alongEdge ?edge }}
                GRAPH {_P} {{ ?edge {_t('recount')} true }} }}
-WHERE {{ {_AGGREGATE} OPTIONAL {{ GRAPH $graph {{ ?story dipl:storyType ?main }} }}
+WHERE {{ {_AGGREGATE} GRAPH $graph {{ ?story dipl:storyType ?main }}
         BIND(IF(?t != ?main, ?t, ?none) AS ?alt) }}""",
     f"""DELETE {{ GRAPH $graph {{ ?edge dipl:storyCount ?old }} }}
 INSERT {{ GRAPH $graph {{ ?edge dipl:storyCount ?count }} }}

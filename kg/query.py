@@ -319,7 +319,7 @@ class NamedQuery:
         return cls(name, description, text, tuple(params))
 
     def text_for(self, given: Iterable[str]) -> str:
-        """The query text for the parameters ``given``: lines ending in ``# @if NAME`` only when NAME is given.
+        r"""The query text for the parameters ``given``: lines ending in ``# @if NAME`` only when NAME is given.
 
         >>> nq = NamedQuery.parse("q", "SELECT * WHERE {\n  ?e dipl:source ?actor  # @if actor\n}")
         >>> nq.text_for([]).splitlines()[1]

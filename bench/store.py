@@ -38,8 +38,9 @@ WORDS = ("government minister talks border trade security council agreement envo
 
 PREFIX = (f"PREFIX dipl: <{DIPL}>\nPREFIX skos: <{SKOS}>\nPREFIX prov: <{PROV}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
           f"PREFIX actor: <{ID}actor/>\n")
-# Actors repeat in every document graph that mentions them and the union default graph is a multiset in
-# Oxigraph, so the queries take DISTINCT where duplicates would multiply (kg's own queries must do the same).
+# This generator keeps kg's first graph layout (actors repeated in every document graph that mentions them;
+# the union default graph is a multiset in Oxigraph), so the queries take DISTINCT where duplicates would
+# multiply. kg itself now stores each fact once (docs/graph-layout.md); bench/scale.py measures that store.
 QUERIES = {
     "Q1 actor's relations with labels": """
         SELECT DISTINCT ?e ?cls ?otherLabel ?sentence WHERE {

@@ -10,6 +10,7 @@ affiliation.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,6 +23,14 @@ __all__ = ["Mention", "Actor", "find_mentions", "Resolver"]
 
 NER_NAMES = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 ARTICLES = {"the", "a", "an"}
+# how sure kg is that a person acts for an affiliation, by where it was read
+CONFIDENCE = {"text": 1.0, "gazetteer": 0.9, "inferred": 0.5}
+FORMER = ("former ", "formerly ", "ex-", "late ")
+PATRONYMIC = {"bin", "ibn", "bint", "ben"}
+NAME_PARTICLES = {"al", "el", "bin", "ibn", "bint", "de", "da", "van", "von", "der", "la", "le", "di", "du", "dos"}
+CLAUSE_TAGS = {"VB", "VBD", "VBZ", "VBP", "MD", "WP", "WDT", "WP$"}  # a finite verb or a relative: a clause, not a title
+QUOTES = {'"', "“", "”", "'", "‘", "’"}
+NAME_TOKEN = re.compile(r"^(?:[A-Z][a-z]?['’])?[A-ZÀ-ÖØ-Þ][\w]*(?:['’][A-Za-z]\w*)?\.?$")
 ROLE_MODIFIERS = {"acting", "former", "formerly", "senior", "deputy", "interim", "chief", "top", "then", "new",
                   "special", "assistant", "vice", "outgoing", "incoming", "foreign", "general"}
 
@@ -32,7 +41,8 @@ def _words() -> dict:
     return {"org_heads": frozenset(data["org_heads"]), "he": frozenset(data["person_pronouns"]),
             "it": frozenset(data["thing_pronouns"]), "they": frozenset(data["plural_pronouns"]),
             "definite": {k: frozenset(v) for k, v in data["definite"].items()},
-            "leaders": frozenset(data["leader_titles"])}
+            "leaders": frozenset(data["leader_titles"]), "places": frozenset(data["place_nouns"]),
+            "calendar": frozenset(data["calendar_words"])}
 
 
 @dataclass
@@ -52,6 +62,9 @@ class Mention:
     affiliations: tuple[str, ...] = ()  # gazetteer keys
     category: str | None = None  # for pronouns / definites: what they may point to
     role_span: tuple[int, int] | None = None  # tokens of the title phrase ("US envoy to Afghanistan")
+    aliases: tuple[str, ...] = ()  # other names the text gives in the mention (a quoted nickname)
+    former: bool = False  # the text says the person no longer holds the role ("former president")
+    bare: bool = False  # one capitalised word NER called a person, with nothing else to go on
     actor: "Actor | None" = None  # set by the Resolver
 
 
@@ -67,6 +80,14 @@ class Actor:
     role: str | None = None
     affiliations: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    role_source: str | None = None  # "text" or "gazetteer": where ``role`` was read
+    affiliation_sources: dict[str, str] = field(default_factory=dict)  # key -> "text" | "gazetteer" | "inferred"
+
+    @property
+    def affiliation_confidence(self) -> dict[str, float]:
+        """How sure kg is of each affiliation: 1.0 read in the text, 0.9 from the gazetteer on the
+        document's date, 0.5 inferred from the rest of the document."""
+        return {k: CONFIDENCE[self.affiliation_sources.get(k, "text")] for k in self.affiliations}
 
     def add_alias(self, text: str) -> None:
         if text and text != self.label and text not in self.aliases:
@@ -96,16 +117,41 @@ def _role_spans(doc: Doc) -> dict[int, Span]:
 
 
 def _is_name_token(tok: Token) -> bool:
-    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.is_alpha
+    """A word of a person's name: a capitalised proper noun, O'/D'/Mc names whole, straight or curly apostrophe."""
+    if tok.lower_ in _words()["calendar"] or tok.ent_type_ in {"DATE", "TIME"}:
+        return False
+    if not NAME_TOKEN.match(tok.text) or not any(c.islower() for c in tok.text):
+        return False
+    return tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON"
+
+
+def _joins(doc: Doc, i: int) -> bool:
+    """Token i is a hyphen inside a name written without spaces ("Kassym-Jomart")."""
+    return (0 < i < len(doc) - 1 and doc[i].text in {"-", "‐"} and not doc[i - 1].whitespace_
+            and not doc[i].whitespace_)
 
 
 def _name_run(doc: Doc, start: int, end: int, blocked: set[int]) -> tuple[int, int]:
-    """Grow [start, end) over adjacent capitalised proper nouns not claimed by anything else."""
-    while start > 0 and start - 1 not in blocked and _is_name_token(doc[start - 1]):
-        start -= 1
-    while end < len(doc) and end not in blocked and _is_name_token(doc[end]):
-        end += 1
+    """Grow [start, end) over adjacent name words and in-word hyphens not claimed by anything else."""
+    while start > 0 and start - 1 not in blocked:
+        if _is_name_token(doc[start - 1]):
+            start -= 1
+        elif start >= 2 and _joins(doc, start - 1) and _is_name_token(doc[start - 2]) and start - 2 not in blocked:
+            start -= 2
+        else:
+            break
+    while end < len(doc) and end not in blocked:
+        if _is_name_token(doc[end]):
+            end += 1
+        elif _joins(doc, end) and end + 1 not in blocked and _is_name_token(doc[end + 1]):
+            end += 2
+        else:
+            break
     return start, end
+
+
+def _wordlike(tok: Token) -> bool:
+    return tok.is_alpha or bool(NAME_TOKEN.match(tok.text))
 
 
 def _affiliation_in(doc: Doc, start: int, end: int, by_token: dict[int, Mention]) -> tuple[str, ...]:
@@ -124,7 +170,7 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
     Returns (role text, affiliation keys, (start, end)) or None when no title is inside.
     """
     titles = [roles[i] for i in range(start, end) if i in roles and roles[i].end <= end]
-    if not titles:
+    if not titles or not _is_title_phrase(doc[start:end]):
         return None
     title = titles[0]
     while start < end and (doc[start].lower_ in ARTICLES or doc[start].is_punct):
@@ -139,15 +185,40 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
     lead = start
     while lead < title.start and (lead in by_token or doc[lead].tag_ == "POS" or doc[lead].lower_ in ARTICLES):
         lead += 1
-    return (doc[lead:end].text.strip(" ,.;:") or role), affs, (start, end)
+    return _clean_role(doc[lead:end].text.strip(" ,.;:") or role), affs, (start, end)
+
+
+def _is_title_phrase(span: Span) -> bool:
+    """A title ("Kenya's foreign minister", "US envoy to Afghanistan"), not a clause: no finite verb,
+    no other person's full name, at most 16 words."""
+    return (len(span) <= 16 and not any(t.tag_ in CLAUSE_TAGS for t in span)
+            and not any(e.label_ == "PERSON" and len(e) > 1 for e in span.ents))
+
+
+def _clean_role(role: str) -> str:
+    """A title as a title: "formerly the acting envoy" -> "former acting envoy".
+
+    >>> _clean_role("formerly the acting US special representative")
+    'former acting US special representative'
+    """
+    words = role.split()
+    if words and words[0].lower() == "formerly":
+        rest = words[1:]
+        if rest and rest[0].lower() in ARTICLES:
+            rest = rest[1:]
+        words = ["former", *rest]
+    elif words and words[0].lower() in ARTICLES:
+        words = words[1:]
+    return " ".join(words)
 
 
 def _clause_end(doc: Doc, i: int, limit: int = 14) -> int:
     """End of an apposition that starts at token i: the next comma, quote or sentence end."""
     sent_end = doc[i].sent.end if i < len(doc) else len(doc)
     j = i
-    while j < min(sent_end, i + limit) and doc[j].text not in {",", ";", "“", "”", '"', "(", ")", "—", "–"}:
-        j += 1
+    while j < min(sent_end, i + limit) and doc[j].text not in {",", ";", "“", "”", '"', "(", ")", "—", "–"} \
+            and doc[j].tag_ not in CLAUSE_TAGS:
+        j += 1  # "a former vice president who had ...": the relative clause is not part of the title
     return j
 
 
@@ -176,8 +247,9 @@ def _person_role(doc: Doc, start: int, end: int, roles: dict[int, Span], role_to
         found.append(_role_phrase(doc, end + 1, _clause_end(doc, end + 1), roles, by_token))
     if start >= 2 and doc[start - 1].text == ",":
         left = start - 2
-        while left > doc[start].sent.start and doc[left - 1].text not in {",", ";", "“", '"'}:
-            left -= 1
+        while left > doc[start].sent.start and doc[left - 1].text not in {",", ";", "“", '"'} \
+                and doc[left - 1].tag_ not in CLAUSE_TAGS:
+            left -= 1  # "The junta ordered the ambassador, X": the title is what follows the verb
         found.append(_role_phrase(doc, left, start - 1, roles, by_token))
     found = [f for f in found if f]
     if not found:
@@ -202,27 +274,33 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             by_token[i] = m
 
     nonactor: set[int] = set()
+    roles = _role_spans(doc)
+    role_tokens = {i for s in roles.values() for i in range(s.start, s.end)}
     for s in _gazetteer_spans(doc):
         if s.label_ == NONACTOR:
             nonactor.update(range(s.start, s.end))
             continue
+        if s.label_ == SEAT and s.end < len(doc) and doc[s.end].ent_iob_ == "I" and doc[s.end].ent_type_ == "PERSON":
+            continue  # "Sofia Sapega", "Victoria Nuland": a first name, not a capital
         entry = gaz.entries.get(s.id_)
         if entry is None:
             continue
         kind = {NAME: "name", DEMONYM: "demonym", SEAT: "seat"}[s.label_]
-        if entry.type == "Person":
-            kind = "person"
-        add(Mention(s.start, s.end, s.text, kind, key=entry.key,
-                    role=entry.role, affiliations=entry.affiliations))
+        if entry.type == "Person":  # role and side come from the text here, from the date in the Resolver
+            if len(s) == 1 and _inside_another_name(doc, s.start, role_tokens):
+                continue  # "Marcos" in "Marcos Pérez": another person's name
+            add(Mention(s.start, s.end, s.text, "person", key=entry.key))
+            continue
+        add(Mention(s.start, s.end, s.text, kind, key=entry.key, role=entry.role, affiliations=entry.affiliations))
     blocked |= nonactor
-    roles = _role_spans(doc)
-    role_tokens = {i for s in roles.values() for i in range(s.start, s.end)}
     for m in [m for m in mentions if m.kind == "person"]:  # known officials: the text's title phrase too
         found = _person_role(doc, m.start, m.end, roles, role_tokens, by_token)
         if found:
-            role, affs, m.role_span = found
-            m.role = role or m.role
-            m.affiliations = tuple(dict.fromkeys([*affs, *m.affiliations]))
+            m.role, m.affiliations, m.role_span = found
+    for m in _nicknamed(doc, blocked | role_tokens):  # Joseph "Jojo" Mwangi: one person, the nickname an alias
+        role, affs, role_span = _person_role(doc, m.start, m.end, roles, role_tokens, by_token) or (None, (), None)
+        m.role, m.affiliations, m.role_span = role, affs, role_span
+        add(m)
 
     # demonym / country + authority noun: "Pakistani authorities", "the Afghan government", "China's foreign ministry"
     for s in doc.spans.get("kg_roles", []):
@@ -247,9 +325,10 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         if ent.label_ not in NER_NAMES or any(i in blocked for i in range(ent.start, ent.end)):
             continue
         start, end = ent.start, ent.end
-        while start < end and (start in role_tokens or doc[start].lower_ in ARTICLES or not doc[start].is_alpha):
+        while start < end and (start in role_tokens or doc[start].lower_ in ARTICLES or not _wordlike(doc[start])
+                               or doc[start].lower_ in words["calendar"]):
             start += 1
-        while end > start and not doc[end - 1].is_alpha:
+        while end > start and (not _wordlike(doc[end - 1]) or doc[end - 1].lower_ in words["calendar"]):
             end -= 1
         if start >= end:
             continue
@@ -257,14 +336,17 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         span = doc[start:end]
         head_lemma = span[-1].lemma_.lower()
         role_info = _person_role(doc, start, end, roles, role_tokens, by_token)
-        is_person = ent.label_ == "PERSON" or role_info is not None
-        if not is_person and head_lemma not in words["org_heads"]:
-            continue  # a place, a headline fragment, an unknown brand: not an actor
+        is_person = ent.label_ == "PERSON" or role_info is not None or (
+            head_lemma not in words["org_heads"] and _listed_with_a_person(doc, start, end))
+        if not is_person and (head_lemma not in words["org_heads"] or not any(t.is_title for t in span)):
+            continue  # a place, a headline fragment, an unknown brand, "the navy": not a named actor
         if is_person and len(span) == 1 and span[0].lower_ in words["org_heads"]:
             continue
+        if role_info is None and end < len(doc) and doc[end].lemma_.lower() in words["places"]:
+            continue  # "the Danube border", "the Kerch bridge": a place, whatever NER says
         role, affs, role_span = role_info if role_info else (None, (), None)
         add(Mention(start, end, span.text, "person" if is_person else "org", role=role, affiliations=affs,
-                    role_span=role_span))
+                    role_span=role_span, bare=is_person and role_info is None and len(span) == 1))
 
     # names NER missed right after a title: "Mullah Abdul Ghani Baradar", "President Trump"
     for r in roles.values():
@@ -311,7 +393,52 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
                 if demonym is None:
                     add(Mention(left, tok.i + 1, doc[left:tok.i + 1].text, "definite", category=category))
                 break
+    for m in mentions:
+        if m.kind == "person" and m.end - m.start == 1 and m.start - 1 in role_tokens:
+            title = next(r for r in roles.values() if r.start < m.start <= r.end)  # "Pope Francis", "King Salman"
+            m.aliases = (*m.aliases, doc[title.start:m.end].text)
+        if m.kind == "person" and m.role and m.role.lower().startswith(FORMER):
+            m.former = True  # "the former president": the gazetteer's side no longer holds; the text's does
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _inside_another_name(doc: Doc, i: int, role_tokens: set[int]) -> bool:
+    """Token i is one word of a longer person name NER found, the other words not titles."""
+    ent = next((e for e in doc.ents if e.start <= i < e.end), None)
+    return (ent is not None and ent.label_ == "PERSON" and len(ent) > 1
+            and all(_is_name_token(t) for t in ent if t.i != i and t.i not in role_tokens)
+            and any(t.i not in role_tokens for t in ent if t.i != i))
+
+
+def _listed_with_a_person(doc: Doc, start: int, end: int) -> bool:
+    """Tokens [start, end) are a two- or three-word name listed with a person ("X and Juan Chamorro")."""
+    if not 2 <= end - start <= 3 or not all(_is_name_token(t) or t.ent_type_ for t in doc[start:end]) \
+            or not all(t.text[:1].isupper() and any(c.islower() for c in t.text) for t in doc[start:end]):
+        return False
+    after = end + 1 < len(doc) and doc[end].lower_ in {"and", ","} and doc[end + 1].ent_type_ == "PERSON"
+    before = start >= 2 and doc[start - 1].lower_ in {"and", ","} and doc[start - 2].ent_type_ == "PERSON"
+    return after or before
+
+
+def _nicknamed(doc: Doc, blocked: set[int]) -> list[Mention]:
+    """Names with a quoted nickname inside: 'Joseph "Jojo" Mwangi' -> one mention, alias "Jojo"."""
+    found = []
+    for i in range(1, len(doc) - 3):
+        if doc[i].text not in QUOTES or i in blocked or not _is_name_token(doc[i - 1]):
+            continue
+        j = i + 1
+        while j < len(doc) and j - i <= 3 and doc[j].text not in QUOTES and doc[j].text[:1].isupper():
+            j += 1
+        if j == i + 1 or j >= len(doc) - 1 or doc[j].text not in QUOTES or not _is_name_token(doc[j + 1]):
+            continue
+        start, _ = _name_run(doc, i - 1, i, blocked)
+        _, end = _name_run(doc, j + 1, j + 2, blocked)
+        if any(k in blocked for k in range(start, end)):
+            continue
+        name = " ".join(t.text for t in [*doc[start:i], *doc[j + 1:end]])
+        found.append(Mention(start, end, name, "person", aliases=(doc[i + 1:j].text,)))
+        blocked.update(range(start, end))
+    return found
 
 
 # ---------------------------------------------------------------- resolution
@@ -320,36 +447,90 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
 class Resolver:
     """Turn a document's mentions into actors, one node per actor.
 
-    Feed it each Doc's mentions in text order with :meth:`resolve`; read
-    :attr:`actors` at the end.
+    Feed it each Doc's mentions in text order with :meth:`resolve_doc`; call
+    :meth:`finish` at the end for the actors. ``date`` (ISO, the document's date)
+    picks the office a known official held that day; without it, the latest.
+    The text's own title and country win over the gazetteer's.
     """
 
-    def __init__(self, gaz: Gazetteer | None = None) -> None:
+    def __init__(self, gaz: Gazetteer | None = None, date: str | None = None) -> None:
         self.gaz = gaz or load_gazetteer()
+        self.date = date
         self.actors: dict[str, Actor] = {}
         self.recent: list[Actor] = []  # most recent last
         self.persons: list[Actor] = []
+        self.former: set[str] = set()  # persons the text calls former holders of their role
 
     def _get(self, key: str) -> Actor:
         if key not in self.actors:
             e = self.gaz.entries[key]
-            self.actors[key] = Actor(key, e.label, e.type, e.subtype, e.country, e.role, list(e.affiliations))
+            if e.type == "Person":
+                actor = Actor(key, e.label, "Person")
+                self._on_the_day(actor)
+            else:
+                actor = Actor(key, e.label, e.type, e.subtype, e.country, e.role, list(e.affiliations))
+            self.actors[key] = actor
         return self.actors[key]
 
-    def _person(self, m: Mention) -> Actor:
+    def _on_the_day(self, actor: Actor) -> None:
+        """Role and side of a known official from the term in force on the document's date.
+
+        Among the terms in force (all terms without a date) the one whose title the text
+        used wins, else the latest. Called again after each mention: what the text says
+        first (title, country, "former") stays; the gazetteer fills the rest.
+        """
+        entry = self.gaz.entries.get(actor.key)
+        if entry is None or entry.type != "Person":
+            return
+        for k in [k for k, src in actor.affiliation_sources.items() if src == "gazetteer"]:
+            actor.affiliations.remove(k)
+            del actor.affiliation_sources[k]
+        terms = [t for t in entry.terms if self.date is None or t.covers(self.date)]
+        said = _title_words(actor.role) if actor.role_source == "text" else ""
+        same = [t for t in terms if said and (_title_words(t.role) in said or said in _title_words(t.role))]
+        term = max(same or terms, key=lambda t: t.start, default=None)
+        if term is None:
+            self._set_country(actor)
+            return  # not in office that day: the text alone says what the person is
+        if actor.role_source != "text":
+            actor.role, actor.subtype, actor.role_source = term.role, term.subtype, "gazetteer"
+        if actor.key not in self.former:
+            has_country = any(self._is_country(k) for k in actor.affiliations)
+            for k in term.affiliations:
+                if k not in actor.affiliations and not (has_country and self._is_country(k)):
+                    actor.affiliations.append(k)
+                    actor.affiliation_sources[k] = "gazetteer"
+        self._set_country(actor)
+
+    def _is_country(self, key: str) -> bool:
+        e = self.gaz.entries.get(key)
+        return e is not None and e.type == "Country"
+
+    def _set_country(self, actor: Actor) -> None:
+        actor.country = next((self.gaz.entries[k].country for k in actor.affiliations
+                              if k in self.gaz.entries and self.gaz.entries[k].country), None)
+
+    def _known_official(self, m: Mention) -> str | None:
+        """The gazetteer key of the one official whose last name is ``m`` (the date then gives the office)."""
+        found = self.gaz.official_named(m.text)
+        return found.key if found else None
+
+    def _person(self, m: Mention) -> Actor | None:
         name = m.text
-        tokens = name.split()
-        for p in reversed(self.persons):  # "Imran" after "Imran Khan"; "Khan" too
-            ptoks = p.label.split()
-            if all(t in ptoks for t in tokens):
+        tokens = tuple(name.split())
+        for p in reversed(self.persons):  # "Imran" after "Imran Khan"; "Khan" too; not a father's name
+            if tokens in _short_forms(p) or tokens == tuple(p.label.split()):
                 return p
         for p in reversed(self.persons):  # "Donald Trump" after "Trump": the fuller name wins
-            if all(t in tokens for t in p.label.split()):
+            if p.key not in self.gaz.entries and tuple(p.label.split()) in _short_forms_of(tokens):
                 self.actors.pop(p.key, None)
                 p.add_alias(p.label)
                 p.key, p.label = slug(name), name
                 self.actors[p.key] = p
                 return p
+        if m.bare:  # one word: a known official's last name, or not a person at all ("Danube")
+            key = self._known_official(m)
+            return self._get(key) if key else None
         key = slug(name)
         actor = self.actors.get(key) or Actor(key, name, "Person")
         self.actors[key] = actor
@@ -379,38 +560,48 @@ class Resolver:
         return None
 
     def resolve_doc(self, doc: Doc) -> list[Mention]:
-        """Resolve ``doc._.kg_mentions``, then add the bare surnames NER missed ("Kamikawa later said")."""
+        """Resolve ``doc._.kg_mentions``, then add the bare names NER missed ("Kamikawa later said")."""
         mentions: list[Mention] = doc._.kg_mentions or []
         self.resolve(mentions)
+        mentions = [m for m in mentions if m.actor is not None or m.kind in {"pronoun", "definite", "leader"}]
         covered = {i for m in mentions for i in range(m.start, m.end)}
-        names = {t: p for p in self.persons for t in p.label.split() if len(t) > 2}
+        names = {t[0]: p for p in self.persons for t in _short_forms(p) if len(t) == 1 and len(t[0]) > 2}
         extra = []
         for tok in doc:
+            if tok.i in covered or not tok.is_title:
+                continue
             person = names.get(tok.text)
-            if person and tok.i not in covered and tok.is_title and (
-                    tok.pos_ == "PROPN" or tok.ent_type_ or not tok.is_sent_start):
+            if person is None and tok.pos_ == "PROPN" and tok.ent_type_ in {"", "PERSON"} and _alone(doc, tok.i):
+                key = self._known_official(Mention(tok.i, tok.i + 1, tok.text, "person"))
+                person = self._get(key) if key else None  # "Ruto said ...": the one official of that name
+                if person is not None and person not in self.persons:
+                    self.persons.append(person)
+            if person and (tok.pos_ == "PROPN" or tok.ent_type_ or not tok.is_sent_start):
                 m = Mention(tok.i, tok.i + 1, tok.text, "person", actor=person)
                 person.add_alias(tok.text)
                 extra.append(m)
-        if extra:
-            mentions = sorted(mentions + extra, key=lambda m: m.start)
-            doc._.kg_mentions = mentions
+        mentions = sorted(mentions + extra, key=lambda m: m.start)
+        doc._.kg_mentions = mentions
         return mentions
 
     def resolve(self, mentions: Iterable[Mention]) -> None:
-        """Give each mention its actor (or leave ``actor`` None when nothing fits)."""
+        """Give each mention its actor (or leave ``actor`` None when nothing fits).
+
+        Descriptions and pronouns ("the country", "the Pakistani leader", "he")
+        point to an actor in this document only; they never become its names.
+        """
         for m in mentions:
             if m.kind in {"pronoun", "definite", "leader"}:
                 actor = self._refer(m)
                 if actor is None:
                     continue
-                if m.kind != "pronoun":
-                    actor.add_alias(m.text)
-                m.actor = actor  # a pronoun does not move the focus
+                m.actor = actor
                 if m.kind == "pronoun":
-                    continue
+                    continue  # a pronoun does not move the focus
             elif m.kind == "person" and m.key is None:
                 actor = self._person(m)
+                if actor is None:
+                    continue
                 actor.add_alias(m.text)
             elif m.kind == "org" and m.key is None:
                 key = slug(m.text.removeprefix("the ").removeprefix("The "))
@@ -420,26 +611,107 @@ class Resolver:
                 actor.add_alias(m.text)
                 if actor.type == "Person" and actor not in self.persons:
                     self.persons.append(actor)
-            if m.role and not actor.role:
-                actor.role = m.role
-                subtype = self.gaz.roles.get(m.role.lower().split(" for ")[0].split(" to ")[0].split(" of ")[0])
-                actor.subtype = actor.subtype or subtype or _subtype_of(m.role, self.gaz)
-            for key in m.affiliations:
-                if key != actor.key and key not in actor.affiliations:
-                    actor.affiliations.append(key)
-                    parent = self.gaz.entries.get(key)
-                    if parent and parent.country and parent.country not in actor.affiliations:
-                        actor.affiliations.append(parent.country)
-            if actor.type == "Person" and not actor.country:
-                actor.country = next((self.gaz.entries[k].country for k in actor.affiliations
-                                      if k in self.gaz.entries and self.gaz.entries[k].country), None)
+            for alias in m.aliases:
+                actor.add_alias(alias)
+            if actor.type == "Person":
+                self._read_person(actor, m)
             m.actor = actor
             if actor in self.recent:
                 self.recent.remove(actor)
             self.recent.append(actor)
 
+    def _read_person(self, actor: Actor, m: Mention) -> None:
+        """What this mention says of a person: its title wins over the gazetteer's; one country at most."""
+        if m.former:
+            self.former.add(actor.key)
+        if m.role and actor.role_source != "text":
+            actor.role, actor.role_source = m.role, "text"
+            actor.subtype = self.gaz.subtype_of(m.role)
+        text_country = any(self._is_country(k) and actor.affiliation_sources.get(k) == "text"
+                           for k in actor.affiliations)
+        for key in m.affiliations:
+            if key == actor.key or key in actor.affiliations:
+                continue
+            if self._is_country(key):
+                if text_country:
+                    continue  # a second country in another sentence: not whom this person acts for
+                for k in [k for k in actor.affiliations if self._is_country(k)]:  # the text's country wins
+                    actor.affiliations.remove(k)
+                    actor.affiliation_sources.pop(k, None)
+                text_country = True
+            actor.affiliations.append(key)
+            actor.affiliation_sources[key] = "text"
+            parent = self.gaz.entries.get(key)
+            if parent and parent.country and parent.country not in actor.affiliations and not text_country:
+                actor.affiliations.append(parent.country)
+                actor.affiliation_sources[parent.country] = "text"
+                text_country = True
+        self._on_the_day(actor)
 
-def _subtype_of(role: str, gaz: Gazetteer) -> str | None:
-    low = role.lower()
-    best = max((t for t in gaz.roles if t in low), key=len, default=None)
-    return gaz.roles.get(best) if best else None
+    def finish(self) -> list[Actor]:
+        """The document's actors, after in-document inference of the side of officials the text and
+        the gazetteer leave without one: a head of state or government whose title matches the one
+        country of the document that has no other such leader (confidence 0.5)."""
+        leaders = _words()["leaders"]
+        countries = [a for a in self.actors.values() if a.type == "Country" and a.subtype == "State"]
+        for actor in self.actors.values():
+            if actor.type != "Person" or actor.affiliations or actor.key in self.former or not actor.role:
+                continue
+            title = actor.role.lower()
+            if title not in leaders:
+                continue
+            free = [c for c in countries if not any(
+                p is not actor and c.key in p.affiliations and (p.role or "").lower() == title
+                for p in self.actors.values() if p.type == "Person")]
+            if len(free) == 1:
+                actor.affiliations.append(free[0].key)
+                actor.affiliation_sources[free[0].key] = "inferred"
+                self._set_country(actor)
+        for actor in list(self.actors.values()):  # whom a person acts for is a node of the document too
+            for key in actor.affiliations:
+                if key not in self.actors and key in self.gaz.entries:
+                    self._get(key)
+        return list(self.actors.values())
+
+
+def _alone(doc: Doc, i: int) -> bool:
+    """Token i is a one-word name: the words right before and after it are not capitalised."""
+    return not any(0 <= j < len(doc) and doc[j].is_alpha and doc[j].text[:1].isupper() for j in (i - 1, i + 1))
+
+
+def _title_words(role: str | None) -> str:
+    """A title reduced for comparison: "Secretary-General" and "secretary general" are one."""
+    return " ".join((role or "").lower().replace("-", " ").split())
+
+
+def _short_forms_of(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """The parts of a name that may stand for the whole: its first words or its last words, never a
+    particle alone and, after bin/ibn, never the father's or family's name.
+
+    >>> sorted(_short_forms_of(("Tamim", "bin", "Hamad", "Al", "Thani")))
+    [('Tamim',)]
+    >>> sorted(_short_forms_of(("Andrés", "Manuel", "López", "Obrador")))[:3]
+    [('Andrés',), ('Andrés', 'Manuel'), ('Andrés', 'Manuel', 'López')]
+    """
+    n = len(tokens)
+    out = set()
+    patronymic = next((i for i, t in enumerate(tokens) if t.lower() in PATRONYMIC), None)
+    for k in range(1, n):
+        head = tokens[:k]
+        if patronymic is None or k <= patronymic:
+            if head[-1].lower() not in NAME_PARTICLES:
+                out.add(head)
+        tail = tokens[n - k:]
+        if patronymic is None and not (len(tail) == 1 and tail[0].lower() in NAME_PARTICLES):
+            out.add(tail)
+    return out
+
+
+def _short_forms(actor: Actor) -> set[tuple[str, ...]]:
+    """Short forms of a person's label and of the names the text gave them (nicknames too)."""
+    out = _short_forms_of(tuple(actor.label.split()))
+    for alias in actor.aliases:
+        words = tuple(alias.split())
+        if len(words) == 1 and words[0][:1].isupper():
+            out.add(words)
+    return out

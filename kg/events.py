@@ -20,6 +20,8 @@ from importlib.resources import files
 from spacy.tokens import Doc, Span, Token
 
 from .actors import Actor
+from .dates import DatePhrase
+from .dates import date_phrase as _date_phrase
 from .lexicon import Entry, Lexicon, load_lexicon
 from .vocab import EVENT_TYPES
 
@@ -53,17 +55,7 @@ class Relation:
     confidence: float
     symmetric: bool = False
     reporter: Actor | None = None
-    when: str | None = None  # the date phrase attached to the trigger ("on Tuesday")
-
-
-def _date_phrase(tok: Token) -> str | None:
-    """A DATE entity that modifies ``tok`` directly or through one preposition."""
-    for c in tok.children:
-        for t in [c, *(p for p in c.children if c.dep_ == "prep")]:
-            if t.ent_type_ == "DATE" and t.dep_ in {"npadvmod", "pobj", "nmod", "tmod"}:
-                ent = next(e for e in tok.doc.ents if e.start <= t.i < e.end)
-                return ent.text
-    return None
+    when: DatePhrase | None = None  # the date phrase that dates the trigger ("on Tuesday") and its tense
 
 
 def _actor_map(doc: Doc) -> dict[int, Actor]:

@@ -8,17 +8,15 @@
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import lru_cache
 
 from spacy.language import Language
 
 from .actors import Actor, Resolver
+from .dates import When, inherit, resolve
 from .events import relations
-from .ingest import Document, by_words, count_words, segments
+from .ingest import Document, by_words, count_words, is_headline, segments
 from .nlp import load_nlp
 
 __all__ = ["Extractor", "Extraction", "RelationRecord", "batches"]
@@ -28,7 +26,11 @@ BATCH_WORDS = 4_000  # words per nlp.pipe batch: memory grows with words, not do
 
 @dataclass
 class RelationRecord:
-    """A relation with document-level offsets and a resolved date."""
+    """A relation with offsets into the document's text as read, and its date.
+
+    ``sentence`` is the normalized sentence; ``date`` is ISO 8601 to ``date_precision`` (day, week, month,
+    year); ``date_inherited`` says it is the document's date because the sentence states none.
+    """
 
     source: Actor
     target: Actor
@@ -43,6 +45,8 @@ class RelationRecord:
     symmetric: bool
     date: str | None
     reporter: Actor | None = None
+    date_precision: str = "day"
+    date_inherited: bool = False
 
 
 @dataclass
@@ -50,32 +54,6 @@ class Extraction:
     document: Document
     actors: list[Actor] = field(default_factory=list)
     relations: list[RelationRecord] = field(default_factory=list)
-
-
-@lru_cache(maxsize=4096)
-def _resolve_date(phrase: str, base: str | None) -> str | None:
-    """A date phrase ("Tuesday", "in June 2019") as ISO date, relative to the document date."""
-    if not re.search(r"\d|day|week|month|year|january|february|march|april|may|june|july|august|"
-                     r"september|october|november|december", phrase, re.I):
-        return None
-    if base is None and not re.search(r"\b\d{4}\b", phrase):
-        return None  # "Tuesday", "within 14 months": nothing to count from without the document's date
-    try:
-        found = _date_parser(base).get_date_data(phrase)
-    except (ValueError, OverflowError):
-        return None
-    return found["date_obj"].date().isoformat() if found and found["date_obj"] else None
-
-
-@lru_cache(maxsize=256)
-def _date_parser(base: str | None):
-    """One dateparser parser per document date: what ``dateparser.parse`` builds anew on every call."""
-    from dateparser.date import DateDataParser  # slow to import; only needed when a sentence has a date
-
-    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"] if base is None else []}
-    if base:
-        settings["RELATIVE_BASE"] = datetime.fromisoformat(base)
-    return DateDataParser(languages=["en"], settings=settings)
 
 
 class Extractor:
@@ -99,18 +77,40 @@ class Extractor:
             words = sum(count_words(t) for t in texts) or 1
             docs = iter(self.nlp.pipe(texts, batch_size=max(1, BATCH_WORDS * len(texts) // words)))
             for document, parts in group:
-                resolver = Resolver()
+                resolver = Resolver(date=document.date)
                 result = Extraction(document)
-                for (offset, _), doc in zip(parts, docs):  # parts first: zip never over-reads docs
+                in_headline = 0  # how many relations, first in the list, come from the headline
+                for k, ((offset, text), doc) in enumerate(zip(parts, docs)):  # parts first: never over-reads docs
                     resolver.resolve_doc(doc)
                     for r in relations(doc):
-                        date = (_resolve_date(r.when, document.date) if r.when else None) or document.date
+                        when = _when(r.when, document.date)
+                        start, end = document.original_span(offset + r.sentence.start_char,
+                                                            offset + r.sentence.end_char)
                         result.relations.append(RelationRecord(
                             r.source, r.target, r.cls, r.trigger, r.negated, r.modality, r.sentence.text,
-                            offset + r.sentence.start_char, offset + r.sentence.end_char, r.confidence,
-                            r.symmetric, date, r.reporter))
-                result.actors = list(resolver.actors.values())
+                            start, end, r.confidence, r.symmetric, when and when.value, r.reporter,
+                            when.precision if when else "day", bool(when and when.inherited)))
+                    if k == 0 and is_headline(text):
+                        in_headline = len(result.relations)
+                result.relations = _once(result.relations, in_headline)
+                result.actors = resolver.finish()
                 yield result
+
+
+def _key(r: RelationRecord) -> tuple:
+    ends = frozenset((r.source.key, r.target.key)) if r.symmetric else (r.source.key, r.target.key)
+    return ends, r.cls, r.negated
+
+
+def _once(found: list[RelationRecord], in_headline: int) -> list[RelationRecord]:
+    """The headline's relations (the first ``in_headline``) that the article states again are counted there only."""
+    body = {_key(r) for r in found[in_headline:]}
+    return [r for r in found[:in_headline] if _key(r) not in body] + found[in_headline:]
+
+
+def _when(phrase, document_date: str | None) -> When | None:
+    """The date the sentence states, else the document's (inherited)."""
+    return (resolve(phrase.text, document_date, phrase.tense) if phrase else None) or inherit(document_date)
 
 
 def _groups(documents: Iterable[Document]) -> Iterator[list[tuple[Document, list[tuple[int, str]]]]]:

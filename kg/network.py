@@ -211,8 +211,18 @@ def resolve_classes(names: Iterable[str]) -> set[str]:
 
 
 def _in_range(dates: list[str], since: str | None, until: str | None) -> bool:
-    """True when one of the ISO ``dates`` lies in [since, until] (compared on the common prefix)."""
-    return any((not since or d[: len(since)] >= since) and (not until or d[: len(until)] <= until) for d in dates)
+    """True when one of the ISO ``dates`` lies in [since, until], compared on the common prefix, so a
+    partial date ("2018", "2018-10") is in range when its year or month overlaps it.
+
+    >>> _in_range(["2018"], "2018-06-01", None), _in_range(["2018-10"], None, "2018-09-30")
+    (True, False)
+    """
+    def prefix(d: str, bound: str) -> tuple[str, str]:
+        n = min(len(d), len(bound))
+        return d[:n], bound[:n]
+
+    return any((not since or prefix(d, since)[0] >= prefix(d, since)[1])
+               and (not until or prefix(d, until)[0] <= prefix(d, until)[1]) for d in dates)
 
 
 def subgraph(g: nx.MultiDiGraph, *, actor: str | None = None, hops: int = 1, min_weight: int = 1,

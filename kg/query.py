@@ -45,6 +45,7 @@ from rdflib.query import Result
 
 from .errors import QueryError
 from .layout import ACTORS_GRAPH
+from .normalize import xml_safe
 from .vocab import DIPL, EVENT_TYPES, PREFIXES, ontology_graph
 
 if TYPE_CHECKING:
@@ -129,7 +130,8 @@ def format_result(result: Result, fmt: str = "table", hide: frozenset[str] | set
             return result.graph.serialize(format={"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}[fmt])
         if fmt == "sparql-tsv":
             return _sparql_tsv(result)
-        return result.serialize(format=fmt.removeprefix("sparql-")).decode("utf-8")
+        data = result.serialize(format=fmt.removeprefix("sparql-"))
+        return (xml_safe(data) if fmt == "sparql-xml" else data).decode("utf-8")
     if fmt == "json":
         if graph:
             return result.graph.serialize(format="json-ld")
@@ -198,7 +200,8 @@ def serialize_native(res: Any, fmt: str, output: Any = None) -> bytes | None:
     if graph and fmt in GRAPH_FORMATS:
         return res.serialize(output, getattr(ox.RdfFormat, GRAPH_FORMATS[fmt]))
     if not graph and fmt in SPARQL_FORMATS:
-        return res.serialize(output, getattr(ox.QueryResultsFormat, SPARQL_FORMATS[fmt]))
+        data = res.serialize(output, getattr(ox.QueryResultsFormat, SPARQL_FORMATS[fmt]))
+        return xml_safe(data) if fmt == "sparql-xml" and data is not None else data
     raise QueryError(_wrong_kind(fmt, graph))
 
 

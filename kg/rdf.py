@@ -37,6 +37,7 @@ __all__ = ["actor_iri", "document_iri", "event_iri", "mention_iri", "edge_iri", 
            "membership_iri", "story_key_iri", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
 
 TYPE_CLASS = {"Country": DIPL.Country, "Person": DIPL.Person, "Organization": DIPL.Organization}
+DATE_TYPES = {"day": XSD.date, "week": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}  # by date precision
 
 
 def _digest(*parts: object, n: int = 16) -> str:
@@ -165,6 +166,16 @@ def _add_mentions(g: Graph, a: Actor, d: Document, doc: URIRef) -> None:
             g.add((m, DIPL.statedActsFor, actor_iri(key)))
 
 
+def _add_provenance(g: Graph, doc: URIRef, d: Document) -> None:
+    """How the document was read: encoding, language, publisher, near-duplicate signature and original."""
+    for prop, value in ((DIPL.encoding, d.encoding), (DCTERMS.language, d.language), (DCTERMS.publisher, d.source),
+                        (DIPL.minhash, d.minhash)):
+        if value:
+            g.add((doc, prop, Literal(value)))
+    if d.duplicate_of:
+        g.add((doc, DIPL.duplicateOf, URIRef(d.duplicate_of)))
+
+
 def to_graph(ex: Extraction) -> Graph:
     """The triples of one document (to be stored in its named graph)."""
     g = Graph()
@@ -178,6 +189,7 @@ def to_graph(ex: Extraction) -> Graph:
         g.add((doc, DCTERMS.title, Literal(d.title)))
     if d.date:
         g.add((doc, DCTERMS.date, Literal(d.date, datatype=XSD.date)))
+    _add_provenance(g, doc, d)
     for a in ex.actors:
         _add_mentions(g, a, d, doc)
         for key in a.affiliations:  # an affiliated actor is a node of this graph too
@@ -201,7 +213,11 @@ def to_graph(ex: Extraction) -> Graph:
         g.add((ev, DIPL.endChar, Literal(r.end)))
         g.add((ev, PROV.wasDerivedFrom, doc))
         if r.date:
-            g.add((ev, DCTERMS.date, Literal(r.date, datatype=XSD.date)))
+            g.add((ev, DCTERMS.date, Literal(r.date, datatype=DATE_TYPES[r.date_precision])))
+            if r.date_precision != "day":
+                g.add((ev, DIPL.datePrecision, Literal(r.date_precision)))
+            if r.date_inherited:
+                g.add((ev, DIPL.dateInherited, Literal(True)))
         if r.reporter is not None:
             g.add((ev, DIPL.reportedBy, actor_iri(r.reporter.key)))
     return g

@@ -22,5 +22,6 @@ def records(ex: Extraction) -> Iterator[dict]:
                "object": str(actor_iri(r.target.key)), "class": r.cls, "predicate": str(EVENT_TYPES[r.cls].edge),
                "verb": r.trigger, "negated": r.negated, "modality": r.modality, "sentence": r.sentence,
                "start": r.start, "end": r.end, "confidence": r.confidence, "symmetric": r.symmetric,
-               "date": r.date, "reported_by": str(actor_iri(r.reporter.key)) if r.reporter else None,
+               "date": r.date, "date_precision": r.date_precision if r.date else None,
+               "date_inherited": r.date_inherited, "reported_by": str(actor_iri(r.reporter.key)) if r.reporter else None,
                "quad_class": EVENT_TYPES[r.cls].quad, "intensity": EVENT_TYPES[r.cls].intensity}

@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from .normalize import xml_safe
+
 __all__ = ["ServeConfig", "create_app", "serve", "negotiate", "RESULT_TYPES", "GRAPH_TYPES"]
 
 # media type -> pyoxigraph format name (QueryResultsFormat for solutions/booleans, RdfFormat for graphs)
@@ -155,7 +157,8 @@ def _answer(ox, store, task: dict) -> tuple:
     except _TooLarge:
         return "error", 400, (f"the result is larger than this server's cap of {task['max_bytes']:,} bytes; "
                               f"add a LIMIT, select fewer columns, or page with OFFSET")
-    return "ok", mime, b"".join(sink.parts)
+    data = b"".join(sink.parts)
+    return "ok", mime, xml_safe(data) if mime.endswith("xml") else data
 
 
 def _worker_main(conn, path: str, writable: bool, generation: int = 0) -> None:

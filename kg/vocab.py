@@ -106,8 +106,13 @@ class DIPL(DefinedNamespace):
     firstActor: URIRef
     secondActor: URIRef
     score: URIRef
+    datePrecision: URIRef
+    dateInherited: URIRef
     # documents and event types
     contentHash: URIRef
+    encoding: URIRef
+    minhash: URIRef
+    duplicateOf: URIRef
     quadClass: URIRef
     intensity: URIRef
     edgeProperty: URIRef

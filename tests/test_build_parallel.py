@@ -41,16 +41,18 @@ def test_jsonl_with_own_field_names_bad_lines_and_bad_files(tmp_path, extractor)
         fh.write("{not json\n")
         fh.write('{"headline": "no body here"}\n')
     folder = write_files(tmp_path / "files", 2)
-    (folder / "latin1.txt").write_bytes("Fran\xe7ois Hollande visited Mali.".encode("latin-1"))
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
     fields = {"text": "body", "title": "headline", "date": "published", "url": "link"}
     assert count_documents([str(corpus), str(folder)]) == 6 + 3
     summary = build([str(corpus), str(folder)], store=str(tmp_path / "s"), extractor=extractor, fields=fields)
-    assert (summary.new, summary.unchanged) == (6, 0)
+    assert (summary.new, summary.unchanged) == (4, 0)
+    assert summary.duplicates == [f"{folder / f'article_{i:02d}.txt'}: same text as https://news.example/{i}"
+                                  for i in range(2)]  # the files repeat the corpus's first two articles
     assert len(summary.failed) == 3
     failed = "\n".join(summary.failed)
     assert f"{corpus}:5: not a JSON object" in failed
     assert f"{corpus}:6: no text in field 'body'" in failed
-    assert f"{folder / 'latin1.txt'}: is not UTF-8" in failed
+    assert f"{folder / 'image.txt'}: looks like a binary file" in failed
     assert summary.relations > 0 and summary.actors > 0 and summary.words > 0
     with KnowledgeGraph(tmp_path / "s", read_only=True) as kg:
         rows = {(str(t), str(d), str(s)) for t, d, s in kg.query(

@@ -36,7 +36,7 @@ def test_extract_prints_the_evaluation_records(tmp_path):
         assert TEXT[r["start"]:r["end"]] == r["sentence"]
 
 
-@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary", "na\u00efve".encode("latin-1")])
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary", b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(64)])
 def test_bad_input_is_one_line_exit_2_and_nothing_stored(tmp_path, content):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)

@@ -39,14 +39,15 @@ def test_distributed_build_into_a_sparql_server_equals_a_local_build(tmp_path, c
     local = build(corpus, store=str(tmp_path / "local"), extractor=extractor)
     remote = build_distributed(corpus, cluster, store=sparql_server)  # the workers write to the server
     assert (remote.new, remote.relations, remote.actors) == (local.new, local.relations, local.actors) == \
-           (14, local.relations, local.actors)
+           (10, local.relations, local.actors)
+    assert len(remote.duplicates) == len(local.duplicates) == 4  # the files repeat the corpus's first articles
     assert local.relations > 0
     assert len(remote.failed) == 1 and "binary.txt: looks like a binary file" in remote.failed[0]
     assert len(remote.peak_rss_mib) == 2, "both Dask workers extracted partitions"
     assert_same_graphs(document_graphs(tmp_path / "local", tmp_path), document_graphs(sparql_server, tmp_path))
 
     again = build_distributed(corpus, cluster, store=sparql_server)  # resumable there too: nothing to do
-    assert (again.unchanged, again.new) == (14, 0)
+    assert (again.unchanged, again.new, len(again.duplicates)) == (10, 0, 4)
 
 
 def test_distributed_extraction_written_by_the_client_into_a_store_directory(tmp_path, cluster, extractor,

@@ -1,0 +1,110 @@
+"""The officials gazetteer: well-formed data, terms on a date, one-line errors for bad files."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.gazetteer import GazetteerError, load_data, load_gazetteer, load_officials, slug
+
+ROOT = Path(__file__).resolve().parents[1]
+OFFICIALS = ROOT / "kg" / "data" / "officials.yaml"
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+def _load(text: str, gaz) -> dict:
+    countries = {k for k, e in gaz.entries.items() if e.type == "Country"}
+    orgs = {o["id"]: slug(o["name"]) for o in load_data("organizations.json")}
+    return load_officials("test.yaml", text, countries, orgs, gaz.roles)
+
+
+def test_built_in_officials_are_well_formed(gaz):
+    persons = _load(OFFICIALS.read_text(encoding="utf-8"), gaz)  # raises on unknown country, bad or repeated term
+    terms = [t for p in persons.values() for t in p["terms"]]
+    assert len(terms) > 1200 and len(persons) > 1000
+    assert all(t.end is None or t.start <= t.end for t in terms)
+    assert all(t.country in gaz.entries or t.org in gaz.entries for t in terms)
+    assert len({(n, t.role, t.country, t.org, t.start) for n, p in persons.items() for t in p["terms"]}) == len(terms)
+
+
+def test_one_president_at_a_time_in_the_built_in_data(gaz):
+    by_post: dict[tuple, list] = {}
+    for e in gaz.entries.values():
+        for t in e.terms:
+            if t.country and t.role == "President":
+                by_post.setdefault(t.country, []).append((t.start, t.end or "9999", e.label))
+    clashes = []
+    for country, terms in by_post.items():
+        terms.sort()
+        for (s1, e1, n1), (s2, e2, n2) in zip(terms, terms[1:]):
+            if n1 != n2 and s2 < e1 and (e1 if e1 < e2 else e2) > s2 and _days(s2, min(e1, e2)) > 7:
+                clashes.append((country, n1, n2))
+    assert clashes == [] or all(c[0] == "CIV" for c in clashes)  # 2010-11: two men claimed Côte d'Ivoire
+
+
+def _days(a: str, b: str) -> int:
+    from datetime import date
+    return (date.fromisoformat(b) - date.fromisoformat(a)).days
+
+
+def test_the_term_in_force_on_the_day(gaz):
+    e = gaz.entries[slug("Mohammed bin Abdulrahman Al Thani")]
+    assert e.term_on("2020-05-01").role == "Foreign Minister"
+    assert e.term_on("2024-05-01").role == "Prime Minister"
+    assert gaz.entries[slug("Mahmoud Ahmadinejad")].term_on("2020-01-01") is None
+
+
+def test_former_states_are_countries_with_iso_3166_3_codes_and_dates(gaz):
+    for code, label in [("SUHH", "Soviet Union"), ("CSHH", "Czechoslovakia"), ("YUCS", "Yugoslavia"),
+                        ("DDDE", "East Germany"), ("ZRCD", "Zaire")]:
+        e = gaz.entries[code]
+        assert (e.label, e.type, e.subtype) == (label, "Country", "FormerState")
+        assert e.start < e.end
+
+
+@pytest.mark.parametrize("text, message", [
+    ('- {name: "A B", role: "President", country: KEN, start: "2020-01-01"}\n- {name: "C D", role: [\n',
+     "test.yaml:2: YAML syntax error"),
+    ('- {name: "A B", role: "President", country: KEN, start: "2020-01-01"}\n'
+     '- {name: "C D", role: "President", country: XYZ, start: "2020-01-01"}\n', "test.yaml:2: unknown country 'XYZ'"),
+    ('- {name: "A B", role: "Leader", org: NOPE, start: "2020"}\n', "test.yaml:1: unknown org 'NOPE'"),
+    ('- {name: "A B", role: "President", country: KEN, start: "2020-05", end: "2019"}\n',
+     "test.yaml:1: end 2019-12-31 is before start 2020-05-01"),
+    ('- {name: "A B", role: "President", country: KEN, start: "2020-02-30"}\n', "test.yaml:1: '2020-02-30' is not"),
+    ('- {name: "A B", role: "President", country: KEN, start: "2020"}\n'
+     '- {name: "A B", role: "President", country: KEN, start: "2020"}\n', "test.yaml:2: the same term as line 1"),
+    ('- {name: "A B", role: "President", nation: KEN, start: "2020"}\n', "test.yaml:1: unknown field 'nation'"),
+    ('- {name: "A B", role: "President", start: "2020"}\n', "test.yaml:1: A B needs a country"),
+])
+def test_a_bad_record_is_named_by_file_and_line(gaz, text, message):
+    with pytest.raises(GazetteerError) as e:
+        _load(text, gaz)
+    assert str(e.value).startswith(message)
+    assert "\n" not in str(e.value)
+
+
+def test_a_bad_officials_file_stops_kg_at_load_time_with_exit_2(tmp_path):
+    bad = tmp_path / "mine.yaml"
+    bad.write_text('- {name: "Ann Example", role: "Foreign Minister", country: ATLANTIS, start: "2021"}\n')
+    article = tmp_path / "a.txt"
+    article.write_text("Kenya and Uganda signed a border accord.")
+    env = {**os.environ, "KG_OFFICIALS": str(bad)}
+    run = subprocess.run([sys.executable, "-m", "kg.cli", "extract", str(article)], capture_output=True,
+                         text=True, env=env, cwd=ROOT)
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.strip().splitlines() == [f"kg: {bad}:1: unknown country 'ATLANTIS'; use an ISO 3166 alpha-3 "
+                                               f"code (alpha-4 for a former state) known to kg/data/countries.json"]
+
+
+def test_coverage_report_has_every_region():
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "officials_coverage.py"), "--date", "2024-01-01",
+                          "--markdown"], capture_output=True, text=True, cwd=ROOT, check=True)
+    rows = {line.split("|")[1].strip(): line for line in run.stdout.splitlines()[2:]}
+    assert {"Africa", "Americas", "Asia", "Europe", "Oceania", "Organizations"} <= set(rows)
+    africa = [int(c) for c in rows["Africa"].split("|")[2:-1]]
+    assert africa[0] == 54 and africa[1] >= 45

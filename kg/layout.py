@@ -284,13 +284,15 @@ _NEW_EDGES = "{ SELECT DISTINCT ?key WHERE { $docs GRAPH ?doc { ?e dipl:edge ?ke
 def _pairs(using: str, edges: str) -> tuple[str, str]:
     """Forget and re-derive the pairs of the edges that ``edges`` binds to ?key, from their edges."""
     pairs = f"{{ SELECT DISTINCT ?pair WHERE {{ {edges} {_PAIR_OF_KEY} }} }}"
-    return (f"DELETE {{ GRAPH $graph {{ ?pair ?p ?v }} }}\n{using}\nWHERE {{ {pairs} GRAPH $graph {{ ?pair ?p ?v }} }}",
+    # LATERAL: each pair's own triples and edges are looked up from it, not the graph scanned and joined
+    return (f"DELETE {{ GRAPH $graph {{ ?pair ?p ?v }} }}\n{using}\n"
+            f"WHERE {{ {pairs} LATERAL {{ GRAPH $graph {{ ?pair ?p ?v }} }} }}",
             f"""INSERT {{ GRAPH $graph {{ ?pair a dipl:Pair ; dipl:firstActor ?x ; dipl:secondActor ?y ; dipl:score ?score ;
                           dipl:assertedCount ?n }} }}
 {using}
 WHERE {{
-  {{ SELECT ?pair (SUM(?a * ?i) AS ?score) (SUM(?a) AS ?n) WHERE {{
-      {pairs}
+  {pairs}
+  LATERAL {{ SELECT ?pair (SUM(?a * ?i) AS ?score) (SUM(?a) AS ?n) WHERE {{
       GRAPH $graph {{ ?edge dipl:pair ?pair ; dipl:edgeType ?t ; dipl:assertedCount ?a }} FILTER(?a > 0)
       GRAPH <{ONTOLOGY_GRAPH}> {{ ?t dipl:intensity ?i }}
     }} GROUP BY ?pair }}

@@ -113,7 +113,7 @@ def weigh(g: nx.MultiDiGraph, by: str = "stories") -> nx.MultiDiGraph:
     if by not in WEIGHTS:
         raise ValueError(f"unknown weight {by!r}; choose one of {', '.join(WEIGHTS)}")
     for _, _, d in g.edges(data=True):
-        d["weight"] = d["stories"] if by == "stories" else d["count"]
+        d["weight"] = d.get("stories", d["count"]) if by == "stories" else d["count"]  # no story count: mentions
     return g
 
 

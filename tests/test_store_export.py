@@ -11,7 +11,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from kg.export import EXPORT_FORMATS, export
-from kg.layout import ACTORS_GRAPH, NETWORK_GRAPH
+from kg.layout import maintained_graphs
 from kg.rdf import document_iri, to_graph
 from kg.store import KnowledgeGraph
 from kg.validate import validate
@@ -64,7 +64,7 @@ def test_quad_exports_keep_one_named_graph_per_document(store, tmp_path, fmt, pa
         docs = {g for g, _ in kg.documents()}
     ds = Dataset().parse(out, format=parser)
     graphs = {g for *_, g in ds.quads((None, None, None, None))}
-    assert graphs == docs | {ACTORS_GRAPH, NETWORK_GRAPH}, "document graphs and the maintained graphs, as stored"
+    assert graphs == docs | set(maintained_graphs()), "document graphs and the maintained graphs, as stored"
     for d in docs:
         assert (d, DIPL.contentHash, None) in ds.graph(d)
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import importlib
 
 __all__ = ["Document", "read_documents", "Extractor", "Extraction", "KnowledgeGraph", "open_store", "build",
-           "to_networkx", "render_html", "export", "validate", "KGError"]
+           "to_networkx", "render_html", "export", "to_dataframe", "validate", "KGError"]
 
 _HOME = {"Document": "ingest", "read_documents": "ingest", "Extractor": "extract", "Extraction": "extract",
          "KnowledgeGraph": "store", "open_store": "store", "build": "build", "to_networkx": "network",
-         "render_html": "render", "export": "export", "validate": "validate", "KGError": "errors"}
+         "render_html": "render", "export": "export", "to_dataframe": "export", "validate": "validate", "KGError": "errors"}
 
 
 def __getattr__(name: str):

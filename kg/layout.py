@@ -181,7 +181,8 @@ _FUNCTIONAL = [  # (what a canonical mention states, the actor's property, order
     ("dipl:statedCountryCode ?v", "dipl:countryCode", '""', "?best"),
 ]
 _SETS = [("dipl:surfaceForm", "skos:altLabel"), ("dipl:statedSubtype", "dipl:subtype"),
-         ("dipl:statedRole", "dipl:role"), ("dipl:statedActsFor", "dipl:actsFor")]
+         ("dipl:statedRole", "dipl:role"), ("dipl:statedActsFor", "dipl:actsFor"),
+         ("dipl:statedSector", "dipl:sector"), ("dipl:statedPartOf", "dipl:partOf")]  # sectors: kg.sectors
 _ACTOR = str(ID["actor/"])
 _ORG_TEMPLATE = """
     ?role a org:Role ; skos:prefLabel ?title .

@@ -30,7 +30,7 @@ from .vocab import EVENT_TYPES
 if TYPE_CHECKING:
     from .store import KnowledgeGraph
 
-__all__ = ["to_networkx", "weigh", "WEIGHTS", "add_details", "read_view", "NODES_QUERY", "NAMES_QUERY", "EDGES_QUERY", "DETAILS_QUERY",
+__all__ = ["to_networkx", "weigh", "WEIGHTS", "add_details", "add_documents", "DOCUMENTS_QUERY", "read_view", "NODES_QUERY", "NAMES_QUERY", "EDGES_QUERY", "DETAILS_QUERY",
            "find_actor", "subgraph", "most_central", "Reduction", "resolve_classes"]
 
 NODES_QUERY = f"""
@@ -41,28 +41,41 @@ SELECT ?a ?type ?label WHERE {{
 
 NAMES_QUERY = f"""
 SELECT ?a ?p ?v WHERE {{
-  VALUES ?p {{ skos:altLabel dipl:role dipl:actsFor }}
+  VALUES ?p {{ skos:altLabel dipl:role dipl:actsFor dipl:subtype dipl:countryCode }}
   GRAPH <{ACTORS_GRAPH}> {{ ?a ?p ?v }}
 }}"""
 
 EDGES_QUERY = f"""
-SELECT ?edge ?s ?o ?t ?n ?asserted ?stories WHERE {{
+SELECT ?edge ?s ?o ?t ?n ?asserted ?first ?last ?stories WHERE {{
   GRAPH <{NETWORK_GRAPH}> {{ ?edge a dipl:Edge ; dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t ;
-                                 dipl:eventCount ?n ; dipl:assertedCount ?asserted }}
+                                 dipl:eventCount ?n ; dipl:assertedCount ?asserted
+                             OPTIONAL {{ ?edge dipl:firstDate ?first ; dipl:lastDate ?last }} }}
   OPTIONAL {{ GRAPH <{STORIES_GRAPH}> {{ ?edge dipl:storyCount ?stories }} }}
 }}"""
 
 DETAILS_QUERY = """
-SELECT ?edge ?date ?id ?sentence WHERE {
-  %s?e dipl:edge ?edge ; dipl:sentence ?sentence ; prov:wasDerivedFrom ?d .
+SELECT ?edge ?date ?id ?sentence ?e ?trigger ?modality ?negated ?confidence ?reporter ?d WHERE {
+  %s?e dipl:edge ?edge ; dipl:sentence ?sentence ; prov:wasDerivedFrom ?d ; dipl:trigger ?trigger ;
+     dipl:modality ?modality ; dipl:negated ?negated .
   OPTIONAL { ?e dcterms:date ?date }
+  OPTIONAL { ?e dipl:confidence ?confidence }
+  OPTIONAL { ?e dipl:reportedBy ?reporter }
   OPTIONAL { ?d dcterms:identifier ?id }
+}"""
+
+DOCUMENTS_QUERY = """
+SELECT ?a ?d ?id ?title ?date ?source WHERE {
+  GRAPH ?d { ?a dipl:mentionedIn ?d . ?d dcterms:identifier ?id
+             OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:date ?date }
+             OPTIONAL { ?d dcterms:source ?source } }
 }"""
 
 _CLASS = {str(et.iri): name for name, et in EVENT_TYPES.items()}
 _SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 _ROLE = "https://w3id.org/kg-dipl/ontology#role"
 _ACTS_FOR = "https://w3id.org/kg-dipl/ontology#actsFor"
+_SUBTYPE = "https://w3id.org/kg-dipl/ontology#subtype"
+_COUNTRY = "https://w3id.org/kg-dipl/ontology#countryCode"
 
 
 def to_networkx(kg: KnowledgeGraph, details: bool = True) -> nx.MultiDiGraph:
@@ -86,13 +99,17 @@ def to_networkx(kg: KnowledgeGraph, details: bool = True) -> nx.MultiDiGraph:
         d["aliases"] = sorted(found[_SKOS_ALT])
         d["role"] = ", ".join(sorted(found[_ROLE]))
         d["affiliations"] = sorted(g.nodes[x]["label"] if x in g else x.rsplit("/", 1)[-1] for x in found[_ACTS_FOR])
-    for edge, s, o, t, n, asserted, stories in sorted(kg.select(EDGES_QUERY), key=lambda r: r[:6]):
+        d["acts_for"] = sorted(found[_ACTS_FOR])
+        d["subtype"] = ", ".join(sorted(found[_SUBTYPE]))
+        d["country"] = min(found[_COUNTRY], default="")
+    for edge, s, o, t, n, asserted, first, last, stories in sorted(kg.select(EDGES_QUERY), key=lambda r: r[:6]):
         if s not in g or o not in g:
             continue
         cls = _CLASS[t]
         et = EVENT_TYPES[cls]
         g.add_edge(s, o, key=cls, iri=edge, cls=cls, count=int(n), stories=int(stories or n), weight=int(stories or n),
-                   negated=int(asserted) == 0, dates=[], evidence=[], quad=et.quad, intensity=et.intensity)
+                   negated=int(asserted) == 0, dates=[], evidence=[], mentions=[], first=first or "", last=last or "",
+                   quad=et.quad, intensity=et.intensity)
     if details:
         add_details(kg, g)
     return g
@@ -134,22 +151,50 @@ def add_details(kg: KnowledgeGraph, g: nx.MultiDiGraph, batch: int = 500) -> nx.
         iris = sorted(where)
         chunks = ["VALUES ?edge { " + " ".join(f"<{i}>" for i in iris[k:k + batch]) + " }\n  "
                   for k in range(0, len(iris), batch)]
-    found: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    found: dict[str, list[tuple]] = defaultdict(list)
     for values in chunks:
-        for edge, date, ident, sentence in kg.select(DETAILS_QUERY % values):
+        for edge, date, ident, sentence, e, trigger, modality, negated, conf, reporter, doc in kg.select(
+                DETAILS_QUERY % values):
             if edge in where:
-                found[edge].append((date or "", ident or "", sentence))
+                found[edge].append((date or "", ident or "", sentence, e, trigger, modality, negated, conf, reporter,
+                                    doc))
     for edge, rows in found.items():
         d = g.edges[where[edge]]
         rows.sort()
-        d["dates"] = sorted({date for date, _, _ in rows if date})
+        d["dates"] = sorted({row[0] for row in rows if row[0]})
         evidence: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for _, ident, sentence in rows:
+        for _, ident, sentence, *_rest in rows:
             if sentence not in seen and len(evidence) < 3:
                 seen.add(sentence)
                 evidence.append((sentence, ident))
         d["evidence"] = evidence
+        d["mentions"] = [{"sentence": sentence, "trigger": trigger, "modality": modality,
+                          "negated": negated == "true", "confidence": float(conf) if conf else None,
+                          "reporter": g.nodes[rep]["label"] if rep in g else (rep or "").rsplit("/", 1)[-1],
+                          "date": date, "doc": doc, "event": e.rsplit("/", 1)[-1]}
+                         for date, _, sentence, e, trigger, modality, negated, conf, rep, doc in rows]
+    add_documents(kg, g)
+    return g
+
+
+def add_documents(kg: KnowledgeGraph, g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Give each actor of ``g`` its ``documents`` (graph IRIs, by date) and ``first``/``last`` seen (the earliest
+    and latest date of those documents and of its events), and ``g.graph["documents"]``: graph IRI ->
+    {id, title, date, source}. In place; returns ``g``."""
+    docs: dict[str, dict] = g.graph.setdefault("documents", {})
+    mentioned: dict[str, set[str]] = defaultdict(set)
+    for a, doc, ident, title, date, source in kg.select(DOCUMENTS_QUERY):
+        if a in g:
+            mentioned[a].add(doc)
+            docs.setdefault(doc, {"id": ident, "title": title or "", "date": date or "", "source": source or ""})
+    for n, d in g.nodes(data=True):
+        own = sorted(mentioned.get(n, ()), key=lambda x: (docs[x]["date"], x))
+        d["documents"] = own
+        dates = [docs[x]["date"] for x in own if docs[x]["date"]]
+        for _, _, e in [*g.out_edges(n, data=True), *g.in_edges(n, data=True)]:
+            dates += e.get("dates", [])
+        d["first"], d["last"] = (min(dates), max(dates)) if dates else ("", "")
     return g
 
 
@@ -233,7 +278,8 @@ def subgraph(g: nx.MultiDiGraph, *, actor: str | None = None, hops: int = 1, min
     Edges are kept when mentioned at least ``min_weight`` times, of one of
     ``classes`` (PLOVER or quad class names) and dated within [since, until]
     (undated edges go once a date bound is given). With ``actor`` (label, alias
-    or IRI) only actors within ``hops`` of it over the kept edges remain. When
+    or IRI) only actors within ``hops`` of it over the kept edges remain, with
+    the officials who act for them (their ``acts_for``). When
     any edge filter is set, actors left without edges are dropped.
     """
     wanted = resolve_classes(classes) if classes else None
@@ -246,8 +292,13 @@ def subgraph(g: nx.MultiDiGraph, *, actor: str | None = None, hops: int = 1, min
     if centre is not None:
         h.add_node(centre, **g.nodes[centre])
         near = nx.single_source_shortest_path_length(h.to_undirected(as_view=True), centre, cutoff=max(hops, 0))
-        h = nx.MultiDiGraph(h.subgraph(near))
+        officials = {n for n, d in g.nodes(data=True) if any(a in near for a in d.get("acts_for", ()))}
+        h = nx.MultiDiGraph(h.subgraph(set(near) | officials))
+        for n in officials - set(h):  # the officials of the actors in view come along, linked by acts-for
+            h.add_node(n, **g.nodes[n])
     h.graph.update(g.graph)
+    if centre is not None:
+        h.graph["focus"] = {"id": centre, "hops": hops}  # the page starts focused on it
     return h
 
 

@@ -41,6 +41,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.query import Result
 
 from .errors import QueryError
@@ -106,6 +107,28 @@ def _rows(result: Result, short: bool, hide: frozenset[str] = frozenset()) -> tu
     return names, rows
 
 
+def _iri_columns(result: Result, hide: frozenset[str]) -> frozenset[str]:
+    """Columns of a SELECT whose bound values are all IRIs (and that have some)."""
+    cols = [str(v) for v in result.vars if str(v) not in hide]
+    seen = {c: False for c in cols}
+    for row in result:
+        for c in list(seen):
+            t = row[c]
+            if t is not None:
+                if not isinstance(t, URIRef):
+                    del seen[c]
+                else:
+                    seen[c] = True
+    return frozenset(c for c, bound in seen.items() if bound)
+
+
+def _has_names(result: Result, hide: frozenset[str]) -> bool:
+    """Whether a shown column of ``result`` holds text (plain or language-tagged string literals)."""
+    cols = [str(v) for v in result.vars if str(v) not in hide]
+    return any(isinstance(t := row[c], Literal) and (t.datatype is None or t.datatype == XSD.string)
+               for row in result for c in cols)
+
+
 def _json_value(term: object) -> Any:
     if term is None:
         return None
@@ -149,12 +172,17 @@ def format_result(result: Result, fmt: str = "table", hide: frozenset[str] | set
         return buf.getvalue()
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    note = ""
+    if result.type == "SELECT":  # people read names: IRI-only columns go when a column of names remains
+        iris = _iri_columns(result, hide)
+        if iris and _has_names(result, hide | iris):
+            hide, note = hide | iris, f"; IRI columns {', '.join(sorted(iris))} left out, --format json has them"
     head, rows = _rows(result, short=True, hide=hide)
     widths = [min(60, max([len(h)] + [len(r[i]) for r in rows])) for i, h in enumerate(head)]
     cut = lambda s, w: s if len(s) <= w else s[: w - 1] + "…"  # noqa: E731
     line = lambda cells: "  ".join(cut(c.replace("\n", " "), w).ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
     out = [line(head), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{note})")
     return "\n".join(out) + "\n"
 
 

@@ -31,7 +31,7 @@ from .actors import Actor
 from .extract import Extraction
 from .gazetteer import slug
 from .ingest import Document
-from .vocab import DIPL, EVENT_TYPES, ID
+from .vocab import DIPL, EVENT_TYPES, ID, SECTOR
 
 __all__ = ["actor_iri", "document_iri", "event_iri", "mention_iri", "edge_iri", "role_iri", "post_iri",
            "membership_iri", "story_key_iri", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
@@ -162,8 +162,30 @@ def _add_mentions(g: Graph, a: Actor, d: Document, doc: URIRef) -> None:
             g.add((m, DIPL.statedRole, Literal(a.role)))
         if a.country:
             g.add((m, DIPL.statedCountryCode, Literal(a.country)))
+        if a.sector:
+            g.add((m, DIPL.statedSector, SECTOR[a.sector]))
+        if a.part_of:
+            g.add((m, DIPL.statedPartOf, actor_iri(a.part_of)))
         for key in a.affiliations:
             g.add((m, DIPL.statedActsFor, actor_iri(key)))
+
+
+def _add_attributes(g: Graph, ev: URIRef, r) -> None:
+    """PLOVER's view of an event: the sectors at its ends, mode, context tags and place."""
+    for prop, code in ((DIPL.sourceSector, r.source_sector), (DIPL.targetSector, r.target_sector)):
+        if code:
+            g.add((ev, prop, SECTOR[code]))
+    for prop, text in ((DIPL.sourceText, r.source_text), (DIPL.targetText, r.target_text)):
+        if text:
+            g.add((ev, prop, Literal(text)))
+    if r.mode:
+        g.add((ev, DIPL.mode, Literal(r.mode)))
+    for tag in r.context:
+        g.add((ev, DIPL.context, Literal(tag)))
+    if r.place:
+        g.add((ev, DIPL.location, Literal(r.place)))
+    if r.place_country:
+        g.add((ev, DIPL.locationCountryCode, Literal(r.place_country)))
 
 
 def _add_provenance(g: Graph, doc: URIRef, d: Document) -> None:
@@ -220,4 +242,5 @@ def to_graph(ex: Extraction) -> Graph:
                 g.add((ev, DIPL.dateInherited, Literal(True)))
         if r.reporter is not None:
             g.add((ev, DIPL.reportedBy, actor_iri(r.reporter.key)))
+        _add_attributes(g, ev, r)
     return g

@@ -29,17 +29,18 @@ from .errors import KGError
 from .network import most_central
 from .vocab import DIPL, EVENT_TYPES, ontology_graph
 
-__all__ = ["render_html", "layout", "page_data", "screenshot", "chromium_path", "TYPE_STYLE", "quad_colours",
+__all__ = ["render_html", "layout", "page_data", "rollup_map", "screenshot", "chromium_path", "TYPE_STYLE", "quad_colours",
            "MAX_NODES"]
 
 MAX_NODES = 5000  # larger graphs are cut to their most central actors
 CORE = 300  # actors laid out by the spring model; the others are placed around them
 SPACING = 90.0  # pixels between neighbours
-TYPE_STYLE = {  # actor type -> (shape, colour)
-    "Country": ("dot", "#1f77b4"),
-    "Person": ("diamond", "#ff7f0e"),
-    "Organization": ("square", "#9467bd"),
+TYPE_STYLE = {  # actor type -> (shape, colour): greys and a green, apart from the blue-red relation colours
+    "Country": ("dot", "#4d4d4d"),
+    "Person": ("diamond", "#8c8c8c"),
+    "Organization": ("square", "#1b9e77"),
 }
+LABELLED = 30  # actors whose labels are drawn at 12 px or more at the starting zoom; the others show on zooming in
 QUAD_ORDER = ["MaterialCooperation", "VerbalCooperation", "VerbalConflict", "MaterialConflict"]
 _LAYOUTS: dict[str, dict[str, tuple[float, float]]] = {}
 
@@ -141,19 +142,73 @@ def _script_json(value: object) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+def rollup_map(g: nx.MultiDiGraph) -> dict[str, str]:
+    """Actor -> the country it rolls up to in the countries-only view: a country is itself; anyone else rolls up to
+    the country it acts for (the first by IRI), else to the country of its country code; others are absent.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("a/PAK", type="Country", country="PAK"); g.add_node("a/pm", type="Person", acts_for=["a/PAK"])
+    >>> g.add_node("a/isi", type="Organization", country="PAK"); g.add_node("a/un", type="Organization")
+    >>> rollup_map(g)
+    {'a/PAK': 'a/PAK', 'a/pm': 'a/PAK', 'a/isi': 'a/PAK'}
+    """
+    countries = {n for n, d in g.nodes(data=True) if d.get("type") == "Country"}
+    by_code = {}
+    for n in sorted(countries):
+        by_code.setdefault(g.nodes[n].get("country") or "", n)
+    out = {}
+    for n, d in g.nodes(data=True):
+        if n in countries:
+            out[n] = n
+            continue
+        sides = sorted(a for a in d.get("acts_for", []) if a in countries)
+        target = sides[0] if sides else by_code.get(d.get("country") or "")
+        if target:
+            out[n] = target
+    return out
+
+
+def _doc_href(source: str, identifier: str) -> str:
+    """Where a static page links a document: its URL, else its file if it is on this machine."""
+    if source.startswith(("http://", "https://")):
+        return source
+    p = Path(identifier)
+    return p.resolve().as_uri() if p.is_file() else ""
+
+
 def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str | Path | None = None) -> dict:
-    """Everything the page draws: vis nodes and edges with their encoding, options and legend data."""
+    """Everything the page draws: vis nodes and edges with their encoding, acts-for links, documents, options
+    and legend data."""
     centrality = nx.degree_centrality(g) if len(g) > 1 else {n: 1.0 for n in g}
     top = max(centrality.values(), default=1.0) or 1.0
-    pos = layout(g, cache_dir=cache_dir)
+    links = [(str(n), str(a)) for n, d in g.nodes(data=True) for a in d.get("acts_for", []) if a in g and a != n]
+    shape = nx.MultiDiGraph(g)
+    shape.add_edges_from(links)  # officials are laid out next to the side they act for
+    pos = layout(shape, cache_dir=cache_dir)
     quads = quad_colours()
+    rollup = rollup_map(g)
+    docs: dict[str, int] = {}
+    doc_list: list[dict] = []
+    known = g.graph.get("documents", {})
+
+    def doc_index(key: str) -> int:
+        if key not in docs:
+            d = known.get(key, {})
+            docs[key] = len(doc_list)
+            doc_list.append({"key": str(key).rstrip("/").rsplit("/", 1)[-1], "id": d.get("id", key),
+                             "title": d.get("title", ""), "date": d.get("date", ""),
+                             "href": _doc_href(d.get("source", ""), d.get("id", key))})
+        return docs[key]
+
     nodes = []
     for n, d in g.nodes(data=True):
         x, y = pos[n]  # shape and colour come from the type's vis group: less for vis to parse per node
         nodes.append({"id": str(n), "label": d.get("label", str(n)), "x": x, "y": y, "group": d.get("type", "Other"),
                       "size": round(8 + 28 * math.sqrt(centrality.get(n, 0) / top), 1), "type": d.get("type", ""),
-                      "role": d.get("role", ""), "aff": list(d.get("affiliations", [])),
-                      "aliases": list(d.get("aliases", []))[:12], "degree": g.degree(n)})
+                      "sector": d.get("subtype") or "", "country": d.get("country") or "", "role": d.get("role", ""),
+                      "aff": list(d.get("affiliations", [])), "aliases": list(d.get("aliases", []))[:12],
+                      "degree": g.degree(n), "rollup": rollup.get(n), "first": d.get("first") or "",
+                      "last": d.get("last") or "", "docs": [doc_index(k) for k in d.get("documents", [])]})
     pairs = Counter(frozenset((s, o)) for s, o in g.edges())
     rank: dict = defaultdict(int)
     edges = []
@@ -161,9 +216,14 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
         et = EVENT_TYPES[d["cls"]]
         colour = quads[et.quad][1]
         weight = d.get("weight", d["count"])  # story events by default (kg.network.weigh)
+        mentions = [{**m, "doc": doc_index(m["doc"])} for m in d.get("mentions", [])] or \
+                   [{"sentence": sentence, "trigger": "", "modality": "", "negated": False, "doc": doc_index(doc)}
+                    for sentence, doc in d.get("evidence", [])]
+        confidences = [m["confidence"] for m in mentions if m.get("confidence") is not None]
         edge = {"id": i, "from": str(s), "to": str(o), "cls": d["cls"], "quad": et.quad, "count": d["count"],
                 "stories": d.get("stories", d["count"]), "weight": weight,
-                "dates": list(d.get("dates", [])), "evidence": [list(e) for e in d.get("evidence", [])][:3],
+                "dates": list(d.get("dates", [])), "mentions": mentions,
+                "conf": max(confidences) if confidences else None,
                 "weak": bool(d.get("negated")), "color": colour,
                 "width": round(min(1 + 1.5 * math.log2(max(weight, 1)), 9), 2), "dashes": bool(d.get("negated")),
                 "arrows": "" if et.symmetric else "to"}
@@ -174,8 +234,8 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
     big = len(nodes) > 1000
     options = {"autoResize": True, "physics": {"enabled": False}, "layout": {"improvedLayout": False},
                "interaction": {"hover": True, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big, "keyboard": False},
-               "nodes": {"borderWidth": 1, "font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"},
-                         "scaling": {"label": {"drawThreshold": 9 if big else 5}}},  # big: labels once zoomed in
+               "nodes": {"borderWidth": 1, "font": {"size": 14, "strokeWidth": 4, "strokeColor": "#ffffff"},
+                         "scaling": {"label": {"drawThreshold": 13, "maxVisible": 40}}},  # no label under 12 px
                "groups": {t: {"shape": s, "color": c} for t, (s, c) in {**TYPE_STYLE, "Other": ("dot", "#999999")}.items()},
                "edges": {"smooth": False, "selectionWidth": 2, "arrowStrikethrough": False,
                          "arrows": {"to": {"scaleFactor": 0.6}}}}
@@ -183,8 +243,10 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
             "quads": [{"name": q, "label": quads[q][0], "colour": quads[q][1],
                        "classes": [c for c, et in EVENT_TYPES.items() if et.quad == q]} for q in QUAD_ORDER],
             "symmetric": [c for c, et in EVENT_TYPES.items() if et.symmetric],
-            "notes": list(notes or []), "stabilization": 150 if len(nodes) <= 1000 else 40}
-    return {"nodes": nodes, "edges": edges, "options": options, "meta": meta}
+            "notes": list(notes or []), "stabilization": 150 if len(nodes) <= 1000 else 40,
+            "labelled": LABELLED, "focus": g.graph.get("focus")}
+    return {"nodes": nodes, "edges": edges, "links": [{"from": a, "to": b} for a, b in links], "docs": doc_list,
+            "options": options, "meta": meta}
 
 
 def render_html(g: nx.MultiDiGraph, out: str | Path = "output/graph.html", title: str = "kg actor network",

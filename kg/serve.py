@@ -33,7 +33,7 @@ from urllib.parse import parse_qs
 
 from .normalize import xml_safe
 
-__all__ = ["ServeConfig", "create_app", "serve", "negotiate", "RESULT_TYPES", "GRAPH_TYPES"]
+__all__ = ["ServeConfig", "create_app", "serve", "bind_socket", "negotiate", "RESULT_TYPES", "GRAPH_TYPES"]
 
 # media type -> pyoxigraph format name (QueryResultsFormat for solutions/booleans, RdfFormat for graphs)
 RESULT_TYPES = {"application/sparql-results+json": "JSON", "application/sparql-results+xml": "XML",
@@ -405,12 +405,23 @@ def create_app(config: ServeConfig):
         media = a if a.startswith("application/") and not a.endswith("xml") else f"{a}; charset=utf-8"
         return Response(b, media_type=media)
 
+    async def editor(request):
+        return HTMLResponse(await asyncio.to_thread(_editor_page))
+
+    async def document(request):
+        html = await asyncio.to_thread(_document_page, path, request.path_params["key"],
+                                       request.query_params.get("event", ""))
+        return HTMLResponse(html) if html is not None else _text(404, "no such document in this store")
+
     async def root(request):
         if request.method == "GET" and "query" not in request.query_params and "update" not in request.query_params:
             return await page(request)
         return await sparql(request, {"query", "update"})
 
     async def both(request):
+        if (request.method == "GET" and not request.query_params
+                and "text/html" in request.headers.get("accept", "")):  # a browser: the editor
+            return await editor(request)
         return await sparql(request, {"query", "update"})
 
     async def query_only(request):
@@ -420,7 +431,8 @@ def create_app(config: ServeConfig):
         return await sparql(request, {"update"})
 
     routes = [Route("/", root, methods=["GET", "POST"]), Route("/sparql", both, methods=["GET", "POST"]),
-              Route("/query", query_only, methods=["GET", "POST"]), Route("/update", update_only, methods=["POST"])]
+              Route("/query", query_only, methods=["GET", "POST"]), Route("/update", update_only, methods=["POST"]),
+              Route("/doc/{key}", document, methods=["GET"])]
     return Starlette(routes=routes, lifespan=lifespan)
 
 
@@ -436,12 +448,75 @@ def _render_page(path: str) -> str:
         return out.read_text(encoding="utf-8")
 
 
-def serve(config: ServeConfig, host: str = "127.0.0.1", port: int = 7878, log_level: str = "warning") -> None:
-    """Run the endpoint until interrupted."""
+def _editor_page() -> str:
+    """The SPARQL editor: a query box, the named queries as examples, a results table; no network but /sparql."""
+    from importlib.resources import files
+
+    from .query import named_queries
+    from .render import _script_json
+    from .vocab import PREFIXES
+
+    examples = [{"name": q.name, "description": q.description, "text": q.text_for([])}  # optional parameters unset
+                for q in named_queries().values()]
+    template = (files("kg") / "templates" / "sparql.html").read_text(encoding="utf-8")
+    return template.replace("{{data}}", _script_json({"prefixes": PREFIXES, "examples": examples}))
+
+
+def _document_page(path: str, key: str, event: str) -> str | None:
+    """A stored document with the sentence of ``event`` (an event IRI or its last segment) highlighted, or None.
+
+    The full text is shown when the file it was built from is still there with the same content hash (so the
+    stored offsets hold); otherwise the document's evidence sentences, in text order."""
+    from .docview import document_view
+    from .store import KnowledgeGraph
+
+    with KnowledgeGraph(path, read_only=True) as kg:
+        return document_view(kg, key, event)
+
+
+def bind_socket(host: str, port: int):
+    """A socket bound to ``host``:``port``, or :class:`~kg.errors.KGError` in one line saying what to do."""
+    import errno
+    import socket
+
+    from .errors import KGError
+
+    try:
+        family, kind, proto, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                           flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, UnicodeError, OverflowError) as e:
+        raise KGError(f"cannot serve on host {host!r} ({e}); give an address of this machine, "
+                      f"e.g. --host 127.0.0.1 or --host 0.0.0.0") from None
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(addr)
+    except OSError as e:
+        sock.close()
+        if e.errno == errno.EADDRINUSE:
+            raise KGError(f"port {port} on {host} is already in use (another kg serve or SPARQL server?); "
+                          f"stop it or pick another port, e.g. --port {port + 1}") from None
+        if e.errno == errno.EADDRNOTAVAIL:
+            raise KGError(f"{host} is not an address of this machine; use --host 127.0.0.1 or --host 0.0.0.0") from None
+        if e.errno == errno.EACCES:
+            raise KGError(f"port {port} needs administrator rights; use a port above 1023, e.g. --port 7878") from None
+        raise KGError(f"cannot serve on {host}:{port}: {e.strerror or e}") from None
+    return sock
+
+
+def serve(config: ServeConfig, host: str = "127.0.0.1", port: int = 7878, log_level: str = "warning",
+          on_ready=None) -> None:
+    """Run the endpoint until interrupted; ``on_ready()`` is called once the port is bound.
+
+    A bad host or a port in use raises :class:`~kg.errors.KGError` before anything is served."""
     import uvicorn
 
     app = create_app(config)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=3)
+    sock = bind_socket(host, port)
+    if on_ready is not None:
+        on_ready()
+    server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, timeout_graceful_shutdown=3))
+    server.run(sockets=[sock])
 
 
 if __name__ == "__main__":  # pragma: no cover - python -m kg.serve STORE [PORT]

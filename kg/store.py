@@ -77,6 +77,8 @@ class OxigraphBackend:
         db = self.path / "oxigraph"
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"store {self.path} is a file, not a directory; pass --store with a directory path")
+        if read_only and self.path.is_dir() and not marker.is_file():  # reading: say nothing about writing
+            raise StoreError(f"{self.path} is not a kg store (no {MARKER}); pass --store with a store made by kg build")
         if self.path.is_dir() and any(self.path.iterdir()) and not marker.is_file():
             raise StoreError(f"{self.path} is not a kg store (no {MARKER}) and is not empty; "
                              f"refusing to write there. Pass --store with a new or empty directory")

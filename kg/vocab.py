@@ -20,9 +20,10 @@ from pathlib import Path
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
-__all__ = ["DIPL", "ID", "PREFIXES", "EVENT_TYPES", "EventType", "ONTOLOGY_GRAPH", "ontology_path", "ontology_graph"]
+__all__ = ["DIPL", "ID", "SECTOR", "PREFIXES", "EVENT_TYPES", "EventType", "ONTOLOGY_GRAPH", "ontology_path", "ontology_graph", "sector_codes"]
 
 ID = Namespace("https://w3id.org/kg-dipl/id/")
+SECTOR = Namespace("https://w3id.org/kg-dipl/ontology/sector#")  # the concepts of dipl:sectors, by PLOVER code
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/kg-dipl/ontology")
 
 
@@ -72,6 +73,20 @@ class DIPL(DefinedNamespace):
     startChar: URIRef
     endChar: URIRef
     reportedBy: URIRef
+    # sectors, groups and event attributes (kg.sectors, kg.attributes)
+    sectors: URIRef
+    sector: URIRef
+    partOf: URIRef
+    sourceSector: URIRef
+    targetSector: URIRef
+    sourceText: URIRef
+    targetText: URIRef
+    mode: URIRef
+    context: URIRef
+    location: URIRef
+    locationCountryCode: URIRef
+    statedSector: URIRef
+    statedPartOf: URIRef
     edge: URIRef
     # edge properties (network graph)
     edgeSource: URIRef
@@ -167,6 +182,7 @@ PREFIXES: dict[str, str] = {
     "doc": str(ID["doc/"]),
     "event": str(ID["event/"]),
     "story": str(ID["story/"]),
+    "sector": str(SECTOR),
     "graph": str(ID["graph/"]),
     "rdf": str(RDF),
     "rdfs": str(RDFS),
@@ -231,3 +247,15 @@ def _event_types() -> dict[str, EventType]:
 
 
 EVENT_TYPES: dict[str, EventType] = _event_types()
+
+
+@cache
+def sector_codes() -> dict[str, str]:
+    """The PLOVER sector codes of the scheme ``dipl:sectors`` and their English labels.
+
+    >>> sector_codes()["COP"]
+    'police'
+    """
+    g = ontology_graph()
+    return {str(g.value(c, SKOS.notation)): str(g.value(c, SKOS.prefLabel))
+            for c in g.subjects(SKOS.inScheme, DIPL.sectors)}

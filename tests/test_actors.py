@@ -78,10 +78,10 @@ def test_national_leader_phrase_points_to_the_named_head_of_government(extract):
     assert ("narendra-modi", "PAK") in {(r.source.key, r.target.key) for r in ex.relations if r.cls == "ACCUSE"}
 
 
-def test_international_organizations_have_no_country(extract):
+def test_international_organizations_have_the_country_code_igo(extract):
     ex = extract("NATO and the African Union discussed the crisis with the UN Security Council.")
     orgs = {a.label: a for a in ex.actors}
-    assert all(a.type == "Organization" and a.country is None for a in orgs.values())
+    assert all(a.type == "Organization" and a.country == "IGO" for a in orgs.values())  # issue 14: above states
     assert len(orgs) == 3
 
 

@@ -14,7 +14,7 @@ def kg(*args, cwd=None):
     return subprocess.run([*KG, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
-@pytest.mark.parametrize("verb", ["extract", "build", "query", "render", "stats", "export"])
+@pytest.mark.parametrize("verb", ["extract", "explain", "build", "query", "render", "stats", "export"])
 def test_every_verb_has_help_with_an_example(verb):
     out = kg(verb, "--help")
     assert out.returncode == 0 and "Example" in out.stdout

@@ -21,8 +21,9 @@ from kg.render import layout, page_data, quad_colours, render_html
 from kg.store import KnowledgeGraph
 from kg.vocab import EVENT_TYPES
 
+from browser import SKIP_NO_CHROMIUM, Opened
+
 CHROMIUM = render_mod.chromium_path()
-SKIP_NO_CHROMIUM = "chromium not installed: apt-get install chromium (the README's test setup does), or set KG_CHROMIUM"
 
 
 def _edge(g, s, o, cls, count=1, negated=False, dates=(), evidence=None):
@@ -179,55 +180,6 @@ def test_cli_render_ego_view_and_unknown_actor(tmp_path, monkeypatch):
 
 
 # ----------------------------------------------------------------------------- in headless chromium
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip(SKIP_NO_CHROMIUM)
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' installs playwright")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=render_mod.CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-class Opened:
-    """A page opened offline, with the requests it tried and the errors it logged."""
-
-    def __init__(self, browser, path: Path):
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1200, "height": 800})
-        self.page.route("**/*", lambda route: (self.requests.append(route.request.url), route.continue_()
-                                               if route.request.url.startswith("file:") else route.abort()))
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(path.as_uri())
-        self.page.wait_for_function("window.kgFirstDraw !== undefined", timeout=10_000)
-
-    def js(self, expr: str):
-        return self.page.evaluate(expr)
-
-    def shown_edges(self) -> set[str]:
-        return set(self.js("window.kg.edgesView.get().map(e => e.cls)"))
-
-    def shown_nodes(self) -> set[str]:
-        return set(self.js("window.kg.nodesView.getIds()"))
-
-    def hover_edge(self, cls: str) -> None:
-        x, y = self.js(f"""(() => {{
-            const e = window.kg.edges.get().find(e => e.cls === {json.dumps(cls)});
-            const p = window.network.getPositions([e.from, e.to]);
-            const dom = window.network.canvasToDOM({{x: (p[e.from].x + p[e.to].x) / 2, y: (p[e.from].y + p[e.to].y) / 2}});
-            const box = document.getElementById("network").getBoundingClientRect();
-            return [box.left + dom.x, box.top + dom.y];
-        }})()""")
-        self.page.mouse.move(x - 3, y - 3)
-        self.page.mouse.move(x, y)
-
-    def close(self):
-        self.page.close()
-
 
 def test_page_in_headless_chromium_offline(browser, tmp_path):
     path = render_html(small_graph(), tmp_path / "g.html")

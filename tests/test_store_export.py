@@ -10,7 +10,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
-from kg.export import EXPORT_FORMATS, export
+from kg.export import EXPORT_FORMATS, export, network_for_tools
 from kg.layout import maintained_graphs
 from kg.rdf import document_iri, to_graph
 from kg.store import KnowledgeGraph
@@ -74,14 +74,44 @@ def test_network_exports_open_in_networkx(store, tmp_path, fmt):
     with KnowledgeGraph(store, read_only=True) as kg:
         out = export(kg, fmt, tmp_path / f"g.{fmt}")
     g = (nx.read_graphml if fmt == "graphml" else nx.read_gexf)(out)
+    assert g.is_directed()
     carney, mex, can = str(ID["actor/mark-carney"]), str(ID["actor/MEX"]), str(ID["actor/CAN"])
-    assert g.nodes[carney]["label"] == "Mark Carney" and g.nodes[mex]["type"] == "Country"
-    assert g.edges[carney, mex]["classes"] == "SUPPORT" and int(g.edges[carney, mex]["weight"]) == 1
-    assert g.edges[mex, can]["classes"] == "ACCUSE"
+    node = g.nodes[carney]
+    assert node["label"] == "Mark Carney" and node["type"] == "Person" and node["sector"] == "HeadOfGovernment"
+    assert node["country"] == "CAN" and node["role"] == "Prime Minister" and g.nodes[mex]["type"] == "Country"
+    support = [d for _, t, d in g.out_edges(carney, data=True) if t == mex]
+    assert len(support) == 1  # one edge per (source, target, class)
+    e = support[0]
+    assert e["kind"] == "relation" and e["relation"] == "SUPPORT" and int(e["count"]) == 1
+    assert int(e["stories"]) == 1 and float(e["weight"]) == 1.0  # story events weigh the edge (kg.network.weigh)
+    assert e["quad"] == "VerbalCooperation" and float(e["intensity"]) > 0
+    assert e["first_date"] == e["last_date"] == "2025-03-07"
+    accuse = [d for _, t, d in g.out_edges(mex, data=True) if t == can]
+    assert accuse[0]["relation"] == "ACCUSE" and accuse[0]["quad"] == "VerbalConflict" and float(accuse[0]["intensity"]) < 0
+    acts = [d for _, t, d in g.out_edges(carney, data=True) if t == can]
+    assert [d["kind"] for d in acts] == ["actsFor"] and acts[0]["relation"] == "actsFor"
+    if fmt == "gexf":  # spells for Gephi's timeline
+        assert e["start"] == "2025-03-07" and e["end"] == "2025-03-07"
+        assert 'mode="dynamic"' in out.read_text() and 'timeformat="date"' in out.read_text()
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_two_classes_between_a_pair_stay_two_edges(tmp_path, fmt):
+    network = nx.MultiDiGraph()
+    network.add_node("a", label="A", type="Country")
+    network.add_node("b", label="B", type="Country")
+    for cls, quad, intensity in [("AGREE", "VerbalCooperation", 3.0), ("ASSAULT", "MaterialConflict", -10.0)]:
+        network.add_edge("a", "b", key=cls, cls=cls, count=2, quad=quad, intensity=intensity, dates=["2024-01-05"])
+    out = tmp_path / f"pair.{fmt}"
+    (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(network_for_tools(network), out)
+    back = (nx.read_graphml if fmt == "graphml" else nx.read_gexf)(out)
+    assert isinstance(back, nx.MultiDiGraph) and back.number_of_edges() == 2
+    assert sorted((d["relation"], d["quad"]) for *_, d in back.edges(data=True)) == [
+        ("AGREE", "VerbalCooperation"), ("ASSAULT", "MaterialConflict")]
 
 
 def test_every_format_from_the_cli(store, tmp_path):
-    assert set(EXPORT_FORMATS) == {"ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf"}
+    assert set(EXPORT_FORMATS) == {"ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf", "plover", "csv"}
     for fmt in EXPORT_FORMATS:
         out = tmp_path / f"cli.{fmt}"
         r = subprocess.run([sys.executable, "-m", "kg.cli", "export", "--format", fmt, "--out", str(out),

@@ -202,7 +202,8 @@ def _best(source: str, using: str, stated: str, prop: str, order: str, value: st
     """Set ``prop`` of each actor to the best value its mentions state (under ``order``, then the larger
     string). ``source`` finds the actors and documents to read; with ``fold`` the current value competes
     too, and a replaced label stays as an alias (labels are surface forms)."""
-    current = f"UNION {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key }} GRAPH $graph {{ ?key {prop} ?v }} }}" \
+    current = (f"UNION {{ {{ SELECT DISTINCT ?key WHERE {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key }} }} }} "
+               f"LATERAL {{ GRAPH $graph {{ ?key {prop} ?v }} }} }}") \
         if fold else ""
     also = " ; rdfs:label ?value" if prop == "skos:prefLabel" else ""
     alias = "?key skos:altLabel ?old ." if prop == "skos:prefLabel" and fold else ""
@@ -214,7 +215,7 @@ INSERT {{ GRAPH $graph {{ {alias} ?key {prop} ?value{also} }} }}
       BIND(CONCAT({order}, STR(?v)) AS ?k)
     }} GROUP BY ?key }}
   BIND({value} AS ?value)
-  OPTIONAL {{ GRAPH $graph {{ ?key {prop} ?old }} }}
+  LATERAL {{ OPTIONAL {{ GRAPH $graph {{ ?key {prop} ?old }} }} }}
   FILTER(!BOUND(?old) || ?old != ?value)
 }}"""
 
@@ -330,9 +331,9 @@ $using
 WHERE {{
   {{ {_AGGREGATE} WHERE {{ $docs {_EVENTS} FILTER NOT EXISTS {{ $keys }} }} GROUP BY ?key }}
   {_DATES}
-  OPTIONAL {{ GRAPH $graph {{ ?key dipl:eventCount ?n0 ; dipl:assertedCount ?a0 ; dipl:documentCount ?d0 }} }}
-  OPTIONAL {{ GRAPH $graph {{ ?key dipl:firstDate ?f0 }} }}
-  OPTIONAL {{ GRAPH $graph {{ ?key dipl:lastDate ?l0 }} }}
+  LATERAL {{ OPTIONAL {{ GRAPH $graph {{ ?key dipl:eventCount ?n0 ; dipl:assertedCount ?a0 ; dipl:documentCount ?d0 }} }} }}
+  LATERAL {{ OPTIONAL {{ GRAPH $graph {{ ?key dipl:firstDate ?f0 }} }} }}  # looked up per edge, not joined whole
+  LATERAL {{ OPTIONAL {{ GRAPH $graph {{ ?key dipl:lastDate ?l0 }} }} }}
   BIND(IF(BOUND(?n0), ?none, ?key) AS ?new)  # an edge seen before keeps its source, target and type
   {_PAIR_OF_KEY}
   BIND(COALESCE(?n0, 0) + ?n AS ?n1)

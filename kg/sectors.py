@@ -69,7 +69,7 @@ def sector_code(code: str | None) -> str | None:
     """kg's code for a sector code as gold sets write it: the first three letters, CAMEO synonyms mapped.
 
     >>> sector_code("CVLalb"), sector_code("JRN"), sector_code("***"), sector_code(None)
-    ('CVL', 'MED', None, None)
+    ('CVL', 'JRN', None, None)
     """
     if not code or not code[:3].isalpha():
         return None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -34,9 +35,10 @@ from .ingest import Document
 from .vocab import DIPL, EVENT_TYPES, ID, SECTOR
 
 __all__ = ["actor_iri", "document_iri", "event_iri", "mention_iri", "edge_iri", "role_iri", "post_iri",
-           "membership_iri", "story_key_iri", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
+           "membership_iri", "story_key_iri", "story_windows", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
 
 TYPE_CLASS = {"Country": DIPL.Country, "Person": DIPL.Person, "Organization": DIPL.Organization}
+WINDOW_DAYS = 3  # how many days after an event (or after another report) an undated report may follow (kg.stories)
 DATE_TYPES = {"day": XSD.date, "week": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}  # by date precision
 
 
@@ -96,6 +98,28 @@ def story_key_iri(source: Actor, target: Actor, cls: str) -> URIRef:
     if EVENT_TYPES[family].symmetric:
         s, o = sorted((s, o))
     return ID[f"storykey/{s}/{o}/{family}"]
+
+
+def story_windows(key: URIRef, when: str | None) -> list[URIRef]:
+    """The windows of a mention of story key ``key`` dated ``when`` (its event date, else its document's
+    publication date): the date's bucket of :data:`WINDOW_DAYS` days and the next, so that any two mentions
+    of one key at most WINDOW_DAYS apart share a window (:mod:`kg.stories` looks a new mention's neighbours
+    up by them). A date that is not a day (a month, a year) is a window of its own; no date, none.
+
+    >>> key = ID["storykey/RUS/USA/COERCE"]
+    >>> [w.rsplit("/", 1)[1] for w in story_windows(key, "2021-04-16") + story_windows(key, "2021-04-19")]
+    ['245965', '245966', '245966', '245967']
+    >>> story_windows(key, "2021-04")[0]
+    rdflib.term.URIRef('https://w3id.org/kg-dipl/id/storywindow/RUS/USA/COERCE/2021-04')
+    """
+    if not when:
+        return []
+    base = str(key).replace("/storykey/", "/storywindow/", 1)
+    try:
+        bucket = date.fromisoformat(when).toordinal() // WINDOW_DAYS
+    except ValueError:
+        return [URIRef(f"{base}/{when}")]
+    return [URIRef(f"{base}/{bucket}"), URIRef(f"{base}/{bucket + 1}")]
 
 
 def role_slug(title: str) -> str:
@@ -224,7 +248,10 @@ def to_graph(ex: Extraction) -> Graph:
         g.add((ev, DIPL.target, actor_iri(r.target.key)))
         g.add((ev, DIPL.eventType, EVENT_TYPES[r.cls].iri))
         g.add((ev, DIPL.edge, edge_iri(r.source.key, r.target.key, r.cls)))
-        g.add((ev, DIPL.storyKey, story_key_iri(r.source, r.target, r.cls)))
+        key = story_key_iri(r.source, r.target, r.cls)
+        g.add((ev, DIPL.storyKey, key))
+        for window in story_windows(key, r.date or d.date):
+            g.add((ev, DIPL.storyWindow, window))
         g.add((ev, DIPL.trigger, Literal(r.trigger)))
         g.add((ev, DIPL.negated, Literal(r.negated)))
         g.add((ev, DIPL.modality, Literal(r.modality)))

@@ -21,10 +21,19 @@ date. Then:
 
 Each step reads only the set of mentions of the key, so the same documents in any
 order give the same story events; a story's IRI follows from its key and its first
-date (or document), e.g. ``story:RUS_USA_COERCE_2021-04-16``. A write recomputes
-the keys its documents touch (old and new versions), reading their mentions
-through the ``dipl:storyKey`` index: the cost grows with the mentions of the
-touched keys, never with all pairs of mentions.
+date (or document), e.g. ``story:RUS_USA_COERCE_2021-04-16``.
+
+**Incremental.** New documents regroup only the neighbourhood of their mentions: the
+mentions that share a ``dipl:storyWindow`` with one (:func:`kg.rdf.story_windows`:
+the same key, at most :data:`WINDOW_DAYS` apart), and every mention of those
+mentions' stories. That set is closed under the rule (an addition only turns
+chained reports into reports of a stated date, and a chain is regrouped whole), so
+the result equals grouping all mentions of the key, at a cost that grows with the
+batch, not with the store. A removal or a replacement regroups every mention of the
+keys the old version touched (found through the ``dipl:storyKey`` index). Every
+lookup into the document graphs and the story events graph is LATERAL (one index
+lookup per mention or story), and an edge's ``dipl:storyCount`` is updated by
+difference (the old stories along it out, the new ones in).
 
 Each story event has ``dipl:hasReport`` links to its mentions (each ``prov:wasDerivedFrom``
 its document), first and last publication dates, counts of reports, documents and
@@ -38,13 +47,13 @@ edge gets ``dipl:storyCount``, its weight in story events.
 """
 from __future__ import annotations
 
-from .layout import PENDING_GRAPH, RECOMPUTE, MaintainedGraph, register
+from .layout import PENDING_GRAPH, MaintainedGraph, register
+from .rdf import WINDOW_DAYS
 from .vocab import ID
 
 __all__ = ["STORIES_GRAPH", "STORIES", "WINDOW_DAYS"]
 
 STORIES_GRAPH = ID["graph/stories"]
-WINDOW_DAYS = 3  # how many days after an event (or after another report) an undated report may follow
 
 _KEY_PREFIX = str(ID["storykey/"])
 _STORY = str(ID["story/"])
@@ -64,21 +73,46 @@ def _story(date_or_doc: str) -> str:
 
 _HOST = 'IF(isIRI(?src), REPLACE(STR(?src), "^[a-zA-Z][a-zA-Z0-9+.-]*://(www\\\\.)?([^/:?#]*).*$$", "$$2"), STR(?src))'
 _MENTIONS = f"GRAPH {_P} {{ ?e {_t('key')} ?key ; {_t('date')} ?x ; {_t('stated')} %s }}"
+_CLEAR = f"DELETE {{ GRAPH {_P} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_P} {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), \"{_TMP}\")) }} }}"
 
-# the story of each mention of the marked keys, as working facts
+# Which mentions to group again (tmp:affected) and which stories they replace (tmp:old). Every lookup into the
+# document graphs or the story events graph is LATERAL: one index lookup per mention or story, never a join
+# with the whole graph.
+_ALL_OF_MARKED_KEYS = (  # after a removal or a replacement: every mention and story of the marked keys
+    _CLEAR,
+    f"INSERT {{ GRAPH {_P} {{ ?e {_t('affected')} true }} }} WHERE {{ $keys LATERAL {{ GRAPH ?doc {{ ?e dipl:storyKey ?key }} }} }}",
+    f"INSERT {{ GRAPH {_P} {{ ?story {_t('old')} true }} }} WHERE {{ $keys LATERAL {{ GRAPH $graph {{ ?story dipl:storyGroup ?key }} }} }}",
+)
+_NEAR_NEW_MENTIONS = (  # new documents: their mentions, those sharing a window with one, and their stories' mentions
+    _CLEAR,
+    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('affected')} true . ?w {_t('window')} true }} }}
+${{using}}WHERE {{ $docs GRAPH ?doc {{ ?e dipl:storyKey ?key OPTIONAL {{ ?e dipl:storyWindow ?w }} }} FILTER NOT EXISTS {{ $keys }} }}""",
+    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('affected')} true }} }}
+WHERE {{ GRAPH {_P} {{ ?w {_t('window')} true }} LATERAL {{ GRAPH ?doc {{ ?e dipl:storyWindow ?w }} }} }}""",
+    f"""INSERT {{ GRAPH {_P} {{ ?story {_t('old')} true }} }}
+WHERE {{ GRAPH {_P} {{ ?n {_t('affected')} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?n }} }} }}""",
+    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('affected')} true }} }}
+WHERE {{ GRAPH {_P} {{ ?story {_t('old')} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?e }} }} }}""",
+)
+
+# the affected mentions' stories, as working facts
 _GROUP = (
-    f"DELETE {{ GRAPH {_P} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_P} {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), \"{_TMP}\")) }} }}",
-    # edges whose story counts change: those of the old stories (the new ones are added below)
-    f"INSERT {{ GRAPH {_P} {{ ?edge {_t('recount')} true }} }} WHERE {{ $keys GRAPH $graph {{ ?story dipl:storyGroup ?key ; dipl:alongEdge ?edge }} }}",
-    "DELETE { GRAPH $graph { ?story ?p ?o } } WHERE { $keys GRAPH $graph { ?story dipl:storyGroup ?key ; ?p ?o } }",
+    # the old stories go; the edges they ran along lose them
+    f"""INSERT {{ GRAPH {_P} {{ ?edge {_t('minus')} ?story }} }}
+WHERE {{ GRAPH {_P} {{ ?story {_t('old')} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:alongEdge ?edge }} }} }}""",
+    f"""DELETE {{ GRAPH $graph {{ ?story ?p ?o }} }}
+WHERE {{ GRAPH {_P} {{ ?story {_t('old')} true }} LATERAL {{ GRAPH $graph {{ ?story ?p ?o }} }} }}""",
     # what the stories need of each mention and its document, read from the document graph once (later
-    # operations read the pending graph alone: joining it with every document graph would read the whole store)
+    # operations read the pending graph alone)
     f"""INSERT {{ GRAPH {_P} {{ ?e {_t('key')} ?key ; {_t('doc')} ?doc ; {_t('date')} ?x ; {_t('stated')} ?stated ;
                               {_t('type')} ?t ; {_t('negated')} ?neg ; {_t('modality')} ?mod ; {_t('edge')} ?edge .
                            ?doc {_t('published')} ?p ; {_t('host')} ?host }} }}
-WHERE {{ $keys GRAPH ?doc {{ ?e dipl:storyKey ?key ; dipl:eventType ?t ; dipl:negated ?neg ; dipl:modality ?mod ;
-                            dipl:edge ?edge . ?doc dcterms:source ?src
-                            OPTIONAL {{ ?e dcterms:date ?d }} OPTIONAL {{ ?doc dcterms:date ?p }} }}
+WHERE {{ GRAPH {_P} {{ ?e {_t('affected')} true }}
+        LATERAL {{ GRAPH ?doc {{ ?e dipl:storyKey ?key ; dipl:eventType ?t ; dipl:negated ?neg ; dipl:modality ?mod ;
+                                dipl:edge ?edge ; prov:wasDerivedFrom ?doc }} }}
+        LATERAL {{ GRAPH ?doc {{ ?doc dcterms:source ?src }} }}
+        LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ ?e dcterms:date ?d }} }} }}
+        LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ ?doc dcterms:date ?p }} }} }}
         BIND({_HOST} AS ?host)
         BIND(COALESCE(?d, ?p) AS ?x)
         BIND(BOUND(?d) && (!BOUND(?p) || ?d != ?p) AS ?stated) }}""",
@@ -104,7 +138,7 @@ WHERE {{ {{ SELECT ?e ?key (MAX(?u) AS ?start) WHERE {{
         BIND({_story('STR(?start)')} AS ?story) }}""",
     # 4. no date at all: a story of its document
     f"""INSERT {{ GRAPH {_P} {{ ?e {_t('story')} ?story }} }}
-WHERE {{ GRAPH {_P} {{ ?e {_t('key')} ?key ; {_t('doc')} ?doc FILTER NOT EXISTS {{ ?e {_t('date')} ?x }} }}
+WHERE {{ GRAPH {_P} {{ ?e {_t('key')} ?key ; {_t('doc')} ?doc FILTER NOT EXISTS {{ GRAPH {_P} {{ ?e {_t('date')} ?x }} }} }}
         BIND({_story('STRAFTER(STR(?doc), "/doc/")')} AS ?story) }}""",
 )
 
@@ -129,20 +163,22 @@ WHERE {{ {{ SELECT ?story ?key (COUNT(?e) AS ?n) (COUNT(DISTINCT ?doc) AS ?docs)
         BIND(IRI(CONCAT(STR(actor:), STRBEFORE(?k, "/"))) AS ?s)
         BIND(IRI(CONCAT(STR(actor:), STRBEFORE(STRAFTER(?k, "/"), "/"))) AS ?o)
         BIND(2 * ?negated > ?n AS ?majorityNegated) }}""",
-    f"""INSERT {{ GRAPH $graph {{ ?story dipl:storyType ?type }} }}
+    f"""INSERT {{ GRAPH $graph {{ ?story dipl:storyType ?type }} GRAPH {_P} {{ ?story {_t('main')} ?type }} }}
 WHERE {{ {{ {_MAJORITY % (_AGGREGATE, 'STR(?t)')} }} BIND(IRI(SUBSTR(?best, 7)) AS ?type) }}""",
     f"""INSERT {{ GRAPH $graph {{ ?story dipl:storyModality ?modality }} }}
 WHERE {{ {{ {_MAJORITY % (_AGGREGATE, 'STR(?mod)')} }} BIND(SUBSTR(?best, 7) AS ?modality) }}""",
     f"""INSERT {{ GRAPH $graph {{ ?story dipl:hasReport ?e ; dipl:alternativeType ?alt ; dipl:alongEdge ?edge }}
-               GRAPH {_P} {{ ?edge {_t('recount')} true }} }}
-WHERE {{ {_AGGREGATE} GRAPH $graph {{ ?story dipl:storyType ?main }}
+               GRAPH {_P} {{ ?edge {_t('plus')} ?story }} }}
+WHERE {{ {_AGGREGATE} GRAPH {_P} {{ ?story {_t('main')} ?main }}
         BIND(IF(?t != ?main, ?t, ?none) AS ?alt) }}""",
+    # an edge's story count: the stories it had, less the old ones along it, plus the new ones
     f"""DELETE {{ GRAPH $graph {{ ?edge dipl:storyCount ?old }} }}
 INSERT {{ GRAPH $graph {{ ?edge dipl:storyCount ?count }} }}
-WHERE {{ {{ SELECT ?edge (COUNT(DISTINCT ?story) AS ?n) WHERE {{
-           GRAPH {_P} {{ ?edge {_t('recount')} true }} OPTIONAL {{ GRAPH $graph {{ ?story dipl:alongEdge ?edge }} }}
+WHERE {{ {{ SELECT ?edge (COUNT(DISTINCT ?added) AS ?plus) (COUNT(DISTINCT ?gone) AS ?minus) WHERE {{
+           {{ GRAPH {_P} {{ ?edge {_t('plus')} ?added }} }} UNION {{ GRAPH {_P} {{ ?edge {_t('minus')} ?gone }} }}
          }} GROUP BY ?edge }}
-        OPTIONAL {{ GRAPH $graph {{ ?edge dipl:storyCount ?old }} }}
+        LATERAL {{ OPTIONAL {{ GRAPH $graph {{ ?edge dipl:storyCount ?old }} }} }}
+        BIND(COALESCE(?old, 0) + ?plus - ?minus AS ?n)
         BIND(IF(?n > 0, ?n, ?none) AS ?count) }}""",
 )
 
@@ -150,9 +186,6 @@ STORIES = register(MaintainedGraph(
     name="stories",
     iri=STORIES_GRAPH,
     keys="?e dipl:storyKey ?key",
-    recompute=(*_GROUP, *_DESCRIBE),
-    # folding a mention in can join two stories, so the keys the new documents touch are marked and
-    # recomputed from all their mentions
-    add=(f"INSERT {{ GRAPH {_P} {{ ?key <{RECOMPUTE}> $graph }} }}\n${{using}}WHERE {{ $docs GRAPH ?doc {{ ?e dipl:storyKey ?key }} }}",
-         *_GROUP, *_DESCRIBE),
+    recompute=(*_ALL_OF_MARKED_KEYS, *_GROUP, *_DESCRIBE),
+    add=(*_NEAR_NEW_MENTIONS, *_GROUP, *_DESCRIBE),
 ))

@@ -99,6 +99,7 @@ class DIPL(DefinedNamespace):
     lastDate: URIRef
     # story events (story events graph)
     storyKey: URIRef
+    storyWindow: URIRef
     nearClass: URIRef
     storyGroup: URIRef
     hasReport: URIRef

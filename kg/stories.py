@@ -32,15 +32,17 @@ the result equals grouping all mentions of the key, at a cost that grows with th
 batch, not with the store. A removal or a replacement regroups every mention of the
 keys the old version touched (found through the ``dipl:storyKey`` index). Every
 lookup into the document graphs and the story events graph is LATERAL (one index
-lookup per mention or story), and an edge's ``dipl:storyCount`` is updated by
-difference (the old stories along it out, the new ones in).
+lookup per mention or story), and the rule is one query over the mentions' own
+facts: the update writes the marks of the mentions it regroups and the story
+events, nothing else.
 
-Each story event has ``dipl:hasReport`` links to its mentions (each ``prov:wasDerivedFrom``
-its document), first and last publication dates, counts of reports, documents and
-sources (URL hosts), the majority class (``dipl:storyType``; the others as
-``dipl:alternativeType``), majority negation and modality with the dissent as
-counts, and ``dipl:alongEdge`` to the network edges of its mentions; each such
-edge gets ``dipl:storyCount``, its weight in story events.
+The graph stores the grouping alone: each story event (``a dipl:StoryEvent``, its
+``dipl:storyGroup`` key) and its ``dipl:hasReport`` links to its mentions (each
+``prov:wasDerivedFrom`` its document). What follows from the reports is read when
+asked, never kept in step: first and last publication dates, counts of reports,
+documents and sources (URL hosts), the majority class with the others as
+alternatives, majority negation and modality with the dissent (the named query
+``story-events``), and an edge's weight in story events (:mod:`kg.network`).
 
 >>> STORIES.name, str(STORIES.iri)
 ('stories', 'https://w3id.org/kg-dipl/id/graph/stories')
@@ -57,13 +59,34 @@ STORIES_GRAPH = ID["graph/stories"]
 
 _KEY_PREFIX = str(ID["storykey/"])
 _STORY = str(ID["story/"])
-_TMP = str(ID["graph/stories#"])  # working facts, in the pending graph (dropped at the end of each update)
+_TMP = str(ID["graph/stories#"])  # marks, in the pending graph (dropped at the end of each update)
 _P = f"<{PENDING_GRAPH}>"
 _WINDOW = f'"P{WINDOW_DAYS}D"^^xsd:dayTimeDuration'
+_AFFECTED, _OLD = f"<{_TMP}affected>", f"<{_TMP}old>"
 
 
-def _t(name: str) -> str:
-    return f"<{_TMP}{name}>"
+def _facts(e: str, key: str, x: str, stated: str) -> str:
+    """A subquery binding each marked mention ``e`` to its story key, date (event date, else publication
+    date) and whether the date is stated (an event date other than the publication date)."""
+    d, p, doc = f"{e}D", f"{e}P", f"{e}Doc"
+    return f"""{{ SELECT {e} {key} {x} {stated} WHERE {{ GRAPH {_P} {{ {e} {_AFFECTED} true }}
+      LATERAL {{ GRAPH {doc} {{ {e} dipl:storyKey {key} ; prov:wasDerivedFrom {doc} }} }}
+      LATERAL {{ OPTIONAL {{ GRAPH {doc} {{ {e} dcterms:date {d} }} }} }}
+      LATERAL {{ OPTIONAL {{ GRAPH {doc} {{ {doc} dcterms:date {p} }} }} }}
+      BIND(COALESCE({d}, {p}) AS {x}) BIND(BOUND({d}) && (!BOUND({p}) || {d} != {p}) AS {stated}) }} }}"""
+
+
+# steps 1 and 2: each mention with its stated date, or the latest stated date of its key at most WINDOW_DAYS
+# before it (?anchor unbound: none)
+_ANCHORED = f"""{{ SELECT ?e ?key ?x ?stated (MAX(?a) AS ?anchor) WHERE {{
+      {_facts("?e", "?key", "?x", "?stated")}
+      OPTIONAL {{ {_facts("?ea", "?key", "?a", "?sa")} FILTER(?sa && !?stated && ?a <= ?x && ?a >= ?x - {_WINDOW}) }}
+    }} GROUP BY ?e ?key ?x ?stated }}"""
+# step 3: the dates of the rest (loose), and those with no other loose date within WINDOW_DAYS before (starts)
+_LOOSE = f"""{{ SELECT DISTINCT ?key (?x AS %s) WHERE {{ {_ANCHORED} FILTER(!?stated && BOUND(?x) && !BOUND(?anchor)) }} }}"""
+_STARTS = f"""{{ SELECT ?key ?u WHERE {{ {_LOOSE % "?u"}
+      OPTIONAL {{ {_LOOSE % "?v"} FILTER(?v < ?u && ?v >= ?u - {_WINDOW}) }}
+      FILTER(!BOUND(?v)) }} }}"""
 
 
 def _story(date_or_doc: str) -> str:
@@ -71,121 +94,47 @@ def _story(date_or_doc: str) -> str:
     return f'IRI(CONCAT("{_STORY}", REPLACE(STRAFTER(STR(?key), "{_KEY_PREFIX}"), "/", "_"), "_", {date_or_doc}))'
 
 
-_HOST = 'IF(isIRI(?src), REPLACE(STR(?src), "^[a-zA-Z][a-zA-Z0-9+.-]*://(www\\\\.)?([^/:?#]*).*$$", "$$2"), STR(?src))'
-_MENTIONS = f"GRAPH {_P} {{ ?e {_t('key')} ?key ; {_t('date')} ?x ; {_t('stated')} %s }}"
-_CLEAR = f"DELETE {{ GRAPH {_P} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_P} {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), \"{_TMP}\")) }} }}"
+# the story events of the marked mentions: the old ones of those mentions go, the new ones come
+_GROUP = (
+    f"""DELETE {{ GRAPH $graph {{ ?story ?p ?o }} }}
+WHERE {{ GRAPH {_P} {{ ?story {_OLD} true }} LATERAL {{ GRAPH $graph {{ ?story ?p ?o }} }} }}""",
+    f"""INSERT {{ GRAPH $graph {{ ?story a dipl:StoryEvent ; dipl:storyGroup ?key ; dipl:hasReport ?e }} }}
+WHERE {{
+  {_ANCHORED}
+  OPTIONAL {{ {{ SELECT ?e (MAX(?u) AS ?start) WHERE {{ {_ANCHORED} {_STARTS}
+                FILTER(!?stated && !BOUND(?anchor) && ?u <= ?x) }} GROUP BY ?e }} }}
+  LATERAL {{ GRAPH ?doc {{ ?e prov:wasDerivedFrom ?doc }} }}
+  BIND(IF(?stated, ?x, COALESCE(?anchor, ?start)) AS ?first)
+  BIND({_story('IF(BOUND(?x), STR(?first), STRAFTER(STR(?doc), "/doc/"))')} AS ?story)
+}}""",
+)
+_CLEAR = f"DELETE {{ GRAPH {_P} {{ ?s ?p true }} }} WHERE {{ VALUES ?p {{ {_AFFECTED} {_OLD} }} GRAPH {_P} {{ ?s ?p true }} }}"
 
-# Which mentions to group again (tmp:affected) and which stories they replace (tmp:old). Every lookup into the
-# document graphs or the story events graph is LATERAL: one index lookup per mention or story, never a join
-# with the whole graph.
+# Which mentions to group again (marked affected) and which stories they replace (marked old). Every lookup
+# into the document graphs or the story events graph is LATERAL: one index lookup per mention or story,
+# never a join with the whole graph.
 _ALL_OF_MARKED_KEYS = (  # after a removal or a replacement: every mention and story of the marked keys
     _CLEAR,
-    f"INSERT {{ GRAPH {_P} {{ ?e {_t('affected')} true }} }} WHERE {{ $keys LATERAL {{ GRAPH ?doc {{ ?e dipl:storyKey ?key }} }} }}",
-    f"INSERT {{ GRAPH {_P} {{ ?story {_t('old')} true }} }} WHERE {{ $keys LATERAL {{ GRAPH $graph {{ ?story dipl:storyGroup ?key }} }} }}",
+    f"INSERT {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} }} WHERE {{ $keys LATERAL {{ GRAPH ?doc {{ ?e dipl:storyKey ?key }} }} }}",
+    f"INSERT {{ GRAPH {_P} {{ ?story {_OLD} true }} }} WHERE {{ $keys LATERAL {{ GRAPH $graph {{ ?story dipl:storyGroup ?key }} }} }}",
 )
 _NEAR_NEW_MENTIONS = (  # new documents: their mentions, those sharing a window with one, and their stories' mentions
     _CLEAR,
-    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('affected')} true . ?w {_t('window')} true }} }}
-${{using}}WHERE {{ $docs GRAPH ?doc {{ ?e dipl:storyKey ?key OPTIONAL {{ ?e dipl:storyWindow ?w }} }} FILTER NOT EXISTS {{ $keys }} }}""",
-    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('affected')} true }} }}
-WHERE {{ GRAPH {_P} {{ ?w {_t('window')} true }} LATERAL {{ GRAPH ?doc {{ ?e dipl:storyWindow ?w }} }} }}""",
-    f"""INSERT {{ GRAPH {_P} {{ ?story {_t('old')} true }} }}
-WHERE {{ GRAPH {_P} {{ ?n {_t('affected')} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?n }} }} }}""",
-    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('affected')} true }} }}
-WHERE {{ GRAPH {_P} {{ ?story {_t('old')} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?e }} }} }}""",
-)
-
-# the affected mentions' stories, as working facts
-_GROUP = (
-    # the old stories go; the edges they ran along lose them
-    f"""INSERT {{ GRAPH {_P} {{ ?edge {_t('minus')} ?story }} }}
-WHERE {{ GRAPH {_P} {{ ?story {_t('old')} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:alongEdge ?edge }} }} }}""",
-    f"""DELETE {{ GRAPH $graph {{ ?story ?p ?o }} }}
-WHERE {{ GRAPH {_P} {{ ?story {_t('old')} true }} LATERAL {{ GRAPH $graph {{ ?story ?p ?o }} }} }}""",
-    # what the stories need of each mention and its document, read from the document graph once (later
-    # operations read the pending graph alone)
-    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('key')} ?key ; {_t('doc')} ?doc ; {_t('date')} ?x ; {_t('stated')} ?stated ;
-                              {_t('type')} ?t ; {_t('negated')} ?neg ; {_t('modality')} ?mod ; {_t('edge')} ?edge .
-                           ?doc {_t('published')} ?p ; {_t('host')} ?host }} }}
-WHERE {{ GRAPH {_P} {{ ?e {_t('affected')} true }}
-        LATERAL {{ GRAPH ?doc {{ ?e dipl:storyKey ?key ; dipl:eventType ?t ; dipl:negated ?neg ; dipl:modality ?mod ;
-                                dipl:edge ?edge ; prov:wasDerivedFrom ?doc }} }}
-        LATERAL {{ GRAPH ?doc {{ ?doc dcterms:source ?src }} }}
-        LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ ?e dcterms:date ?d }} }} }}
-        LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ ?doc dcterms:date ?p }} }} }}
-        BIND({_HOST} AS ?host)
-        BIND(COALESCE(?d, ?p) AS ?x)
-        BIND(BOUND(?d) && (!BOUND(?p) || ?d != ?p) AS ?stated) }}""",
-    # 1. a stated date is a story
-    f"""INSERT {{ GRAPH {_P} {{ ?key {_t('anchor')} ?x . ?e {_t('story')} ?story }} }}
-WHERE {{ {_MENTIONS % 'true'} BIND({_story('STR(?x)')} AS ?story) }}""",
-    # 2. an undated report joins the latest stated date at most WINDOW_DAYS before it
-    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('story')} ?story }} }}
-WHERE {{ {{ SELECT ?e ?key (MAX(?a) AS ?anchor) WHERE {{
-           {_MENTIONS % 'false'} GRAPH {_P} {{ ?key {_t('anchor')} ?a }}
-           FILTER(?a <= ?x && ?a >= ?x - {_WINDOW}) }} GROUP BY ?e ?key }}
-        BIND({_story('STR(?anchor)')} AS ?story) }}""",
-    # 3. the rest chain: a date with no other within WINDOW_DAYS before it starts a story
-    f"""INSERT {{ GRAPH {_P} {{ ?key {_t('loose')} ?x }} }}
-WHERE {{ {_MENTIONS % 'false'} FILTER NOT EXISTS {{ GRAPH {_P} {{ ?e {_t('story')} ?any }} }} }}""",
-    f"""INSERT {{ GRAPH {_P} {{ ?key {_t('start')} ?u }} }}
-WHERE {{ GRAPH {_P} {{ ?key {_t('loose')} ?u }}
-        FILTER NOT EXISTS {{ GRAPH {_P} {{ ?key {_t('loose')} ?v }} FILTER(?v < ?u && ?v >= ?u - {_WINDOW}) }} }}""",
-    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('story')} ?story }} }}
-WHERE {{ {{ SELECT ?e ?key (MAX(?u) AS ?start) WHERE {{
-           {_MENTIONS % 'false'} GRAPH {_P} {{ ?key {_t('start')} ?u }} FILTER(?u <= ?x)
-           FILTER NOT EXISTS {{ GRAPH {_P} {{ ?e {_t('story')} ?any }} }} }} GROUP BY ?e ?key }}
-        BIND({_story('STR(?start)')} AS ?story) }}""",
-    # 4. no date at all: a story of its document
-    f"""INSERT {{ GRAPH {_P} {{ ?e {_t('story')} ?story }} }}
-WHERE {{ GRAPH {_P} {{ ?e {_t('key')} ?key ; {_t('doc')} ?doc FILTER NOT EXISTS {{ GRAPH {_P} {{ ?e {_t('date')} ?x }} }} }}
-        BIND({_story('STRAFTER(STR(?doc), "/doc/")')} AS ?story) }}""",
-)
-
-# the story events of the working facts (the pending graph only)
-_AGGREGATE = f"GRAPH {_P} {{ ?e {_t('story')} ?story ; {_t('key')} ?key ; {_t('doc')} ?doc ; {_t('type')} ?t ; " \
-             f"{_t('negated')} ?neg ; {_t('modality')} ?mod ; {_t('edge')} ?edge }}"
-_MAJORITY = """SELECT ?story (MAX(CONCAT(SUBSTR(STR(?n + 1000000), 2), STR(?v))) AS ?best) WHERE {
-      { SELECT ?story ?v (COUNT(?e) AS ?n) WHERE { %s BIND(%s AS ?v) } GROUP BY ?story ?v } } GROUP BY ?story"""
-_DESCRIBE = (
-    f"""INSERT {{ GRAPH $graph {{
-    ?story a dipl:StoryEvent ; dipl:storyGroup ?key ; dipl:storySource ?s ; dipl:storyTarget ?o ; dcterms:date ?date ;
-           dipl:reportCount ?n ; dipl:reportingDocuments ?docs ; dipl:reportingSources ?sources ;
-           dipl:firstReported ?first ; dipl:lastReported ?last ; dipl:negatedReports ?negated ;
-           dipl:hypotheticalReports ?hypothetical ; dipl:storyNegated ?majorityNegated }} }}
-WHERE {{ {{ SELECT ?story ?key (COUNT(?e) AS ?n) (COUNT(DISTINCT ?doc) AS ?docs) (COUNT(DISTINCT ?host) AS ?sources)
-                   (MIN(?pub) AS ?first) (MAX(?pub) AS ?last) (MIN(?x) AS ?date)
-                   (SUM(IF(?neg, 1, 0)) AS ?negated) (SUM(IF(?mod = "hypothetical", 1, 0)) AS ?hypothetical)
-           WHERE {{ {_AGGREGATE} GRAPH {_P} {{ ?doc {_t('host')} ?host OPTIONAL {{ ?doc {_t('published')} ?pub }}
-                                              OPTIONAL {{ ?e {_t('date')} ?x }} }} }}
-           GROUP BY ?story ?key }}
-        BIND(STRAFTER(STR(?key), "{_KEY_PREFIX}") AS ?k)
-        BIND(IRI(CONCAT(STR(actor:), STRBEFORE(?k, "/"))) AS ?s)
-        BIND(IRI(CONCAT(STR(actor:), STRBEFORE(STRAFTER(?k, "/"), "/"))) AS ?o)
-        BIND(2 * ?negated > ?n AS ?majorityNegated) }}""",
-    f"""INSERT {{ GRAPH $graph {{ ?story dipl:storyType ?type }} GRAPH {_P} {{ ?story {_t('main')} ?type }} }}
-WHERE {{ {{ {_MAJORITY % (_AGGREGATE, 'STR(?t)')} }} BIND(IRI(SUBSTR(?best, 7)) AS ?type) }}""",
-    f"""INSERT {{ GRAPH $graph {{ ?story dipl:storyModality ?modality }} }}
-WHERE {{ {{ {_MAJORITY % (_AGGREGATE, 'STR(?mod)')} }} BIND(SUBSTR(?best, 7) AS ?modality) }}""",
-    f"""INSERT {{ GRAPH $graph {{ ?story dipl:hasReport ?e ; dipl:alternativeType ?alt ; dipl:alongEdge ?edge }}
-               GRAPH {_P} {{ ?edge {_t('plus')} ?story }} }}
-WHERE {{ {_AGGREGATE} GRAPH {_P} {{ ?story {_t('main')} ?main }}
-        BIND(IF(?t != ?main, ?t, ?none) AS ?alt) }}""",
-    # an edge's story count: the stories it had, less the old ones along it, plus the new ones
-    f"""DELETE {{ GRAPH $graph {{ ?edge dipl:storyCount ?old }} }}
-INSERT {{ GRAPH $graph {{ ?edge dipl:storyCount ?count }} }}
-WHERE {{ {{ SELECT ?edge (COUNT(DISTINCT ?added) AS ?plus) (COUNT(DISTINCT ?gone) AS ?minus) WHERE {{
-           {{ GRAPH {_P} {{ ?edge {_t('plus')} ?added }} }} UNION {{ GRAPH {_P} {{ ?edge {_t('minus')} ?gone }} }}
-         }} GROUP BY ?edge }}
-        LATERAL {{ OPTIONAL {{ GRAPH $graph {{ ?edge dipl:storyCount ?old }} }} }}
-        BIND(COALESCE(?old, 0) + ?plus - ?minus AS ?n)
-        BIND(IF(?n > 0, ?n, ?none) AS ?count) }}""",
+    f"""INSERT {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} }}
+${{using}}WHERE {{ $docs GRAPH ?doc {{ ?e dipl:storyKey ?key }} FILTER NOT EXISTS {{ $keys }} }}""",
+    f"""INSERT {{ GRAPH {_P} {{ ?n {_AFFECTED} true }} }}
+WHERE {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} LATERAL {{ GRAPH ?doc {{ ?e dipl:storyWindow ?w }} }}
+        LATERAL {{ GRAPH ?other {{ ?n dipl:storyWindow ?w }} }} }}""",
+    f"""INSERT {{ GRAPH {_P} {{ ?story {_OLD} true }} }}
+WHERE {{ GRAPH {_P} {{ ?n {_AFFECTED} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?n }} }} }}""",
+    f"""INSERT {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} }}
+WHERE {{ GRAPH {_P} {{ ?story {_OLD} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?e }} }} }}""",
 )
 
 STORIES = register(MaintainedGraph(
     name="stories",
     iri=STORIES_GRAPH,
     keys="?e dipl:storyKey ?key",
-    recompute=(*_ALL_OF_MARKED_KEYS, *_GROUP, *_DESCRIBE),
-    add=(*_NEAR_NEW_MENTIONS, *_GROUP, *_DESCRIBE),
+    recompute=(*_ALL_OF_MARKED_KEYS, *_GROUP),
+    add=(*_NEAR_NEW_MENTIONS, *_GROUP),
 ))

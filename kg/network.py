@@ -50,7 +50,8 @@ SELECT ?edge ?s ?o ?t ?n ?asserted ?first ?last ?stories WHERE {{
   GRAPH <{NETWORK_GRAPH}> {{ ?edge a dipl:Edge ; dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t ;
                                  dipl:eventCount ?n ; dipl:assertedCount ?asserted
                              OPTIONAL {{ ?edge dipl:firstDate ?first ; dipl:lastDate ?last }} }}
-  OPTIONAL {{ GRAPH <{STORIES_GRAPH}> {{ ?edge dipl:storyCount ?stories }} }}
+  OPTIONAL {{ {{ SELECT ?edge (COUNT(DISTINCT ?story) AS ?stories) WHERE {{  # counted here, not kept (kg.stories)
+      GRAPH <{STORIES_GRAPH}> {{ ?story dipl:hasReport ?e }} GRAPH ?d {{ ?e dipl:edge ?edge }} }} GROUP BY ?edge }} }}
 }}"""
 
 DETAILS_QUERY = """

@@ -82,10 +82,12 @@ def main() -> None:
     subprocess.run([KG, "build", str(src), "--store", str(store), "--quiet", "--workers", "2"], check=True)
     seconds = time.perf_counter() - t0
     with KnowledgeGraph(store, read_only=True) as kg:
-        mentions, stories, multi = map(int, next(kg.select(
-            "SELECT (COUNT(?e) AS ?m) (COUNT(DISTINCT ?s) AS ?s) (COUNT(DISTINCT ?big) AS ?multi) WHERE { "
-            "?e a dipl:Event OPTIONAL { GRAPH graph:stories { ?s dipl:hasReport ?e "
-            "OPTIONAL { ?s dipl:reportingDocuments ?d FILTER(?d > 1) BIND(?s AS ?big) } } } }")))
+        mentions, stories = map(int, next(kg.select(
+            "SELECT (COUNT(?e) AS ?m) (COUNT(DISTINCT ?s) AS ?s) WHERE { "
+            "?e a dipl:Event OPTIONAL { GRAPH graph:stories { ?s dipl:hasReport ?e } } }")))
+        multi = int(next(kg.select(
+            "SELECT (COUNT(?s) AS ?n) WHERE { { SELECT ?s (COUNT(DISTINCT ?d) AS ?docs) WHERE { "
+            "GRAPH graph:stories { ?s dipl:hasReport ?e } ?e prov:wasDerivedFrom ?d } GROUP BY ?s } FILTER(?docs > 1) }"))[0])
     copies = args.docs / len(articles)
     print(f"{args.docs} documents ({len(articles)} articles, {copies:.1f} versions each), built in {seconds:.0f} s")
     print(f"mentions {mentions:,}, story events {stories:,}, ratio {mentions / max(stories, 1):.2f} "

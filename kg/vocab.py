@@ -103,21 +103,6 @@ class DIPL(DefinedNamespace):
     nearClass: URIRef
     storyGroup: URIRef
     hasReport: URIRef
-    storySource: URIRef
-    storyTarget: URIRef
-    storyType: URIRef
-    alternativeType: URIRef
-    reportCount: URIRef
-    reportingDocuments: URIRef
-    reportingSources: URIRef
-    firstReported: URIRef
-    lastReported: URIRef
-    storyNegated: URIRef
-    storyModality: URIRef
-    negatedReports: URIRef
-    hypotheticalReports: URIRef
-    alongEdge: URIRef
-    storyCount: URIRef
     pair: URIRef
     firstActor: URIRef
     secondActor: URIRef

@@ -185,6 +185,24 @@ def test_a_stated_date_is_one_story_and_undated_reports_up_to_3_days_later_join_
         assert stories_of(kg) == [["r0.txt", "r4.txt"], ["r1.txt", "r2.txt"], ["r3.txt"]]
 
 
+def test_adding_in_any_batches_equals_grouping_every_mention_at_once(tmp_path):
+    """New documents regroup only the mentions near theirs (dipl:storyWindow); that must give what grouping
+    every mention of the key from scratch gives (recompute), whatever the order and the batches."""
+    rng = random.Random(5)
+    days = [f"2021-04-{d:02d}" for d in range(1, 29)]
+    docs = []
+    for i in range(40):  # dense: stated dates and publication dates within a few weeks, chains and anchors mixed
+        published = rng.choice(days + [None] * 2)
+        stated = rng.choice(days) if published and rng.random() < 0.3 else None
+        docs.append(report(i, published, cls=rng.choice(["SANCTION", "COERCE"]), stated=stated))
+    rng.shuffle(docs)
+    with build(tmp_path / "s", docs, batch=3) as kg:
+        incremental = story_triples(kg)
+        assert len(grouping(kg)) > 5
+        kg.recompute()
+        assert story_triples(kg) == incremental
+
+
 def test_negation_and_modality_by_majority_with_the_dissent_counted(tmp_path):
     docs = [report(0, "2021-04-16", negated=True), report(1, "2021-04-16", modality="hypothetical"),
             report(2, "2021-04-17", cls="COERCE"), report(3, "2021-04-17", cls="COERCE", negated=True),

@@ -35,7 +35,7 @@ from .ingest import Document
 from .vocab import DIPL, EVENT_TYPES, ID, SECTOR
 
 __all__ = ["actor_iri", "document_iri", "event_iri", "mention_iri", "edge_iri", "role_iri", "post_iri",
-           "membership_iri", "story_key_iri", "story_windows", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
+           "membership_iri", "story_key_iri", "story_window", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
 
 TYPE_CLASS = {"Country": DIPL.Country, "Person": DIPL.Person, "Organization": DIPL.Organization}
 WINDOW_DAYS = 3  # how many days after an event (or after another report) an undated report may follow (kg.stories)
@@ -100,26 +100,26 @@ def story_key_iri(source: Actor, target: Actor, cls: str) -> URIRef:
     return ID[f"storykey/{s}/{o}/{family}"]
 
 
-def story_windows(key: URIRef, when: str | None) -> list[URIRef]:
-    """The windows of a mention of story key ``key`` dated ``when`` (its event date, else its document's
-    publication date): the date's bucket of :data:`WINDOW_DAYS` days and the next, so that any two mentions
-    of one key at most WINDOW_DAYS apart share a window (:mod:`kg.stories` looks a new mention's neighbours
-    up by them). A date that is not a day (a month, a year) is a window of its own; no date, none.
+def story_window(key: URIRef, when: str | None) -> URIRef | None:
+    """The window of a mention of story key ``key`` dated ``when`` (its event date, else its document's
+    publication date): the key and the date's bucket of :data:`WINDOW_DAYS` days (days since 0001-01-01
+    divided by WINDOW_DAYS), so that two mentions of one key at most WINDOW_DAYS apart are in the same
+    bucket or next to each other (:mod:`kg.stories` looks a new mention's neighbours up in its bucket and
+    the two beside it). A date that is not a day (a month, a year) is a window of its own; no date, none.
 
     >>> key = ID["storykey/RUS/USA/COERCE"]
-    >>> [w.rsplit("/", 1)[1] for w in story_windows(key, "2021-04-16") + story_windows(key, "2021-04-19")]
-    ['245965', '245966', '245966', '245967']
-    >>> story_windows(key, "2021-04")[0]
-    rdflib.term.URIRef('https://w3id.org/kg-dipl/id/storywindow/RUS/USA/COERCE/2021-04')
+    >>> [str(story_window(key, d)).rsplit("/", 1)[1] for d in ("2021-04-16", "2021-04-19", "2021-04")]
+    ['245965', '245966', '2021-04']
+    >>> story_window(key, None) is None
+    True
     """
     if not when:
-        return []
+        return None
     base = str(key).replace("/storykey/", "/storywindow/", 1)
     try:
-        bucket = date.fromisoformat(when).toordinal() // WINDOW_DAYS
+        return URIRef(f"{base}/{date.fromisoformat(when).toordinal() // WINDOW_DAYS}")
     except ValueError:
-        return [URIRef(f"{base}/{when}")]
-    return [URIRef(f"{base}/{bucket}"), URIRef(f"{base}/{bucket + 1}")]
+        return URIRef(f"{base}/{when}")
 
 
 def role_slug(title: str) -> str:
@@ -250,7 +250,8 @@ def to_graph(ex: Extraction) -> Graph:
         g.add((ev, DIPL.edge, edge_iri(r.source.key, r.target.key, r.cls)))
         key = story_key_iri(r.source, r.target, r.cls)
         g.add((ev, DIPL.storyKey, key))
-        for window in story_windows(key, r.date or d.date):
+        window = story_window(key, r.date or d.date)
+        if window is not None:
             g.add((ev, DIPL.storyWindow, window))
         g.add((ev, DIPL.trigger, Literal(r.trigger)))
         g.add((ev, DIPL.negated, Literal(r.negated)))

@@ -24,9 +24,9 @@ order give the same story events; a story's IRI follows from its key and its fir
 date (or document), e.g. ``story:RUS_USA_COERCE_2021-04-16``.
 
 **Incremental.** New documents regroup only the neighbourhood of their mentions: the
-mentions that share a ``dipl:storyWindow`` with one (:func:`kg.rdf.story_windows`:
-the same key, at most :data:`WINDOW_DAYS` apart), and every mention of those
-mentions' stories. That set is closed under the rule (an addition only turns
+mentions in the ``dipl:storyWindow`` of one or the two beside it
+(:func:`kg.rdf.story_window`: the same key, buckets of :data:`WINDOW_DAYS` days, so
+every mention at most WINDOW_DAYS away), and every mention of those mentions' stories. That set is closed under the rule (an addition only turns
 chained reports into reports of a stated date, and a chain is regrouped whole), so
 the result equals grouping all mentions of the key, at a cost that grows with the
 batch, not with the store. A removal or a replacement regroups every mention of the
@@ -100,9 +100,10 @@ _GROUP = (
 WHERE {{ GRAPH {_P} {{ ?story {_OLD} true }} LATERAL {{ GRAPH $graph {{ ?story ?p ?o }} }} }}""",
     f"""INSERT {{ GRAPH $graph {{ ?story a dipl:StoryEvent ; dipl:storyGroup ?key ; dipl:hasReport ?e }} }}
 WHERE {{
-  {_ANCHORED}
-  OPTIONAL {{ {{ SELECT ?e (MAX(?u) AS ?start) WHERE {{ {_ANCHORED} {_STARTS}
-                FILTER(!?stated && !BOUND(?anchor) && ?u <= ?x) }} GROUP BY ?e }} }}
+  {{ SELECT ?e ?key ?x ?stated ?anchor (MAX(?u) AS ?start) WHERE {{
+      {_ANCHORED}
+      OPTIONAL {{ {_STARTS} FILTER(!?stated && !BOUND(?anchor) && ?u <= ?x) }}
+    }} GROUP BY ?e ?key ?x ?stated ?anchor }}
   LATERAL {{ GRAPH ?doc {{ ?e prov:wasDerivedFrom ?doc }} }}
   BIND(IF(?stated, ?x, COALESCE(?anchor, ?start)) AS ?first)
   BIND({_story('IF(BOUND(?x), STR(?first), STRAFTER(STR(?doc), "/doc/"))')} AS ?story)
@@ -124,7 +125,11 @@ _NEAR_NEW_MENTIONS = (  # new documents: their mentions, those sharing a window 
 ${{using}}WHERE {{ $docs GRAPH ?doc {{ ?e dipl:storyKey ?key }} FILTER NOT EXISTS {{ $keys }} }}""",
     f"""INSERT {{ GRAPH {_P} {{ ?n {_AFFECTED} true }} }}
 WHERE {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} LATERAL {{ GRAPH ?doc {{ ?e dipl:storyWindow ?w }} }}
-        LATERAL {{ GRAPH ?other {{ ?n dipl:storyWindow ?w }} }} }}""",
+        VALUES ?step {{ -1 0 1 }}  # the window and the two beside it (a month or a year has none beside it)
+        BIND(IF(?step = 0, ?w, IRI(CONCAT(REPLACE(STR(?w), "[^/]*$$", ""),
+                                          STR(xsd:integer(REPLACE(STR(?w), "^.*/", "")) + ?step)))) AS ?near)
+        FILTER(BOUND(?near))
+        LATERAL {{ GRAPH ?other {{ ?n dipl:storyWindow ?near }} }} }}""",
     f"""INSERT {{ GRAPH {_P} {{ ?story {_OLD} true }} }}
 WHERE {{ GRAPH {_P} {{ ?n {_AFFECTED} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?n }} }} }}""",
     f"""INSERT {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} }}

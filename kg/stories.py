@@ -115,12 +115,11 @@ _CLEAR = f"DELETE {{ GRAPH {_P} {{ ?s ?p true }} }} WHERE {{ VALUES ?p {{ {_AFFE
 # into the document graphs or the story events graph is LATERAL: one index lookup per mention or story,
 # never a join with the whole graph.
 _ALL_OF_MARKED_KEYS = (  # after a removal or a replacement: every mention and story of the marked keys
-    _CLEAR,
     f"INSERT {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} }} WHERE {{ $keys LATERAL {{ GRAPH ?doc {{ ?e dipl:storyKey ?key }} }} }}",
     f"INSERT {{ GRAPH {_P} {{ ?story {_OLD} true }} }} WHERE {{ $keys LATERAL {{ GRAPH $graph {{ ?story dipl:storyGroup ?key }} }} }}",
 )
 _NEAR_NEW_MENTIONS = (  # new documents: their mentions, those sharing a window with one, and their stories' mentions
-    _CLEAR,
+    _CLEAR,  # the marked keys are regrouped already
     f"""INSERT {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} }}
 ${{using}}WHERE {{ $docs GRAPH ?doc {{ ?e dipl:storyKey ?key }} FILTER NOT EXISTS {{ $keys }} }}""",
     f"""INSERT {{ GRAPH {_P} {{ ?n {_AFFECTED} true }} }}
@@ -129,11 +128,13 @@ WHERE {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} LATERAL {{ GRAPH ?doc {{ ?e dipl:s
         BIND(IF(?step = 0, ?w, IRI(CONCAT(REPLACE(STR(?w), "[^/]*$$", ""),
                                           STR(xsd:integer(REPLACE(STR(?w), "^.*/", "")) + ?step)))) AS ?near)
         FILTER(BOUND(?near))
-        LATERAL {{ GRAPH ?other {{ ?n dipl:storyWindow ?near }} }} }}""",
+        LATERAL {{ GRAPH ?other {{ ?n dipl:storyWindow ?near }} }}
+        FILTER NOT EXISTS {{ GRAPH {_P} {{ ?n {_AFFECTED} true }} }} }}""",
     f"""INSERT {{ GRAPH {_P} {{ ?story {_OLD} true }} }}
 WHERE {{ GRAPH {_P} {{ ?n {_AFFECTED} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?n }} }} }}""",
     f"""INSERT {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} }}
-WHERE {{ GRAPH {_P} {{ ?story {_OLD} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?e }} }} }}""",
+WHERE {{ GRAPH {_P} {{ ?story {_OLD} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?e }} }}
+        FILTER NOT EXISTS {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} }} }}""",
 )
 
 STORIES = register(MaintainedGraph(

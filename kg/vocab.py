@@ -43,6 +43,7 @@ class DIPL(DefinedNamespace):
     EventType: URIRef
     QuadClass: URIRef
     Mention: URIRef
+    StatedAffiliation: URIRef
     Edge: URIRef
     StoryEvent: URIRef
     Pair: URIRef
@@ -60,6 +61,9 @@ class DIPL(DefinedNamespace):
     statedSubtype: URIRef
     statedCountryCode: URIRef
     statedActsFor: URIRef
+    qualifiedActsFor: URIRef
+    side: URIRef
+    basis: URIRef
     # event properties
     source: URIRef
     target: URIRef

@@ -298,7 +298,8 @@ def busiest_actors(store: Path) -> list[tuple[str, str]]:
     with KnowledgeGraph(store, read_only=True) as kg:
         return [(a, label) for a, label, _ in kg.select("""SELECT ?a ?label (SUM(?n) AS ?events) WHERE {
             GRAPH graph:network { ?e dipl:edgeSource ?a ; dipl:eventCount ?n }
-            GRAPH graph:actors { ?a skos:prefLabel ?label } } GROUP BY ?a ?label ORDER BY DESC(?events) ?label LIMIT 20""")]
+            GRAPH graph:actors { ?a skos:prefLabel ?label } }
+            GROUP BY ?a ?label ORDER BY DESC(?events) ?label LIMIT 20""")]
 
 
 def check_answers(store: Path, truth: dict, actor: str) -> tuple[float, list[str]]:
@@ -315,7 +316,7 @@ def check_answers(store: Path, truth: dict, actor: str) -> tuple[float, list[str
             "SELECT ?a (COUNT(?e) AS ?n) WHERE { ?e dipl:source ?a . ?a skos:prefLabel ?l } GROUP BY ?a")}
         wrong = {k: (got.get(k), v) for k, v in truth["initiated"].items() if got.get(k) != v}
         if wrong:
-            failed.append(f"events initiated (got, true) differ for {len(wrong)} actors, e.g. {list(wrong.items())[:3]}")
+            failed.append(f"events initiated (got, true) differ for {len(wrong)} actors: {list(wrong.items())[:3]}")
         pairs = list(kg.select("SELECT ?a ?b WHERE { ?a dipl:sanctions ?b }"))
         if len(pairs) != truth["sanctions"] or len(set(pairs)) != len(pairs):
             failed.append(f"{len(pairs)} sanctions rows, {len(set(pairs))} distinct, {truth['sanctions']} true")

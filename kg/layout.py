@@ -298,10 +298,10 @@ WHERE {{ $keys GRAPH $graph {{ ?key {prop} ?v }} FILTER NOT EXISTS {{ GRAPH ?doc
             f"DELETE {{ GRAPH $graph {{ ?post org:heldBy ?key . ?key org:holds ?post }} }} "
             f"WHERE {{ {_lost('org:Membership')} GRAPH $graph {{ ?post org:heldBy ?key }} }}",
             _org(_lost("org:Membership"), ""),
-            f"DELETE {{ GRAPH $graph {{ ?post ?p ?o }} }} WHERE {{ GRAPH <{PENDING_GRAPH}> {{ ?post <{LOST}> org:Post }} "
-            f"GRAPH $graph {{ ?post ?p ?o }} FILTER NOT EXISTS {{ GRAPH $graph {{ ?post org:heldBy ?x }} }} }}",
-            f"DELETE {{ GRAPH $graph {{ ?role ?p ?o }} }} WHERE {{ GRAPH <{PENDING_GRAPH}> {{ ?role <{LOST}> org:Role }} "
-            f"GRAPH $graph {{ ?role ?p ?o }} FILTER NOT EXISTS {{ GRAPH $graph {{ ?x org:role ?role }} }} }}"]
+            f"DELETE {{ GRAPH $graph {{ ?key ?p ?o }} }} WHERE {{ {_lost('org:Post')} GRAPH $graph {{ ?key ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH $graph {{ ?key org:heldBy ?x }} }} }}",
+            f"DELETE {{ GRAPH $graph {{ ?key ?p ?o }} }} WHERE {{ {_lost('org:Role')} GRAPH $graph {{ ?key ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH $graph {{ ?x org:role ?key }} }} }}"]
     return tuple(ops)
 
 

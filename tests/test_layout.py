@@ -338,11 +338,13 @@ def test_removing_the_last_support_of_a_label_alias_role_post_or_actor_matches_a
             if action == "remove":
                 assert kg.remove(document_iri(doc(i).document))
             else:
-                kg.replace_graphs([(str(document_iri(doc(i).document)), to_graph(doc(i, cast=2)).serialize(format="nt"))])
+                changed = to_graph(doc(i, cast=2)).serialize(format="nt")
+                kg.replace_graphs([(str(document_iri(doc(i).document)), changed)])
         remaining = [doc(j, cast=2 if (j == 1 and n >= 1) else None) for j in casts
                      if ("remove", j) not in steps[:n + 1]]
         clean = str(tmp_path / f"clean-{n}")
         write(clean, remaining)
         assert quads(store) == quads(clean), f"after {action} {i}"
-    labels = rows(store, f"SELECT ?l WHERE {{ GRAPH <{ACTORS_GRAPH}> {{ ?a a ?t ; skos:prefLabel ?l }} FILTER(?t != org:Role) }}")
+    labels = rows(store, f"SELECT ?l WHERE {{ GRAPH <{ACTORS_GRAPH}> {{ ?a a ?t ; skos:prefLabel ?l }} "
+                         f"FILTER(?t != org:Role) }}")
     assert sorted(labels) == [("Canada",), ("Kenji Berg",), ("Mexico",)]  # Amal Haddad no longer named

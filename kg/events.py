@@ -282,7 +282,25 @@ def _agents_of(tok: Token, amap: dict[int, Actor], through: frozenset[str] = fro
                          and not (p.i in getattr(amap, "seats", ()) and c.lower_ in _words()["locative_preps"])
                          for a in _actors_of(p, amap)]
                 break
+    if not found and tok.i not in amap:  # "crimes committed by Russian soldiers": the participle's agent
+        for c in tok.children:
+            if c.dep_ == "acl" and c.tag_ == "VBN":
+                found = [a for g in c.children if g.dep_ == "agent" for p in g.children if p.dep_ == "pobj"
+                         for a in _actors_of(p, amap)]
+                if found:
+                    break
     return found
+
+
+def _light_verb(noun: Token, words) -> Token | None:
+    """The verb that carries ``noun`` as its event, or None: "launched an investigation", "gave X $5m of aid"."""
+    tok = noun
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in {"dobj", "obj"} and \
+            tok.head.head.like_num is False and any(c.like_num for c in tok.head.head.subtree):
+        tok = tok.head.head  # "20 million dollars of aid", "500 tons of food aid"
+    if tok.dep_ not in {"dobj", "obj"} or tok.head.lemma_.lower() not in words["light_verbs"]:
+        return None
+    return tok.head
 
 
 def _is_place(tok: Token, amap: ActorMap, words) -> bool:
@@ -377,7 +395,11 @@ def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], 
     tok = verb
     for _ in range(MAX_CLIMB):
         if tok.dep_ == "relcl" or (tok.dep_ == "acl" and tok.tag_ == "VBG"):  # "demonstrators protesting X"
-            return _actors_of(tok.head, amap), True, f"head of the relative clause '{tok.head.text}'", tok.head
+            found = _actors_of(tok.head, amap)
+            if not found and tok.head.lemma_.lower() in words["speech_nouns"] and tok.head.dep_ in OBJECTS:
+                issuer, _, rule, who = _subjects(tok.head.head, amap, words)  # "issued a statement demanding ..."
+                return issuer, True, f"issuer of the '{tok.head.text}': {rule}", who
+            return found, True, f"head of the relative clause '{tok.head.text}'", tok.head
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "by shutting the crossings, X chose ..."
             tok = tok.head
         if tok.dep_ not in CLAUSE_LINKS | {"prep"} or tok.head.i == tok.i:
@@ -560,9 +582,13 @@ def _requested_by(verb: Token, lex: Lexicon, words) -> Token | None:
 
     A clause under stop/cease is presupposed, not requested ("demanded that X stop backing Y").
     """
-    if verb.dep_ not in {"xcomp", "ccomp"} or verb.head.lemma_.lower() in words["negating_governors"]:
-        return None
     head = verb.head
+    noun = lex.nouns.get(head.lemma_.lower())
+    if verb.dep_ == "acl" and head.pos_ == "NOUN" and noun is not None and noun.cls == "REQUEST" and any(
+            c.dep_ in SUBJECTS or (c.dep_ == "aux" and c.lower_ == "to") for c in verb.children):
+        return head  # "its demand that Egypt lift the curbs", "a call for X to withdraw"
+    if verb.dep_ not in {"xcomp", "ccomp"} or head.lemma_.lower() in words["negating_governors"]:
+        return None
     e = _match_entry(head, lex)
     if head.lemma_.lower() in words["demand_verbs"] and (e is None or e.cls == "REQUEST"):
         return head
@@ -734,6 +760,24 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
                     continue
                 if found:
                     _note(step, f"{role} {_names(found)}: '{c.text} {p.text}'")
+    carrier = _light_verb(noun, words) if not sources and not parties else None
+    if carrier is not None:
+        carried = _match_entry(carrier, lex)
+        if carried is None or carried.cls == entry.cls:  # "rejected an offer" is no offer; "launched an inquiry" is one
+            sources, _, rule, _ = _subjects(carrier, amap, words)
+            _note(step, f"source {_names(sources)}: {rule} of the light verb '{carrier.text}'")
+            if sources and not targets:
+                why: list[str] = []
+                targets = _objects(carrier, entry, amap, words, exclude=sources, why=why)
+                for w in why:
+                    _note(step, w)
+        else:
+            carrier = None
+    if sources and not targets and entry.cls in words["clause_target_classes"]:
+        targets = [a for c in noun.children if c.dep_ in {"acl", "ccomp"}  # "its demand that Egypt lift ..."
+                   for k in c.children if k.dep_ in SUBJECTS for a in _actors_of(k, amap) if a not in sources]
+        if targets:
+            _note(step, f"target {_names(targets)}: subject of the clause the noun governs")
     symmetric = entry.symmetric or EVENT_TYPES[entry.cls].symmetric
     if parties:
         sources, targets, symmetric = parties, [], True
@@ -754,9 +798,11 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
     if not sources:
         _note(step, "no source (no possessive/demonym modifier, no 'by' or 'between' phrase)")
         return
-    modality, reporter = _modality(noun.head if noun.dep_ != "ROOT" else noun, amap, sources, words)
+    anchor = carrier if carrier is not None else noun.head if noun.dep_ != "ROOT" else noun
+    modality, reporter = _modality(anchor, amap, sources, words)
+    negated = carrier is not None and _negated(carrier, words)
     for s, o, sym in _pairs(sources, targets, symmetric, step):
-        yield Relation(s, o, entry.cls, noun.text, False, modality, noun.sent, 0.5, sym, reporter,
+        yield Relation(s, o, entry.cls, noun.text, negated, modality, noun.sent, 0.5, sym, reporter,
                        _date_phrase(noun))
 
 

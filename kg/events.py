@@ -729,11 +729,31 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
                        _date_phrase(verb))
 
 
+def _noun_entry(noun: Token, lex: Lexicon) -> Entry | None:
+    """The noun lexicon's entry for ``noun``, its compound first ("hunger strike" before "strike")."""
+    for c in noun.children:
+        if c.dep_ in {"compound", "amod"}:
+            e = lex.nouns.get(f"{c.lemma_.lower()} {noun.lemma_.lower()}")
+            if e is not None:
+                return e
+    return lex.nouns.get(noun.lemma_.lower())
+
+
+def _verb_phrase(verb: Token) -> str:
+    """The verb's lemma with its particle: "call off", "break off"."""
+    prt = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    return f"{verb.lemma_.lower()} {prt}" if prt else verb.lemma_.lower()
+
+
 def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None = None) -> Iterator[Relation]:
-    entry = lex.nouns.get(noun.lemma_.lower())
+    entry = _noun_entry(noun, lex)
     if entry is None:
         return
     step = trace.step(noun, entry, "noun") if trace else None
+    if noun.dep_ in OBJECTS | PASSIVE_SUBJECTS and {_verb_phrase(noun.head), noun.head.lemma_.lower()} & set(
+            words["undoing_verbs"]):
+        _note(step, f"undone by '{noun.head.text}' ('lifted the blockade', 'called off the visit'): no relation")
+        return
     sources: list[Actor] = []
     targets: list[Actor] = []
     parties: list[Actor] = []

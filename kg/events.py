@@ -595,11 +595,13 @@ def _requested_by(verb: Token, lex: Lexicon, words) -> Token | None:
     return None
 
 
-def _governed_by_reject(verb: Token, lex: Lexicon) -> bool:
+def _governed_by(verb: Token, lex: Lexicon) -> str | None:
+    """REJECT or THREATEN when ``verb`` is what a refusal refuses or a threat threatens ("refused to meet X",
+    "threatened to cut ties with X"): the refusal or threat is the event, coded on the governing verb."""
     if verb.dep_ != "xcomp" or verb.head.lemma_.lower() in _words()["negating_governors"]:
-        return False  # "denied backing X": the act, negated, not a refusal
+        return None  # "denied backing X": the act, negated, not a refusal
     e = _match_entry(verb.head, lex)
-    return e is not None and e.cls == "REJECT"
+    return e.cls if e is not None and e.cls in {"REJECT", "THREATEN"} else None
 
 
 def _own_side(s: Actor, o: Actor) -> bool:
@@ -658,8 +660,9 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     if entry is None:
         return
     step = trace.step(verb, entry, "judgement" if judged else "verb") if trace else None
-    if _governed_by_reject(verb, lex):
-        _note(step, f"under the refusal '{verb.head.text}': coded there as REJECT, not here")
+    governing = _governed_by(verb, lex)
+    if governing:
+        _note(step, f"under '{verb.head.text}': coded there as {governing}, not here")
         return
     asker = _requested_by(verb, lex, words)
     if asker is not None:
@@ -682,7 +685,7 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     _note(step, f"source {_names(sources)}: {rule}")
     if not sources:
         return
-    if entry.cls == "PROTEST" and subject is not None and subject.i in amap and subject.ent_type_ != "NORP" and all(
+    if entry.cls == "PROTEST" and verb.lemma_.lower() == "protest" and subject is not None and subject.i in amap and subject.ent_type_ != "NORP" and all(
             a.type in {"Country", "Person"} for a in sources):
         entry = Entry(entry.pattern, "ACCUSE")  # a state's or an official's protest is diplomatic: ACCUSE
         _note(step, "protest by a state or official: diplomatic protest, ACCUSE")
@@ -783,6 +786,9 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
     carrier = _light_verb(noun, words) if not sources and not parties else None
     if carrier is not None:
         carried = _match_entry(carrier, lex)
+        if _governed_by(carrier, lex) or _requested_by(carrier, lex, words) is not None:
+            _note(step, f"'{carrier.text}' is what is refused, threatened or asked for: no relation")
+            return
         if carried is None or carried.cls == entry.cls:  # "rejected an offer" is no offer; "launched an inquiry" is one
             sources, _, rule, _ = _subjects(carrier, amap, words)
             _note(step, f"source {_names(sources)}: {rule} of the light verb '{carrier.text}'")

@@ -40,6 +40,7 @@ PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 OBJECTS = {"dobj", "obj", "attr", "oprd", "dative"}
 MODIFIERS = {"amod", "compound", "poss", "nmod", "npadvmod"}
 CLAUSE_LINKS = {"xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp", "acomp"}
+STATE_SECTORS = {"GOV", "MIL", "COP", "LEG", "JUD", "SPY"}  # the state's own sectors: not its people
 MAX_CLIMB = 4  # how far up an xcomp/conj chain a missing subject is looked for
 MAX_PAIRS = 60  # relations kept per sentence: a list of 100 countries must not explode into 10,000 pairs
 
@@ -282,11 +283,11 @@ def _agents_of(tok: Token, amap: dict[int, Actor], through: frozenset[str] = fro
                          and not (p.i in getattr(amap, "seats", ()) and c.lower_ in _words()["locative_preps"])
                          for a in _actors_of(p, amap)]
                 break
-    if not found and tok.i not in amap:  # "crimes committed by Russian soldiers": the participle's agent
+    if not found and tok.i not in amap:  # "crimes committed by Russian soldiers", "abuses by the police": the agent
         for c in tok.children:
-            if c.dep_ == "acl" and c.tag_ == "VBN":
-                found = [a for g in c.children if g.dep_ == "agent" for p in g.children if p.dep_ == "pobj"
-                         for a in _actors_of(p, amap)]
+            if (c.dep_ == "acl" and c.tag_ == "VBN") or (c.dep_ == "prep" and c.lower_ == "by"):
+                agents = [c] if c.dep_ == "prep" else [g for g in c.children if g.dep_ == "agent"]
+                found = [a for g in agents for p in g.children if p.dep_ == "pobj" for a in _actors_of(p, amap)]
                 if found:
                     break
     return found
@@ -610,7 +611,11 @@ def _own_side(s: Actor, o: Actor) -> bool:
 
 
 def _pairs(sources: list[Actor], targets: list[Actor], symmetric: bool,
-           step: TriggerStep | None = None) -> Iterator[tuple[Actor, Actor, bool]]:
+           step: TriggerStep | None = None, people: bool = False) -> Iterator[tuple[Actor, Actor, bool]]:
+    """(source, target, symmetric) pairs of different sides; ``people``: a country's people may face their state."""
+    if people:
+        yield from ((s, s, False) for s in sources)
+        return
     if targets:
         pairs = list(itertools.product(sources, targets))
     elif symmetric and len(sources) > 1:  # "X and Y met"
@@ -699,10 +704,15 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
                                              or any(_their(o) for o in own)):
         targets = sources  # "both countries recalled their ambassadors", "each side accused the other"
         _note(step, "target: the same group, each member toward the others (reciprocal)")
+    people = False
     if not targets and entry.cls in addressed_to_state():
         targets = [a.parent for a in sources if a.parent is not None]  # PLOVER: a protest is aimed at the state
         if targets:
             _note(step, f"target {_names(targets)}: the country of the group, whose state a protest addresses")
+        elif subject is not None and all(a.type == "Country" for a in sources) and \
+                (amap.sector_at(sources[0], verb.sent, subject.i) or "GOV") not in STATE_SECTORS:
+            people = True  # "Iraqi Kurds demonstrated": a country's people against their state
+            _note(step, "target: the state of the people named as the subject (a domestic protest)")
     if entry.inverse:
         sources, targets = targets, sources
         _note(step, "inverse entry: source and target swapped")
@@ -719,15 +729,23 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
             cls, symmetric = "THREATEN", False
         elif cls in words["intent_to_threaten"] and verb.head.lemma_.lower() not in words["decision_governors"]:
             cls = "THREATEN"  # "vowed to strike X"; "agreed to impose sanctions" is the act, decided
+        elif cls == "REJECT" and conditional:  # "will boycott the vote unless ...": a threat
+            cls, symmetric = "THREATEN", False
         if cls != entry.cls:
             _note(step, f"expressed intent: {entry.cls} coded as {cls}")
+    elif not negated and (cls in words["intent_to_threaten"] or cls == "REJECT") and any(
+            c.dep_ == "aux" and c.lower_ in {"may", "might", "could"} for c in verb.children) and any(
+            t.dep_ == "mark" and t.lower_ in {"if", "unless"} and t.head.head == verb for t in verb.subtree):
+        cls, symmetric = "THREATEN", False  # "may halt its mediation if the talks fail": a conditional threat
+        skip = words["modal_auxiliaries"] | words["hypothetical_marks"]
+        _note(step, f"conditional threat: {entry.cls} coded as THREATEN")
     modality, reporter = _modality(verb, amap, sources, words, skip)
     _note(step, f"negated: {negated}; modality: {modality}" + (f" (reported by {reporter.label})" if reporter else ""))
     trigger = " ".join([verb.text] + [c.text for c in verb.children if c.dep_ == "prt" or (
         c.dep_ == "advmod" and c.lower_ in words["particles"] and c.lower_ in entry.pattern)]
                        + [c.text for c in verb.children if c.dep_ in {"dobj"} and c.lemma_.lower() in entry.pattern])
     confidence = 0.85 if not inherited else 0.7
-    for s, o, sym in _pairs(sources, targets, symmetric, step):
+    for s, o, sym in _pairs(sources, targets, symmetric, step, people):
         yield Relation(s, o, cls, trigger, negated, modality, verb.sent, confidence, sym, reporter,
                        _date_phrase(verb))
 
@@ -757,6 +775,10 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
             words["undoing_verbs"]):
         _note(step, f"undone by '{noun.head.text}' ('lifted the blockade', 'called off the visit'): no relation")
         return
+    carried = _match_entry(noun.head, lex) if noun.dep_ in OBJECTS else None
+    if carried is not None and noun.lemma_.lower() in carried.pattern[1:]:
+        _note(step, f"part of the verb pattern '{' '.join(carried.pattern)}': coded on the verb")
+        return
     sources: list[Actor] = []
     targets: list[Actor] = []
     parties: list[Actor] = []
@@ -769,7 +791,7 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
             for p in c.children:
                 if p.dep_ != "pobj":
                     continue
-                found = _actors_of(p, amap)
+                found = _agents_of(p, amap, frozenset())  # "against abuses by the police": the agent
                 if c.lower_ in {"between", "among"}:
                     parties.extend(found)
                     role = "party"
@@ -805,6 +827,10 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
         if targets:
             _note(step, f"target {_names(targets)}: subject of the clause the noun governs")
     symmetric = entry.symmetric or EVENT_TYPES[entry.cls].symmetric
+    if not sources and not parties and noun.head.dep_ == "prep" and noun.head.lower_ == "in" and not any(
+            c.dep_ == "det" for c in noun.children) and noun.head.head.pos_ in {"VERB", "AUX"}:
+        sources = _subjects(noun.head.head, amap, words)[0]  # "staged a sit-in in protest against X"
+        _note(step, f"source {_names(sources)}: subject of the clause the phrase 'in {noun.text}' modifies")
     if parties:
         sources, targets, symmetric = parties, [], True
     elif sources and not targets and noun.head.dep_ == "prep" and noun.head.lower_ in words["event_preps"]:
@@ -812,6 +838,10 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
         targets = [a for c in clause.children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
         if targets:
             _note(step, f"target {_names(targets)}: subject of the clause the event phrase modifies ('{clause.text}')")
+    elif targets and not sources and noun.head.dep_ == "prep" and noun.head.lower_ in words["event_preps"] and \
+            entry.cls == "PROTEST" and noun.head.head.pos_ in {"VERB", "AUX"}:
+        sources = _subjects(noun.head.head, amap, words)[0]  # "threw stones during protests against X": took part
+        _note(step, f"source {_names(sources)}: subject of the clause the protest phrase modifies")
     elif targets and not sources and noun.head.dep_ == "prep" and noun.head.lower_ in words["event_preps"]:
         clause = noun.head.head  # "during a meeting with Macron, Pezeshkian said ...": the clause's subject took part
         targets = [a for c in noun.children if c.dep_ == "prep" and c.lower_ == "with"
@@ -855,7 +885,7 @@ def _demand_relations(verb: Token, amap, words, trace: Trace | None = None) -> I
 def _describe(r: Relation, trigger: Token, amap: ActorMap) -> None:
     """The sectors the text names at the ends, and PLOVER mode, context and place (kg.attributes)."""
     r.source_sector = amap.sector_at(r.source, r.sentence, trigger.i)
-    r.target_sector = amap.sector_at(r.target, r.sentence, trigger.i)
+    r.target_sector = amap.sector_at(r.target, r.sentence, trigger.i) if r.target is not r.source else "GOV"
     if r.cls in {"ASSAULT", "COERCE"} and any(amap.get(i) is r.target and i in amap.seats for i in
                                              range(r.sentence.start, r.sentence.end)):
         r.target_sector = r.target_sector or "CVL"  # a city attacked: its people, not the government seated there
@@ -880,7 +910,8 @@ def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) 
         present = [a for i, a in amap.items() if sent.start <= i < sent.end]
         if len({id(a) for a in present}) < 2 and not any(t.tag_ in {"PRP", "PRP$"} or t.i in amap.groups
                                                          for t in sent) \
-                and not any(a.parent is not None for a in present):  # a group alone may protest against its state
+                and not any(a.parent is not None or i in amap.sectors for i, a in amap.items()
+                            if sent.start <= i < sent.end):  # a group or a people alone may protest against its state
             if trace:
                 trace.skipped.append(sent.start)
             continue

@@ -254,6 +254,8 @@ def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
         else:  # "Afghan and American targets": the demonym modifiers and their conjuncts
             seats = getattr(amap, "seats", ())  # "the Doha agreement": a capital naming a thing is not a party
             mods = [m for m in t.children if m.dep_ in MODIFIERS]
+            mods += [g for m in mods if m.dep_ == "compound" and m.i not in amap  # "US drone attacks"
+                     for g in m.children if g.dep_ in {"compound", "amod"}]
             mods += [g for m in mods if m.lower_ in _words()["hyphen_participles"]  # "the British-flagged tanker"
                      for g in m.children if g.dep_ in MODIFIERS]
             by_mod = [[amap[c.i] for c in _conjuncts(m) if c.i in amap]
@@ -494,6 +496,11 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                         preps(rel)
     if not out:
         preps(verb)
+    if not out:  # "denounced as a crime Serbia's treatment of ...": the object follows the predicate
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ == "as":
+                for a in (a for p in c.children if p.dep_ == "pobj" for a in p.children if a.dep_ == "appos"):
+                    take(a, "object after the 'as' predicate")
     naming = _naming_clause(verb)
     if not out and naming is not None:  # "join what he called exercises near the border with X"
         preps(naming)
@@ -542,10 +549,50 @@ def _negated(verb: Token, words, entry: Entry | None = None) -> bool:
 
 
 def _intent(verb: Token, words) -> bool:
-    """The subject says it will do it: "will visit", "is willing to send", "offered to mediate"."""
-    if any(c.dep_ == "aux" and c.lower_ in words["intent_auxiliaries"] for c in verb.children):
-        return True
-    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in words["intent_governors"]
+    """The subject says it will do it: "will visit", "is willing to send", "offered to mediate",
+    "is willing to send troops to help defend X" (up an infinitive chain)."""
+    tok = verb
+    for _ in range(MAX_CLIMB):
+        if any(c.dep_ == "aux" and c.lower_ in words["intent_auxiliaries"] for c in tok.children):
+            return True
+        if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in words["intent_governors"]:
+            return True
+        if not (tok.dep_ == "xcomp" or (tok.dep_ == "advcl" and any(
+                a.dep_ == "aux" and a.lower_ == "to" for a in tok.children))) or tok.head.pos_ not in {"VERB", "AUX"}:
+            return False
+        tok = tok.head
+    return False
+
+
+def _stance(verb: Token, cls: str, symmetric: bool, negated: bool, words, step: TriggerStep | None = None
+            ) -> tuple[str, bool, frozenset[str]]:
+    """The class as PLOVER codes what ``verb`` says will or may happen, its symmetry, and the hedges to skip.
+
+    Expressed intent: cooperation -> AGREE, material conflict -> THREATEN ("will visit", "vowed to
+    strike X"); a promise or refusal on an 'unless' condition is a threat; "may halt X if ..." threatens.
+    """
+    original = cls
+    skip: frozenset[str] = frozenset()
+    if not negated and _intent(verb, words):  # expressed intent, as PLOVER codes it
+        skip = words["intent_auxiliaries"] | words["intent_governors"]
+        conditional = any(t.dep_ == "mark" and t.lower_ in words["threat_marks"] for t in verb.subtree)
+        if cls in words["intent_to_agree"] and not conditional:
+            cls, symmetric = "AGREE", symmetric and cls == "AGREE"
+        elif cls in words["intent_to_agree"]:  # "will withdraw its force unless ...": a threat
+            cls, symmetric = "THREATEN", False
+        elif cls in words["intent_to_threaten"] and verb.head.lemma_.lower() not in words["decision_governors"]:
+            cls = "THREATEN"  # "vowed to strike X"; "agreed to impose sanctions" is the act, decided
+        elif cls == "REJECT" and conditional:  # "will boycott the vote unless ...": a threat
+            cls, symmetric = "THREATEN", False
+        if cls != original:
+            _note(step, f"expressed intent: {original} coded as {cls}")
+    elif not negated and (cls in words["intent_to_threaten"] or cls == "REJECT") and any(
+            c.dep_ == "aux" and c.lower_ in {"may", "might", "could"} for c in verb.children) and any(
+            t.dep_ == "mark" and t.lower_ in {"if", "unless"} and t.head.head == verb for t in verb.subtree):
+        cls, symmetric = "THREATEN", False  # "may halt its mediation if the talks fail": a conditional threat
+        skip = words["modal_auxiliaries"] | words["hypothetical_marks"]
+        _note(step, f"conditional threat: {original} coded as THREATEN")
+    return cls, symmetric, skip
 
 
 def _modality(verb: Token, amap: dict[int, Actor], source: list[Actor], words,
@@ -698,6 +745,12 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     targets = _objects(verb, entry, amap, words, exclude=sources, why=why)
     for w in why:
         _note(step, w)
+    if entry.cls == "ACCUSE" and any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children):
+        accused = [a for c in verb.children if c.dep_ == "prep" and c.lower_ in {"over", "about"}
+                   for p in c.children if p.dep_ == "pobj" for a in _agents_of(p, amap) if a not in sources]
+        if accused:  # "complained to the UN over Israeli raids": the UN hears it, Israel is accused
+            targets = accused
+            _note(step, f"target {_names(accused)}: what the complaint is about, not whom it is addressed to")
     own = [c for c in verb.children if c.dep_ in OBJECTS] + (
         [c for c in verb.head.children if c.dep_ in OBJECTS] if verb.dep_ == "xcomp" else [])
     if not targets and len(sources) > 1 and (any(all(a in g for a in sources) for g in amap.groups.values())
@@ -719,26 +772,7 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     symmetric = entry.symmetric or EVENT_TYPES[entry.cls].symmetric
     negated = _negated(verb, words, entry)
     cls = entry.cls
-    skip: frozenset[str] = frozenset()
-    if not negated and _intent(verb, words):  # expressed intent, as PLOVER codes it
-        skip = words["intent_auxiliaries"] | words["intent_governors"]
-        conditional = any(t.dep_ == "mark" and t.lower_ in words["threat_marks"] for t in verb.subtree)
-        if cls in words["intent_to_agree"] and not conditional:
-            cls, symmetric = "AGREE", symmetric and cls == "AGREE"
-        elif cls in words["intent_to_agree"]:  # "will withdraw its force unless ...": a threat
-            cls, symmetric = "THREATEN", False
-        elif cls in words["intent_to_threaten"] and verb.head.lemma_.lower() not in words["decision_governors"]:
-            cls = "THREATEN"  # "vowed to strike X"; "agreed to impose sanctions" is the act, decided
-        elif cls == "REJECT" and conditional:  # "will boycott the vote unless ...": a threat
-            cls, symmetric = "THREATEN", False
-        if cls != entry.cls:
-            _note(step, f"expressed intent: {entry.cls} coded as {cls}")
-    elif not negated and (cls in words["intent_to_threaten"] or cls == "REJECT") and any(
-            c.dep_ == "aux" and c.lower_ in {"may", "might", "could"} for c in verb.children) and any(
-            t.dep_ == "mark" and t.lower_ in {"if", "unless"} and t.head.head == verb for t in verb.subtree):
-        cls, symmetric = "THREATEN", False  # "may halt its mediation if the talks fail": a conditional threat
-        skip = words["modal_auxiliaries"] | words["hypothetical_marks"]
-        _note(step, f"conditional threat: {entry.cls} coded as THREATEN")
+    cls, symmetric, skip = _stance(verb, cls, symmetric, negated, words, step)
     modality, reporter = _modality(verb, amap, sources, words, skip)
     _note(step, f"negated: {negated}; modality: {modality}" + (f" (reported by {reporter.label})" if reporter else ""))
     trigger = " ".join([verb.text] + [c.text for c in verb.children if c.dep_ == "prt" or (
@@ -782,7 +816,10 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
     sources: list[Actor] = []
     targets: list[Actor] = []
     parties: list[Actor] = []
-    for c in noun.children:
+    kids = list(noun.children)
+    kids += [g for c in kids if c.dep_ == "compound" and c.i not in amap for g in c.children
+             if g.dep_ in {"compound", "amod"}]  # "US drone attacks"
+    for c in kids:
         if c.dep_ in MODIFIERS and c.i in amap and amap[c.i] not in sources and not (
                 c.dep_ == "compound" and c.i in amap.seats):
             sources.append(amap[c.i])
@@ -855,10 +892,13 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
         _note(step, "no source (no possessive/demonym modifier, no 'by' or 'between' phrase)")
         return
     anchor = carrier if carrier is not None else noun.head if noun.dep_ != "ROOT" else noun
-    modality, reporter = _modality(anchor, amap, sources, words)
     negated = carrier is not None and _negated(carrier, words)
+    cls, skip = entry.cls, frozenset()
+    if carrier is not None:  # "will give Kenya a grant": intent, as on a verb
+        cls, symmetric, skip = _stance(carrier, cls, symmetric, negated, words, step)
+    modality, reporter = _modality(anchor, amap, sources, words, skip)
     for s, o, sym in _pairs(sources, targets, symmetric, step):
-        yield Relation(s, o, entry.cls, noun.text, negated, modality, noun.sent, 0.5, sym, reporter,
+        yield Relation(s, o, cls, noun.text, negated, modality, noun.sent, 0.5, sym, reporter,
                        _date_phrase(noun))
 
 

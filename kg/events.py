@@ -635,6 +635,11 @@ def _requested_by(verb: Token, lex: Lexicon, words) -> Token | None:
     if verb.dep_ == "acl" and head.pos_ == "NOUN" and noun is not None and noun.cls == "REQUEST" and any(
             c.dep_ in SUBJECTS or (c.dep_ == "aux" and c.lower_ == "to") for c in verb.children):
         return head  # "its demand that Egypt lift the curbs", "a call for X to withdraw"
+    if verb.dep_ == "ccomp":  # "reiterated its demand today that Egypt lift ...": the clause hangs on the verb
+        demand = next((c for c in head.children if c.dep_ in {"dobj", "obj"} and c.i < verb.i
+                       and (lex.nouns.get(c.lemma_.lower()) or Entry((), "")).cls == "REQUEST"), None)
+        if demand is not None and verb in _content_clauses(demand):
+            return demand
     if verb.dep_ not in {"xcomp", "ccomp"} or head.lemma_.lower() in words["negating_governors"]:
         return None
     e = _match_entry(head, lex)
@@ -737,6 +742,11 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     _note(step, f"source {_names(sources)}: {rule}")
     if not sources:
         return
+    if entry.cls == "CONSULT" and verb.lemma_.lower() in words["travel_verbs"] and subject is not None:
+        kind = _force_kind(subject, amap)
+        if kind:  # "peacekeepers arrived in X" is aid, "troops arrived in X" a deployment: no visit
+            entry = Entry(entry.pattern, kind)
+            _note(step, f"the subject is a force ('{subject.text}'): {kind}, not a visit")
     if entry.cls == "PROTEST" and verb.lemma_.lower() == "protest" and subject is not None and subject.i in amap and subject.ent_type_ != "NORP" and all(
             a.type in {"Country", "Person"} for a in sources):
         entry = Entry(entry.pattern, "ACCUSE")  # a state's or an official's protest is diplomatic: ACCUSE
@@ -792,6 +802,27 @@ def _noun_entry(noun: Token, lex: Lexicon) -> Entry | None:
             if e is not None:
                 return e
     return lex.nouns.get(noun.lemma_.lower())
+
+
+def _content_clauses(noun: Token) -> list[Token]:
+    """The clauses that say what a demand or charge is: "its demand that X ...", and "reiterated its demand
+    today that X ..." where the parser hangs the clause on the verb."""
+    out = [c for c in noun.children if c.dep_ in {"acl", "ccomp"}]
+    if noun.dep_ in {"dobj", "obj"}:
+        out += [c for c in noun.head.children if c.dep_ == "ccomp" and c.i > noun.i
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
+    return out
+
+
+def _force_kind(subject: Token, amap: ActorMap) -> str | None:
+    """AID when ``subject`` names peacekeepers, MOBILIZE when it names another armed force, else None."""
+    words = {t.lemma_.lower() for t in subject.subtree}
+    if words & {"peacekeeper", "peacekeeping"}:
+        return "AID"
+    if any(amap.sectors.get(t.i) == "MIL" for t in subject.subtree) or subject.lemma_.lower() in {
+            "troop", "soldier", "force", "warship", "unit", "battalion", "contingent"}:
+        return "MOBILIZE"
+    return None
 
 
 def _verb_phrase(verb: Token) -> str:
@@ -859,7 +890,7 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
         else:
             carrier = None
     if sources and not targets and entry.cls in words["clause_target_classes"]:
-        targets = [a for c in noun.children if c.dep_ in {"acl", "ccomp"}  # "its demand that Egypt lift ..."
+        targets = [a for c in _content_clauses(noun)  # "its demand that Egypt lift ..."
                    for k in c.children if k.dep_ in SUBJECTS for a in _actors_of(k, amap) if a not in sources]
         if targets:
             _note(step, f"target {_names(targets)}: subject of the clause the noun governs")

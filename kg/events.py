@@ -301,6 +301,8 @@ def _light_verb(noun: Token, words) -> Token | None:
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in {"dobj", "obj"} and \
             tok.head.head.like_num is False and any(c.like_num for c in tok.head.head.subtree):
         tok = tok.head.head  # "20 million dollars of aid", "500 tons of food aid"
+    if tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.head.lemma_.lower() in words["light_verbs_in"]:
+        return tok.head.head  # "engaged in ethnic cleansing", "took part in the exercises"
     if tok.dep_ not in {"dobj", "obj"} or tok.head.lemma_.lower() not in words["light_verbs"]:
         return None
     return tok.head
@@ -359,6 +361,8 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
                 and not any(p.ent_type_ in {"DATE", "TIME"} for p in c.children))}  # "called X on Monday"
     near |= {g.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "obj"}
              for g in c.children if g.dep_ == "compound"}
+    near |= {p.lemma_.lower() for c in verb.children if c.dep_ == "prep" and c.lower_ in {"on", "under"}
+             for p in c.children if p.dep_ == "pobj" and p.pos_ == "NOUN"}  # "remained on alert", "put under arrest"
     near |= {c.lemma_.lower() for c in verb.children if c.dep_ in {"xcomp", "oprd", "acomp", "ccomp"}}
     objects = [c for c in verb.children if c.dep_ in {"dobj", "obj"}]
     head = _relative_object(verb)
@@ -879,8 +883,11 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
         if _governed_by(carrier, lex) or _requested_by(carrier, lex, words) is not None:
             _note(step, f"'{carrier.text}' is what is refused, threatened or asked for: no relation")
             return
-        if carried is None or carried.cls == entry.cls:  # "rejected an offer" is no offer; "launched an inquiry" is one
+        if carried is None or carried.cls == entry.cls or noun.dep_ == "pobj":  # "rejected an offer" is no offer
             sources, _, rule, _ = _subjects(carrier, amap, words)
+            if not sources and noun.dep_ == "pobj":  # "were engaged in ethnic cleansing": a state, not a passive
+                sources = [a for c in carrier.children if c.dep_ in PASSIVE_SUBJECTS for a in _agents_of(c, amap)]
+                rule = "subject of the state verb"
             _note(step, f"source {_names(sources)}: {rule} of the light verb '{carrier.text}'")
             if sources and not targets:
                 why: list[str] = []

@@ -40,7 +40,6 @@ PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 OBJECTS = {"dobj", "obj", "attr", "oprd", "dative"}
 MODIFIERS = {"amod", "compound", "poss", "nmod", "npadvmod"}
 CLAUSE_LINKS = {"xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp", "acomp"}
-STATE_SECTORS = {"GOV", "MIL", "COP", "LEG", "JUD", "SPY"}  # the state's own sectors: not its people
 MAX_CLIMB = 4  # how far up an xcomp/conj chain a missing subject is looked for
 MAX_PAIRS = 60  # relations kept per sentence: a list of 100 countries must not explode into 10,000 pairs
 
@@ -667,11 +666,8 @@ def _own_side(s: Actor, o: Actor) -> bool:
 
 
 def _pairs(sources: list[Actor], targets: list[Actor], symmetric: bool,
-           step: TriggerStep | None = None, people: bool = False) -> Iterator[tuple[Actor, Actor, bool]]:
-    """(source, target, symmetric) pairs of different sides; ``people``: a country's people may face their state."""
-    if people:
-        yield from ((s, s, False) for s in sources)
-        return
+           step: TriggerStep | None = None) -> Iterator[tuple[Actor, Actor, bool]]:
+    """(source, target, symmetric) pairs of different sides."""
     if targets:
         pairs = list(itertools.product(sources, targets))
     elif symmetric and len(sources) > 1:  # "X and Y met"
@@ -771,15 +767,10 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
                                              or any(_their(o) for o in own)):
         targets = sources  # "both countries recalled their ambassadors", "each side accused the other"
         _note(step, "target: the same group, each member toward the others (reciprocal)")
-    people = False
     if not targets and entry.cls in addressed_to_state():
         targets = [a.parent for a in sources if a.parent is not None]  # PLOVER: a protest is aimed at the state
         if targets:
             _note(step, f"target {_names(targets)}: the country of the group, whose state a protest addresses")
-        elif subject is not None and all(a.type == "Country" for a in sources) and \
-                (amap.sector_at(sources[0], verb.sent, subject.i) or "GOV") not in STATE_SECTORS:
-            people = True  # "Iraqi Kurds demonstrated": a country's people against their state
-            _note(step, "target: the state of the people named as the subject (a domestic protest)")
     if entry.inverse:
         sources, targets = targets, sources
         _note(step, "inverse entry: source and target swapped")
@@ -793,7 +784,7 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
         c.dep_ == "advmod" and c.lower_ in words["particles"] and c.lower_ in entry.pattern)]
                        + [c.text for c in verb.children if c.dep_ in {"dobj"} and c.lemma_.lower() in entry.pattern])
     confidence = 0.85 if not inherited else 0.7
-    for s, o, sym in _pairs(sources, targets, symmetric, step, people):
+    for s, o, sym in _pairs(sources, targets, symmetric, step):
         yield Relation(s, o, cls, trigger, negated, modality, verb.sent, confidence, sym, reporter,
                        _date_phrase(verb))
 
@@ -963,7 +954,7 @@ def _demand_relations(verb: Token, amap, words, trace: Trace | None = None) -> I
 def _describe(r: Relation, trigger: Token, amap: ActorMap) -> None:
     """The sectors the text names at the ends, and PLOVER mode, context and place (kg.attributes)."""
     r.source_sector = amap.sector_at(r.source, r.sentence, trigger.i)
-    r.target_sector = amap.sector_at(r.target, r.sentence, trigger.i) if r.target is not r.source else "GOV"
+    r.target_sector = amap.sector_at(r.target, r.sentence, trigger.i)
     if r.cls in {"ASSAULT", "COERCE"} and any(amap.get(i) is r.target and i in amap.seats for i in
                                              range(r.sentence.start, r.sentence.end)):
         r.target_sector = r.target_sector or "CVL"  # a city attacked: its people, not the government seated there
@@ -988,8 +979,7 @@ def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) 
         present = [a for i, a in amap.items() if sent.start <= i < sent.end]
         if len({id(a) for a in present}) < 2 and not any(t.tag_ in {"PRP", "PRP$"} or t.i in amap.groups
                                                          for t in sent) \
-                and not any(a.parent is not None or i in amap.sectors for i, a in amap.items()
-                            if sent.start <= i < sent.end):  # a group or a people alone may protest against its state
+                and not any(a.parent is not None for a in present):  # a group alone may protest against its state
             if trace:
                 trace.skipped.append(sent.start)
             continue

@@ -118,13 +118,6 @@ def test_a_protest_without_a_target_is_aimed_at_the_groups_state(extract):
     assert ("students (Kenya)", "PROTEST", "Kenya") in _rels(ex)
 
 
-def test_a_peoples_protest_without_a_target_is_aimed_at_its_own_state(extract):
-    ex = extract("Thousands of Iraqi Kurds demonstrated in Kirkuk on Sunday.")
-    [rel] = [r for r in ex.relations if r.cls == "PROTEST"]
-    assert (rel.source.label, rel.target.label) == ("Iraq", "Iraq")
-    assert (rel.source_sector, rel.target_sector) == ("CVL", "GOV")
-
-
 def test_opposition_candidates_are_an_opposition_group(extract):
     ex = extract("Ugandan police arrested Ugandan opposition candidates in Kampala.")
     assert ("Uganda", "COERCE", "opposition (Uganda)") in _rels(ex)

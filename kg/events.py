@@ -297,11 +297,15 @@ def _agents_of(tok: Token, amap: dict[int, Actor], through: frozenset[str] = fro
 def _light_verb(noun: Token, words) -> Token | None:
     """The verb that carries ``noun`` as its event, or None: "launched an investigation", "gave X $5m of aid"."""
     tok = noun
-    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.dep_ in {"dobj", "obj"} and \
-            tok.head.head.like_num is False and any(c.like_num for c in tok.head.head.subtree):
-        tok = tok.head.head  # "20 million dollars of aid", "500 tons of food aid"
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and (tok.head.head.dep_ in {"dobj", "obj"} or (
+            tok.head.head.dep_ == "pobj" and tok.head.head.head.lower_ == "with")) and \
+            tok.head.head.like_num is False and (any(c.like_num for c in tok.head.head.subtree)
+                                                 or tok.head.head.lemma_.lower() in words["container_nouns"]):
+        tok = tok.head.head  # "20 million dollars of aid", "500 tons of food aid", "a list of demands"
     if tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.head.lemma_.lower() in words["light_verbs_in"]:
         return tok.head.head  # "engaged in ethnic cleansing", "took part in the exercises"
+    if tok.dep_ == "pobj" and tok.head.lower_ == "with" and tok.head.head.lemma_.lower() in words["light_verbs_with"]:
+        return tok.head.head  # "presented Doha with 13 demands", "slapped Iran with sanctions"
     if tok.dep_ not in {"dobj", "obj"} or tok.head.lemma_.lower() not in words["light_verbs"]:
         return None
     return tok.head
@@ -360,8 +364,8 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
                 and not any(p.ent_type_ in {"DATE", "TIME"} for p in c.children))}  # "called X on Monday"
     near |= {g.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "obj"}
              for g in c.children if g.dep_ == "compound"}
-    near |= {p.lemma_.lower() for c in verb.children if c.dep_ == "prep" and c.lower_ in {"on", "under"}
-             for p in c.children if p.dep_ == "pobj" and p.pos_ == "NOUN"}  # "remained on alert", "put under arrest"
+    framed = {p.lemma_.lower(): c.lower_ for c in verb.children if c.dep_ == "prep" and c.lower_ in {"on", "under"}
+              for p in c.children if p.dep_ == "pobj" and p.pos_ == "NOUN"}  # "remained on alert", "put under arrest"
     near |= {c.lemma_.lower() for c in verb.children if c.dep_ in {"xcomp", "oprd", "acomp", "ccomp"}}
     objects = [c for c in verb.children if c.dep_ in {"dobj", "obj"}]
     head = _relative_object(verb)
@@ -372,7 +376,7 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
         objects += [c for c in naming.children if c.dep_ in {"oprd", "xcomp"}]
     nouns = {w for o in objects for w in (o.lemma_.lower(), o.lower_, o.lower_.removesuffix("s"))}
     near |= nouns  # "paratroopers", which the lemmatizer may leave plural
-    matches = [e for e in entries if all(p in near for p in e.pattern[1:])]
+    matches = [e for e in entries if all(p in near or framed.get(p) in e.pattern for p in e.pattern[1:])]
     # the pattern that names the object wins over one that names a preposition ("flew teams to X")
     return next((e for e in matches if nouns & set(e.pattern[1:])), matches[0] if matches else None)
 
@@ -810,11 +814,11 @@ def _content_clauses(noun: Token) -> list[Token]:
 
 
 def _force_kind(subject: Token, amap: ActorMap) -> str | None:
-    """AID when ``subject`` names peacekeepers, MOBILIZE when it names another armed force, else None."""
+    """AID when ``subject`` names peacekeepers, MOBILIZE when it names another armed or police force, else None."""
     words = {t.lemma_.lower() for t in subject.subtree}
     if words & {"peacekeeper", "peacekeeping"}:
         return "AID"
-    if any(amap.sectors.get(t.i) == "MIL" for t in subject.subtree) or subject.lemma_.lower() in {
+    if any(amap.sectors.get(t.i) in {"MIL", "COP"} for t in subject.subtree) or subject.lemma_.lower() in {
             "troop", "soldier", "force", "warship", "unit", "battalion", "contingent"}:
         return "MOBILIZE"
     return None
@@ -874,9 +878,9 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
         if _governed_by(carrier, lex) or _requested_by(carrier, lex, words) is not None:
             _note(step, f"'{carrier.text}' is what is refused, threatened or asked for: no relation")
             return
-        if carried is None or carried.cls == entry.cls or noun.dep_ == "pobj":  # "rejected an offer" is no offer
+        if carried is None or carried.cls == entry.cls or noun.head.lower_ == "in":  # "rejected an offer": no offer
             sources, _, rule, _ = _subjects(carrier, amap, words)
-            if not sources and noun.dep_ == "pobj":  # "were engaged in ethnic cleansing": a state, not a passive
+            if not sources and noun.head.lower_ == "in":  # "were engaged in ethnic cleansing": a state, not a passive
                 sources = [a for c in carrier.children if c.dep_ in PASSIVE_SUBJECTS for a in _agents_of(c, amap)]
                 rule = "subject of the state verb"
             _note(step, f"source {_names(sources)}: {rule} of the light verb '{carrier.text}'")

@@ -301,6 +301,10 @@ def test_bad_input_is_bounded(extract, kind, caplog):
     ("Kenyan police prevented a demonstration staged by Ugandan students.",
      ("Kenya", "COERCE", "students (Uganda)", False, A)),
     ("Israel reimposed a blockade on the West Bank.", ("Israel", "COERCE", "West Bank", False, A)),
+    # "present X with demands", "slap X with sanctions": the noun after 'with' is the act, X its target
+    ("Saudi Arabia and Egypt had presented Qatar with a list of demands.", ("Egypt", "REQUEST", "Qatar", False, A)),
+    ("Washington slapped Iran with new sanctions on Monday.", ("United States", "SANCTION", "Iran", False, A)),
+    ("Kenyan police officers landed in Haiti on Tuesday.", ("Kenya", "MOBILIZE", "Haiti", False, A)),
 ])
 def test_event_nouns_light_verbs_and_presupposition(triples, text, expected):
     assert expected in triples(text)
@@ -315,6 +319,9 @@ def test_event_nouns_light_verbs_and_presupposition(triples, text, expected):
     ("The WHO repeated its demand that Egypt lift restrictions on the movement of doctors.",
      ("Egypt", "CONCEDE", "doctors (unknown country)", False, A)),
     ("NATO said it would tighten its blockade of Libya.", ("NATO", "COERCE", "Libya", False, H)),
+    ("Russia threatened Estonia with sanctions.", ("Russia", "SANCTION", "Estonia", False, A)),
+    # a preposition's object completes a verb pattern only with that preposition ("remained on alert")
+    ("Norway will close the last crossing still open on its border with Russia.", ("Norway", "CONCEDE", "Russia", False, A)),
 ])
 def test_undone_threatened_or_requested_acts_are_not_coded(triples, text, absent):
     found = triples(text)

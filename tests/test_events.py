@@ -39,7 +39,8 @@ A, H, R = "asserted", "hypothetical", "reported"
     ("North Korea threatened South Korea with a nuclear strike.", ("North Korea", "THREATEN", "South Korea", False, A)),
     ("China warned the Philippines against further patrols.", ("China", "THREATEN", "Philippines", False, A)),
     # PROTEST
-    ("Thousands of Serbs protested against Kosovo's new police rules.", ("Serbia", "PROTEST", "Kosovo", False, A)),
+    ("Thousands of Serbs protested against Kosovo's new police rules.",
+     ("protesters (Serbia)", "PROTEST", "Kosovo", False, A)),  # a people protesting: protesters, not the state
     ("Greek students demonstrated against the Turkish embassy.", ("students (Greece)", "PROTEST", "Turkey", False, A)),
     # SANCTION
     ("The European Union imposed sanctions on Belarus.", ("European Union", "SANCTION", "Belarus", False, A)),
@@ -305,6 +306,13 @@ def test_bad_input_is_bounded(extract, kind, caplog):
     ("Saudi Arabia and Egypt had presented Qatar with a list of demands.", ("Egypt", "REQUEST", "Qatar", False, A)),
     ("Washington slapped Iran with new sanctions on Monday.", ("United States", "SANCTION", "Iran", False, A)),
     ("Kenyan police officers landed in Haiti on Tuesday.", ("Kenya", "MOBILIZE", "Haiti", False, A)),
+    # receiving observers and letting aid through are RETREAT (PLOVER: allow international involvement)
+    ("The Kyrgyz prime minister received a mission of observers from the OSCE.",
+     ("Kyrgyzstan", "RETREAT", "Organization for Security and Co-operation in Europe", False, A)),
+    ("Uzbekistan opened a bridge to allow the delivery of grain to Afghanistan.",
+     ("Uzbekistan", "RETREAT", "Afghanistan", False, A)),
+    ("The UN chief said the United Nations will withdraw its inspectors from Iraq.",
+     ("United Nations", "THREATEN", "Iraq", False, R)),
 ])
 def test_event_nouns_light_verbs_and_presupposition(triples, text, expected):
     assert expected in triples(text)

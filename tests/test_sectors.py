@@ -118,6 +118,11 @@ def test_a_protest_without_a_target_is_aimed_at_the_groups_state(extract):
     assert ("students (Kenya)", "PROTEST", "Kenya") in _rels(ex)
 
 
+def test_a_people_demonstrating_are_protesters_against_their_state(extract):
+    ex = extract("Thousands of Iraqi Kurds demonstrated in Kirkuk on Sunday.")
+    assert ("protesters (Iraq)", "PROTEST", "Iraq") in _rels(ex)
+
+
 def test_opposition_candidates_are_an_opposition_group(extract):
     ex = extract("Ugandan police arrested Ugandan opposition candidates in Kampala.")
     assert ("Uganda", "COERCE", "opposition (Uganda)") in _rels(ex)

@@ -40,6 +40,7 @@ PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 OBJECTS = {"dobj", "obj", "attr", "oprd", "dative"}
 MODIFIERS = {"amod", "compound", "poss", "nmod", "npadvmod"}
 CLAUSE_LINKS = {"xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp", "acomp"}
+PUNITIVE = {"SANCTION", "COERCE", "ASSAULT"}  # what "called for ... against X" can ask to be done to X
 MAX_CLIMB = 4  # how far up an xcomp/conj chain a missing subject is looked for
 MAX_PAIRS = 60  # relations kept per sentence: a list of 100 countries must not explode into 10,000 pairs
 
@@ -767,6 +768,18 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
         if accused:  # "complained to the UN over Israeli raids": the UN hears it, Israel is accused
             targets = accused
             _note(step, f"target {_names(accused)}: what the complaint is about, not whom it is addressed to")
+    punitive = [n for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" for n in c.children
+                if n.dep_ == "pobj" and (lex.nouns.get(n.lemma_.lower()) or Entry((), "")).cls in PUNITIVE]
+    if entry.cls == "REQUEST" and punitive and not any(
+            c.dep_ in OBJECTS | {"dative"} and _actors_of(c, amap) for c in verb.children):
+        entry = Entry(entry.pattern, "ACCUSE")  # "called for sanctions against X": a call to punish X condemns X
+        _note(step, f"a call for '{punitive[0].text}' against its target, addressed to no one: ACCUSE")
+    if not targets and entry.cls in {"ACCUSE", "REQUEST"} and verb.dep_ == "advcl" and any(
+            a.dep_ == "aux" and a.lower_ == "to" for a in verb.children):
+        targets = [a for c in verb.head.children if c.dep_ in OBJECTS for a in _actors_of(c, amap)
+                   if a not in sources]  # "summoned the envoy to complain": the envoy hears the complaint
+        if targets:
+            _note(step, f"target {_names(targets)}: object of '{verb.head.text}', which the purpose clause serves")
     own = [c for c in verb.children if c.dep_ in OBJECTS] + (
         [c for c in verb.head.children if c.dep_ in OBJECTS] if verb.dep_ == "xcomp" else [])
     if not targets and len(sources) > 1 and (any(all(a in g for a in sources) for g in amap.groups.values())

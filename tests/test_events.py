@@ -313,6 +313,10 @@ def test_bad_input_is_bounded(extract, kind, caplog):
      ("Uzbekistan", "RETREAT", "Afghanistan", False, A)),
     ("The UN chief said the United Nations will withdraw its inspectors from Iraq.",
      ("United Nations", "THREATEN", "Iraq", False, R)),
+    # a call to punish X condemns X; a purpose clause complains to the main verb's object
+    ("Archbishop Tutu on Sunday called for sanctions against Nigeria.", ("Tutu", "ACCUSE", "Nigeria", False, A)),
+    ("The Kenyan foreign minister summoned Uganda's ambassador to complain about the raids.",
+     ("Kenya", "ACCUSE", "Uganda", False, A)),
 ])
 def test_event_nouns_light_verbs_and_presupposition(triples, text, expected):
     assert expected in triples(text)
@@ -328,6 +332,7 @@ def test_event_nouns_light_verbs_and_presupposition(triples, text, expected):
      ("Egypt", "CONCEDE", "doctors (unknown country)", False, A)),
     ("NATO said it would tighten its blockade of Libya.", ("NATO", "COERCE", "Libya", False, H)),
     ("Russia threatened Estonia with sanctions.", ("Russia", "SANCTION", "Estonia", False, A)),
+    ("Archbishop Tutu on Sunday called for sanctions against Nigeria.", ("Tutu", "REQUEST", "Nigeria", False, A)),
     # a preposition's object completes a verb pattern only with that preposition ("remained on alert")
     ("Norway will close the last crossing still open on its border with Russia.", ("Norway", "CONCEDE", "Russia", False, A)),
 ])

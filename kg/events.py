@@ -161,6 +161,11 @@ def _actor_map(doc: Doc) -> ActorMap:
         if m.role_span:
             for i in range(*m.role_span):
                 out.setdefault(i, m.actor)
+    for i, sector in list(out.sectors.items()):  # "French and Egyptian warships": each demonym names the warships
+        for c in doc[i].conjuncts:
+            if c.i in out and c.i not in out.sectors and doc[c.i].dep_ in {"amod", "compound", "conj"} and \
+                    doc[i].dep_ in {"amod", "compound", "conj"}:
+                out.sectors[c.i] = sector
     out.groups = _plural_reference(doc, mentions)
     return out
 
@@ -974,7 +979,7 @@ def _describe(r: Relation, trigger: Token, amap: ActorMap) -> None:
     """The sectors the text names at the ends, and PLOVER mode, context and place (kg.attributes)."""
     r.source_sector = amap.sector_at(r.source, r.sentence, trigger.i)
     r.target_sector = amap.sector_at(r.target, r.sentence, trigger.i)
-    if r.cls in {"ASSAULT", "COERCE"} and any(amap.get(i) is r.target and i in amap.seats for i in
+    if r.cls in {"ASSAULT", "COERCE", "THREATEN"} and any(amap.get(i) is r.target and i in amap.seats for i in
                                              range(r.sentence.start, r.sentence.end)):
         r.target_sector = r.target_sector or "CVL"  # a city attacked: its people, not the government seated there
     r.source_text = amap.text_at(r.source, r.sentence, trigger.i)

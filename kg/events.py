@@ -380,7 +380,8 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
     naming = _naming_clause(verb)
     if naming is not None:  # "join what he called defensive exercises"
         objects += [c for c in naming.children if c.dep_ in {"oprd", "xcomp"}]
-    objects += [p for o in objects if o.lemma_.lower() in words["container_nouns"]  # "a mission of observers"
+    objects += [p for o in objects if o.lemma_.lower() in words["container_nouns"]  # "a mission of observers",
+                or any(c.like_num for c in o.children)  # "700 kg of medicine"
                 for c in o.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
     nouns = {w for o in objects for w in (o.lemma_.lower(), o.lower_, o.lower_.removesuffix("s"))}
     near |= nouns  # "paratroopers", which the lemmatizer may leave plural

@@ -313,6 +313,8 @@ def test_bad_input_is_bounded(extract, kind, caplog):
      ("Uzbekistan", "RETREAT", "Afghanistan", False, A)),
     ("The UN chief said the United Nations will withdraw its inspectors from Iraq.",
      ("United Nations", "THREATEN", "Iraq", False, R)),
+    ("Swiss doctors handed over 700 kg of medicine to the Red Crescent in Bam.",
+     ("doctors (Switzerland)", "AID", "International Federation of Red Cross and Red Crescent Societies", False, A)),
     # a call to punish X condemns X; a purpose clause complains to the main verb's object
     ("Archbishop Tutu on Sunday called for sanctions against Nigeria.", ("Tutu", "ACCUSE", "Nigeria", False, A)),
     ("The Kenyan foreign minister summoned Uganda's ambassador to complain about the raids.",

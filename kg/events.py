@@ -9,10 +9,14 @@ reads negation, modality and attribution. Plural references ("the two
 countries", "both leaders", "each side ... the other") stand for the actors the
 text introduced; relative clauses give their head noun as the object; a place in
 a locative phrase is a venue, not a party, unless nothing else is named; speech
-that judges ("called Y a provocation") is ACCUSE; what a request asks for is not
-an event. Search is bounded: each step looks at a fixed depth of the tree, and a
-sentence keeps at most :data:`MAX_PAIRS` relations, so long sentences and long
-lists stay cheap. Pass a :class:`Trace` to see every rule (``kg explain``).
+that judges ("called Y a provocation") is ACCUSE; what a request asks for, a
+threat threatens or a refusal refuses is not an event, and an event noun undone
+by its verb ("lifted its blockade") is none. Event nouns carried by light verbs
+take the verb's subject ("launched an investigation into X", "gave Y $5m of
+aid", "presented Y with demands"); a demand's that-clause names its target;
+armed forces that arrive deploy rather than visit. Search is bounded: each step
+looks at a fixed depth of the tree, and a sentence keeps at most
+:data:`MAX_PAIRS` relations, so long sentences and long lists stay cheap. Pass a :class:`Trace` to see every rule (``kg explain``).
 """
 from __future__ import annotations
 
@@ -305,7 +309,7 @@ def _light_verb(noun: Token, words) -> Token | None:
     tok = noun
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and (tok.head.head.dep_ in {"dobj", "obj"} or (
             tok.head.head.dep_ == "pobj" and tok.head.head.head.lower_ == "with")) and \
-            tok.head.head.like_num is False and (any(c.like_num for c in tok.head.head.subtree)
+            not tok.head.head.like_num and (any(c.like_num for c in tok.head.head.subtree)
                                                  or tok.head.head.lemma_.lower() in words["container_nouns"]):
         tok = tok.head.head  # "20 million dollars of aid", "500 tons of food aid", "a list of demands"
     if tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.head.lemma_.lower() in words["light_verbs_in"]:
@@ -647,13 +651,12 @@ def _requested_by(verb: Token, lex: Lexicon, words) -> Token | None:
     A clause under stop/cease is presupposed, not requested ("demanded that X stop backing Y").
     """
     head = verb.head
-    noun = lex.nouns.get(head.lemma_.lower())
-    if verb.dep_ == "acl" and head.pos_ == "NOUN" and noun is not None and noun.cls == "REQUEST" and any(
+    if verb.dep_ == "acl" and head.pos_ == "NOUN" and _noun_class(head, lex) == "REQUEST" and any(
             c.dep_ in SUBJECTS or (c.dep_ == "aux" and c.lower_ == "to") for c in verb.children):
         return head  # "its demand that Egypt lift the curbs", "a call for X to withdraw"
     if verb.dep_ == "ccomp":  # "reiterated its demand today that Egypt lift ...": the clause hangs on the verb
         demand = next((c for c in head.children if c.dep_ in {"dobj", "obj"} and c.i < verb.i
-                       and (lex.nouns.get(c.lemma_.lower()) or Entry((), "")).cls == "REQUEST"), None)
+                       and _noun_class(c, lex) == "REQUEST"), None)
         if demand is not None and verb in _content_clauses(demand):
             return demand
     if verb.dep_ not in {"xcomp", "ccomp"} or head.lemma_.lower() in words["negating_governors"]:
@@ -760,8 +763,8 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
         if kind:  # "peacekeepers arrived in X" is aid, "troops arrived in X" a deployment: no visit
             entry = Entry(entry.pattern, kind)
             _note(step, f"the subject is a force ('{subject.text}'): {kind}, not a visit")
-    if entry.cls == "PROTEST" and verb.lemma_.lower() == "protest" and subject is not None and subject.i in amap and subject.ent_type_ != "NORP" and all(
-            a.type in {"Country", "Person"} for a in sources):
+    if entry.cls == "PROTEST" and verb.lemma_.lower() == "protest" and subject is not None and subject.i in amap \
+            and subject.ent_type_ != "NORP" and all(a.type in {"Country", "Person"} for a in sources):
         entry = Entry(entry.pattern, "ACCUSE")  # a state's or an official's protest is diplomatic: ACCUSE
         _note(step, "protest by a state or official: diplomatic protest, ACCUSE")
     why: list[str] = []
@@ -775,7 +778,7 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
             targets = accused
             _note(step, f"target {_names(accused)}: what the complaint is about, not whom it is addressed to")
     punitive = [n for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" for n in c.children
-                if n.dep_ == "pobj" and (lex.nouns.get(n.lemma_.lower()) or Entry((), "")).cls in PUNITIVE]
+                if n.dep_ == "pobj" and _noun_class(n, lex) in PUNITIVE]
     if entry.cls == "REQUEST" and punitive and not any(
             c.dep_ in OBJECTS | {"dative"} and _actors_of(c, amap) for c in verb.children):
         entry = Entry(entry.pattern, "ACCUSE")  # "called for sanctions against X": a call to punish X condemns X
@@ -812,6 +815,12 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     for s, o, sym in _pairs(sources, targets, symmetric, step):
         yield Relation(s, o, cls, trigger, negated, modality, verb.sent, confidence, sym, reporter,
                        _date_phrase(verb))
+
+
+def _noun_class(noun: Token, lex: Lexicon) -> str | None:
+    """The PLOVER class the noun lexicon gives ``noun``'s lemma, or None."""
+    e = lex.nouns.get(noun.lemma_.lower())
+    return e.cls if e is not None else None
 
 
 def _noun_entry(noun: Token, lex: Lexicon) -> Entry | None:
@@ -860,9 +869,9 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
             words["undoing_verbs"]):
         _note(step, f"undone by '{noun.head.text}' ('lifted the blockade', 'called off the visit'): no relation")
         return
-    carried = _match_entry(noun.head, lex) if noun.dep_ in OBJECTS else None
-    if carried is not None and noun.lemma_.lower() in carried.pattern[1:]:
-        _note(step, f"part of the verb pattern '{' '.join(carried.pattern)}': coded on the verb")
+    governing = _match_entry(noun.head, lex) if noun.dep_ in OBJECTS else None
+    if governing is not None and noun.lemma_.lower() in governing.pattern[1:]:
+        _note(step, f"part of the verb pattern '{' '.join(governing.pattern)}': coded on the verb")
         return
     sources: list[Actor] = []
     targets: list[Actor] = []

@@ -99,10 +99,15 @@ class Actor:
     affiliation_sources: dict[str, str] = field(default_factory=dict)  # key -> "text" | "gazetteer" | "inferred"
 
     @property
+    def affiliation_basis(self) -> dict[str, str]:
+        """Where each affiliation was read: "text", "gazetteer" (the term on the document's date) or "inferred"."""
+        return {k: self.affiliation_sources.get(k, "text") for k in self.affiliations}
+
+    @property
     def affiliation_confidence(self) -> dict[str, float]:
         """How sure kg is of each affiliation: 1.0 read in the text, 0.9 from the gazetteer on the
         document's date, 0.5 inferred from the rest of the document."""
-        return {k: CONFIDENCE[self.affiliation_sources.get(k, "text")] for k in self.affiliations}
+        return {k: CONFIDENCE[basis] for k, basis in self.affiliation_basis.items()}
 
     @property
     def part_of(self) -> str | None:
@@ -745,7 +750,11 @@ class Resolver:
         text_country = any(self._is_country(k) and actor.affiliation_sources.get(k) == "text"
                            for k in actor.affiliations)
         for key in m.affiliations:
-            if key == actor.key or key in actor.affiliations:
+            if key == actor.key:
+                continue
+            if key in actor.affiliations:  # the text says what the gazetteer said: read in the text
+                actor.affiliation_sources[key] = "text"
+                text_country = text_country or self._is_country(key)
                 continue
             if self._is_country(key):
                 if text_country:

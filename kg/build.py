@@ -27,7 +27,13 @@ The flow, all streaming (the corpus is never held in memory):
    :data:`WRITE_DOCS` documents, :data:`WRITE_BYTES` of N-Triples or
    :data:`WRITE_SECONDS`), each document as ``DROP GRAPH`` + ``INSERT DATA`` of
    its named graph inside that one update, so a document is stored whole or
-   not at all.
+   not at all;
+4. a long document (over :data:`LONG_CHARS` characters) is streamed end to end
+   by this process instead: parsed, turned into RDF and written in pieces of
+   about :data:`kg.extract.PIECE_WORDS` words (:meth:`Writer.stream`), so memory
+   stays bounded whatever its size, and progress is reported inside it. Its
+   content hash is written with the last piece: a build interrupted inside it
+   leaves a graph without a hash, which the next build replaces.
 """
 from __future__ import annotations
 
@@ -39,14 +45,15 @@ from dataclasses import dataclass, field, replace
 
 from .curation import Decision, apply_ntriples
 from .errors import InputError, QueryError
-from .extract import Extraction
+from .extract import LONG_CHARS, Extraction
 from .ingest import JSONL_SUFFIXES, MAX_BYTES, Document, Skipped, by_words, count_words, iter_paths, read_documents
 from .parallel import TASK_WORDS, ChunkResult, Extracted, Failed, ProcessEngine, SerialEngine, convert
-from .rdf import document_iri
+from .rdf import actor_iri, document_iri, to_graph
 from .store import KnowledgeGraph
+from .vocab import DIPL
 
 __all__ = ["BuildSummary", "build", "count_documents", "NearDuplicates", "ProgressLog", "LOOKUP_DOCS", "WRITE_DOCS", "WRITE_BYTES",
-           "WRITE_SECONDS", "NEAR_DUPLICATE"]
+           "WRITE_SECONDS", "NEAR_DUPLICATE", "LONG_CHARS"]
 
 LOOKUP_DOCS = 256  # documents per content-hash query
 WRITE_DOCS = 100  # documents per store update, at most
@@ -382,6 +389,65 @@ class Writer:
             self._failed(item.id, f"the store rejected its graph ({e})")
         return written
 
+    def stream(self, doc: Document, status: str, extractor) -> None:
+        """Extract, convert and write one long document piece by piece (see the module docstring)."""
+        self.flush()
+        graph = document_iri(doc)
+        total = count_words(doc.text)
+        pieces = extractor.extract_pieces(doc)
+        relations = triples = 0
+        keys: dict[int, tuple[object, str]] = {}  # id(actor) -> (actor, its key when a piece was written)
+        try:
+            part, done = next(pieces)
+            first = True
+            for following in pieces:  # every piece but the last (which holds the actors): no content hash
+                g = to_graph(part)
+                g.remove((graph, DIPL.contentHash, None))
+                self._write_piece(graph, g, first)
+                first = False
+                relations, triples = relations + len(part.relations), triples + len(g)
+                for r in part.relations:
+                    for a in (r.source, r.target, r.reporter):
+                        if a is not None:
+                            keys.setdefault(id(a), (a, a.key))
+                self.report(f"{doc.id} ({done:,} of {total:,} words)", "in progress")
+                part, done = following
+            if not first:  # the maintained graphs know the first piece: mark what it touched before renaming
+                self.kg.refresh_graphs([str(graph)], mark_only=True)
+            self._renamed(graph, keys.values())  # before the last piece: its content hash says "complete"
+            g = to_graph(part)
+            self._write_piece(graph, g, first)
+            if not first:
+                self.kg.refresh_graphs([str(graph)])
+        except Exception as e:  # noqa: BLE001 - one bad document must not stop a corpus build
+            with contextlib.suppress(QueryError):
+                self.kg.backend.update(f"DROP SILENT GRAPH <{graph}>")
+            self.add(Failed(doc.id, f"extraction failed ({type(e).__name__}: {e})"))
+            return
+        self._done(Extracted(doc.id, str(graph), doc.content_hash, status, None, triples + len(g),
+                             len(part.actors), relations, total))
+
+    def _renamed(self, graph, written) -> None:
+        """Point a streamed document's earlier pieces at the final IRI of each actor renamed after them
+        (a person first named "Khan", later "Imran Khan", takes the fuller name)."""
+        for actor, old in written:
+            if actor.key != old:
+                a, b = actor_iri(old), actor_iri(actor.key)
+                self.kg.backend.update(
+                    f"DELETE {{ GRAPH <{graph}> {{ <{a}> ?p ?o }} }} INSERT {{ GRAPH <{graph}> {{ <{b}> ?p ?o }} }} "
+                    f"WHERE {{ GRAPH <{graph}> {{ <{a}> ?p ?o }} }} ;\n"
+                    f"DELETE {{ GRAPH <{graph}> {{ ?s ?p <{a}> }} }} INSERT {{ GRAPH <{graph}> {{ ?s ?p <{b}> }} }} "
+                    f"WHERE {{ GRAPH <{graph}> {{ ?s ?p <{a}> }} }}")
+
+    def _write_piece(self, graph, g, first: bool) -> None:
+        nt = g.serialize(format="nt")
+        if self.curation:  # the analyst's decisions, applied to every piece as to every document
+            nt = apply_ntriples(nt, self.curation)
+        if first:
+            self.kg.replace_graphs([(graph, nt)])
+        else:
+            self.kg.append_graph(graph, nt)
+
     def _failed(self, doc_id: str, reason: str) -> None:
         self.summary.failed.append(f"{doc_id}: {reason}")
         self.report(doc_id, "failed")
@@ -405,7 +471,8 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
           on_document: Callable[[str, str], None] | None = None, extractor=None, workers: int = 1,
           fields: dict[str, str] | None = None, engine=None, include: Iterable[str] | None = None,
           exclude: Iterable[str] = (), max_bytes: int = MAX_BYTES, date: str | None = None,
-          allow_duplicates: bool = False, curation: Sequence[Decision] = (), force: bool = False) -> BuildSummary:
+          allow_duplicates: bool = False, curation: Sequence[Decision] = (), force: bool = False,
+          timeout: float | None = None) -> BuildSummary:
     """Extract every document under ``paths`` into ``store``; unchanged documents are skipped.
 
     A document that cannot be read or extracted is recorded in ``failed`` (``"path: reason"``)
@@ -418,12 +485,13 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
     ``curation`` decisions (:mod:`kg.curation`) are applied to each document graph before it is written
     (documents a Dask worker writes itself are not curated). ``force`` extracts documents stored with the
     same text again.
+    ``timeout`` bounds every connect and read of a remote store (seconds; see :class:`kg.store.SparqlBackend`).
     If the build is interrupted (Ctrl-C), the documents already extracted are written first.
     """
     t0 = time.perf_counter()
     summary = BuildSummary()
     report = on_document or (lambda doc, status: None)
-    kg = store if isinstance(store, KnowledgeGraph) else KnowledgeGraph(store)
+    kg = store if isinstance(store, KnowledgeGraph) else KnowledgeGraph(store, timeout=timeout)
     if engine is None:
         engine = SerialEngine(model, extractor) if workers <= 1 else ProcessEngine(workers, model)
     summary.workers = getattr(engine, "workers", workers)
@@ -431,7 +499,8 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
     try:
         items = documents if documents is not None else read_documents(
             paths, fields, include=include, exclude=exclude, max_bytes=max_bytes, date=date)
-        for result in engine.run(chunks(_to_extract(items, kg, summary, report, writer, allow_duplicates, force))):
+        pairs = _to_extract(items, kg, summary, report, writer, allow_duplicates, force)
+        for result in engine.run(chunks(_stream_long(pairs, writer, lambda: _extractor(engine, model)))):
             _record_rss(summary, result)
             for item in result.items:
                 writer.add(item)
@@ -449,6 +518,24 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
                 kg.close()
             summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _stream_long(pairs: Iterable[tuple[Document, str]], writer: Writer, extractor) -> Iterator[tuple[Document, str]]:
+    """The pairs to extract in chunks; long documents are streamed by ``writer`` on the way."""
+    for doc, status in pairs:
+        if len(doc.text) > LONG_CHARS:
+            writer.stream(doc, status, extractor())
+        else:
+            yield doc, status
+
+
+def _extractor(engine, model: str | None):
+    """This process's extractor (the serial engine's, or one loaded once for long documents)."""
+    if getattr(engine, "extractor", None) is None:
+        from .extract import Extractor
+
+        engine.extractor = Extractor(model)
+    return engine.extractor
 
 
 def _record_rss(summary: BuildSummary, result: ChunkResult) -> None:

@@ -45,9 +45,16 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
     raise Fail(f"--{param.name} {value!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-03-15")
 
 
-store_option = click.option("--store", default=DEFAULT_STORE, show_default=True, metavar="DIR|URL",
+store_option = click.option("--store", default=DEFAULT_STORE, show_default=True, metavar="DIR|URL", envvar="KG_STORE",
                             help="Store directory (embedded Oxigraph) or http(s) URL of a SPARQL 1.1 server. "
                                  "Env: KG_STORE.")
+timeout_option = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+                              show_default=True, metavar="SECONDS",
+                              help="With an http(s) --store: give up on a connect or read after this long. "
+                                   "Env: KG_TIMEOUT.", envvar="KG_TIMEOUT")
+allow_service_option = click.option(
+    "--allow-service", "allow_service", multiple=True, metavar="URL",
+    help="Let SERVICE (federated query) and LOAD reach this URL (repeatable); none is reached otherwise.")
 curation_option = click.option("--curation", "curation_file", type=click.Path(dir_okay=False), envvar="KG_CURATION",
                                help="Curation file (default STORE/curation.yaml; for a SPARQL server URL, "
                                     "./curation.yaml). Env: KG_CURATION.")
@@ -86,8 +93,83 @@ max_bytes_option = click.option("--max-bytes", type=click.IntRange(0), default=5
                                      "Env: KG_MAX_BYTES.")
 
 
+CONFIG_FILE = "kg.yaml"  # read from the working directory when neither --config nor KG_CONFIG names one
+
+
+def _config_defaults(group: click.Group, settings: dict, base: Path, where: str, nested: bool = False) -> dict:
+    """click's ``default_map`` for ``group`` from a config mapping: top-level keys apply to every command that
+    has that option, a key named after a command holds that command's own; relative paths are read from
+    ``base``. Unknown keys raise :class:`Fail` naming the file."""
+    known: dict[str, click.Parameter] = {}
+    for cmd in group.commands.values():
+        for param in cmd.params:
+            if isinstance(param, click.Option):
+                known.setdefault(param.name, param)
+                for opt in param.opts:
+                    known.setdefault(opt.lstrip("-").replace("-", "_"), param)
+
+    def value(param: click.Parameter, v):
+        def path(x):
+            if isinstance(x, str) and "://" not in x and (isinstance(param.type, click.Path) or param.name == "store"):
+                return str(base / Path(x).expanduser())
+            return x
+        return [path(x) for x in v] if isinstance(v, list) else path(v)
+
+    def for_command(cmd: click.Command, entries: dict, section: str) -> dict:
+        out = {}
+        for key, v in entries.items():
+            k = str(key).replace("-", "_")
+            param = next((p for p in cmd.params if isinstance(p, click.Option)
+                          and (p.name == k or k in {o.lstrip("-").replace("-", "_") for o in p.opts})), None)
+            if param is not None:
+                out[param.name] = value(param, v)
+            elif section:
+                raise Fail(f"{where}: {section}.{key}: `kg {section}` has no option --{k.replace('_', '-')}; "
+                           f"see kg {section} --help")
+        return out
+
+    top = {k: v for k, v in settings.items() if k not in group.commands}
+    for key in top:
+        if not nested and str(key).replace("-", "_") not in known:
+            raise Fail(f"{where}: unknown setting {key!r}; a setting is an option of a kg command (e.g. store, "
+                       f"gazetteer, model) or a command name holding its own options")
+    defaults: dict = {}
+    for name, cmd in group.commands.items():
+        own = settings.get(name) or {}
+        if not isinstance(own, dict):
+            raise Fail(f"{where}: {name}: expected a mapping of {name}'s options")
+        if isinstance(cmd, click.Group):
+            defaults[name] = _config_defaults(cmd, {**top, **own}, base, where, nested=True)
+            continue
+        defaults[name] = {**for_command(cmd, top, ""), **for_command(cmd, own, name)}
+    return defaults
+
+
+def _config(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Read the config file (--config, KG_CONFIG or ./kg.yaml) into the defaults of every command."""
+    import yaml
+
+    path = Path(value) if value else Path(CONFIG_FILE)
+    if not value and not path.is_file():
+        return None
+    if not path.is_file():
+        raise Fail(f"--config {value}: no such file")
+    try:
+        settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise Fail(f"{path}: not readable YAML ({str(e).splitlines()[0]})") from None
+    if not isinstance(settings, dict):
+        raise Fail(f"{path}: expected a mapping of settings (e.g. `store: my/store`)")
+    ctx.default_map = _config_defaults(ctx.command, settings, path.resolve().parent, str(path))
+    return value
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(package_name="kg")
+@click.option("--config", type=click.Path(dir_okay=False), envvar="KG_CONFIG", callback=_config, is_eager=True,
+              expose_value=False, metavar="FILE",
+              help=f"Settings file (YAML): default options for every command. Default ./{CONFIG_FILE} if present. "
+                   "Env: KG_CONFIG.")
 def main() -> None:
     """kg: build a knowledge graph of diplomatic actors from news text.
 
@@ -97,6 +179,14 @@ def main() -> None:
       kg stats                            # what is in the store
       kg query 'SELECT ?a ?l WHERE { ?a a dipl:Country ; skos:prefLabel ?l }'
       kg render                           # output/graph.html
+
+    \b
+    Settings: a kg.yaml in the working directory (or --config FILE) gives
+    defaults for any command's options; the command line and KG_* variables
+    win. Relative paths are read from the file's folder. For example:
+      store: corpus/store
+      gazetteer: [my_actors.yaml]
+      build: {workers: 2}
     """
 
 
@@ -112,15 +202,19 @@ def extract(paths: tuple[str, ...], fmt: str, model: str | None, max_bytes: int)
     Each PATH is one document (plain text, Markdown or HTML) or a JSON Lines
     / JSON corpus (one article per line or list item). Records follow the
     evaluation contract: one per actor node, one per relation mention, with
-    the relation's date (the document's when the sentence states none).
+    the relation's date (the document's when the sentence states none). A
+    long document is read in pieces, in bounded memory: its relation records
+    come as they are found, its actor records at its end.
 
     \b
     Examples:
       kg extract article.txt --format jsonl > article.jsonl
       kg extract corpus.jsonl > records.jsonl
     """
+    from itertools import groupby
+
     from .errors import InputError
-    from .extract import Extractor
+    from .extract import LONG_CHARS, Extractor
     from .ingest import JSON_SUFFIXES, JSONL_SUFFIXES, read_document, read_path
     from .records import records
 
@@ -139,9 +233,12 @@ def extract(paths: tuple[str, ...], fmt: str, model: str | None, max_bytes: int)
             click.echo(f"kg: warning: {warning}", err=True)
     extractor = _run(Extractor, model)
     out = sys.stdout
-    for result in extractor.extract_many(documents):
-        for rec in records(result):
-            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    for long, group in groupby(documents, key=lambda d: len(d.text) > LONG_CHARS):
+        results = (part for d in group for part, _ in extractor.extract_pieces(d)) if long \
+            else extractor.extract_many(group)
+        for result in results:
+            for rec in records(result):
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
     out.flush()
 
 
@@ -189,6 +286,7 @@ def explain(text_or_file: str, sentence: int | None, no_parse: bool, model: str 
 @main.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @store_option
+@timeout_option
 @model_option
 @gazetteer_option
 @click.option("--workers", "-w", type=click.IntRange(0), default=1, show_default=True, envvar="KG_WORKERS",
@@ -216,7 +314,7 @@ def explain(text_or_file: str, sentence: int | None, no_parse: bool, model: str 
               envvar="KG_PROGRESS_SECONDS", metavar="SECONDS",
               help="When stderr is not a terminal (a log file, a pipe), print a progress line this often: "
                    "count, rate and ETA. Env: KG_PROGRESS_SECONDS.")
-def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, scheduler: str | None,
+def build(paths: tuple[str, ...], store: str, timeout: float, model: str | None, workers: int, scheduler: str | None,
           text_field: str, title_field: str, date_field: str, url_field: str, id_field: str, include: tuple[str, ...],
           exclude: tuple[str, ...], date: str | None, allow_duplicates: bool, max_bytes: int, force: bool,
           curation_file: str | None, quiet: bool, progress_seconds: float) -> None:
@@ -276,7 +374,7 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
     decisions = _run(Curation.load, curation_path(store, curation_file)).decisions
     kw: dict = {"store": store, "model": model, "fields": fields, "workers": workers or os.cpu_count() or 1,
                 "include": include or None, "exclude": exclude, "max_bytes": max_bytes, "date": date,
-                "allow_duplicates": allow_duplicates, "curation": decisions, "force": force}
+                "allow_duplicates": allow_duplicates, "curation": decisions, "force": force, "timeout": timeout}
     if scheduler:
         try:
             from .distributed import DaskEngine
@@ -300,7 +398,7 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
                 task = progress.add_task("building", total=total, doc="")
 
                 def report(doc: str, status: str) -> None:
-                    progress.update(task, advance=1, doc=f"{status}: {doc[-60:]}")
+                    progress.update(task, advance=int(status != "in progress"), doc=f"{status}: {doc[-60:]}")
 
                 summary = _run(run_build, paths, on_document=report, **kw)
     except KeyboardInterrupt:
@@ -330,9 +428,10 @@ def build(paths: tuple[str, ...], store: str, model: str | None, workers: int, s
               default="table", show_default=True)
 @click.option("--timeout", type=float, default=120.0, show_default=True, metavar="SECONDS",
               help="Stop the query after this long (exit 3); 0 for no limit.")
+@allow_service_option
 @store_option
 def query(sparql: str | None, file: str | None, name: str | None, params: tuple[str, ...], list_: bool, fmt: str,
-          timeout: float, store: str) -> None:
+          timeout: float, allow_service: tuple[str, ...], store: str) -> None:
     """Run a SPARQL query (text, file or named query) over every document in the store.
 
     The project's prefixes (dipl:, actor:, skos:, prov:, dcterms:, ...) are
@@ -376,18 +475,23 @@ def query(sparql: str | None, file: str | None, name: str | None, params: tuple[
         text = nq.text
         _run(nq.bind, values)  # parameter mistakes are reported before the store is opened
     else:
-        text = Path(file).read_text(encoding="utf-8") if file else sparql
+        try:
+            text = Path(file).read_text(encoding="utf-8") if file else sparql
+            text.encode("utf-8")
+        except (UnicodeError, OSError) as e:
+            raise Fail(f"the query {'in ' + file if file else ''} is not UTF-8 text ({type(e).__name__}); "
+                       f"save it as UTF-8".replace("  ", " ")) from None
         terms = {k: _run(to_term, v, "actor", k) for k, v in values.items()}
     for warning in unknown_terms(text):
         click.echo(f"kg: warning: {warning}", err=True)
-    with _run(KnowledgeGraph, store, read_only=True) as kg:
+    with _run(KnowledgeGraph, store, read_only=True, timeout=timeout or None) as kg:
         try:
             if nq is not None:  # actor names become IRIs first: an unknown actor is an error, not 0 rows
-                out, notes = run_named(kg, nq, values, fmt, timeout=timeout or None)
+                out, notes = run_named(kg, nq, values, fmt, timeout=timeout or None, allow_service=allow_service)
                 for note in notes:
                     click.echo(f"kg: {note}", err=True)
             else:
-                out = run_query(kg, text, terms, fmt, timeout=timeout or None)
+                out = run_query(kg, text, terms, fmt, timeout=timeout or None, allow_service=allow_service)
         except QueryTimeout as e:  # the query thread cannot be interrupted: end the process
             click.echo(f"kg: {e}", err=True)
             sys.stderr.flush()
@@ -407,9 +511,14 @@ def query(sparql: str | None, file: str | None, name: str | None, params: tuple[
               help="Stop a query after this long and answer 503.")
 @click.option("--max-result-mb", default=50.0, show_default=True, type=float,
               help="Refuse (400) results larger than this.")
-@click.option("--workers", default=2, show_default=True, type=int, help="Query worker processes.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1), help="Query processes kept warm.")
+@click.option("--max-workers", default=8, show_default=True, type=click.IntRange(1),
+              help="Query processes at most at once: more start while the warm ones are busy with long queries.")
+@allow_service_option
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests for this host name (repeatable); others get 403, against DNS rebinding.")
 def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, max_result_mb: float,
-          workers: int) -> None:
+          workers: int, max_workers: int, allow_service: tuple[str, ...], allow_hosts: tuple[str, ...]) -> None:
     """Serve the store as a SPARQL 1.1 Protocol endpoint, with the network page at /.
 
     In a browser, /sparql is a query editor with the named queries as
@@ -419,6 +528,11 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
     --allow-update). Results as SPARQL JSON, XML, CSV or TSV; CONSTRUCT and
     DESCRIBE as Turtle, JSON-LD, N-Triples or RDF/XML (Accept header or
     ?format=). Each query runs in a worker process that is killed past --timeout.
+    FROM / FROM NAMED and default-graph-uri / named-graph-uri choose the dataset
+    (else: every document). The server reaches no other: SERVICE and LOAD are
+    refused unless --allow-service names the URL. It answers only for its own
+    host names (--allow-host adds one); updates from web pages must be
+    application/sparql-update from this server's own origin.
 
     \b
     Example:
@@ -429,7 +543,9 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
     from .serve import serve as run_serve
 
     config = ServeConfig(store, allow_update=allow_update, timeout=timeout,
-                         max_result_bytes=int(max_result_mb * 1024 * 1024), workers=workers)
+                         max_result_bytes=int(max_result_mb * 1024 * 1024), workers=workers,
+                         max_workers=max(workers, max_workers), allow_service=allow_service, allow_hosts=allow_hosts)
+
     def ready() -> None:
         click.echo(f"kg: serving {store} at http://{host}:{port}/ (SPARQL editor and endpoint at /sparql; "
                    f"{'updates allowed' if allow_update else 'read-only'}; Ctrl-C stops)", err=True)
@@ -440,6 +556,7 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
 @main.command(context_settings=CONTEXT)
 @click.option("--out", default="output/graph.html", show_default=True, type=click.Path(dir_okay=False))
 @store_option
+@timeout_option
 @click.option("--actor", metavar="NAME", help="Draw only this actor's neighbourhood (label, alias or IRI).")
 @click.option("--hops", type=click.IntRange(0), default=1, show_default=True, help="Neighbourhood radius for --actor.")
 @click.option("--min-weight", type=click.IntRange(1), default=1, show_default=True,
@@ -452,7 +569,7 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
 @click.option("--max-nodes", type=click.IntRange(1), default=5000, show_default=True,
               help="Larger graphs are cut to their most central actors; the page says what was left out.")
 @click.option("--png", type=click.Path(dir_okay=False), help="Also save a screenshot (needs chromium and playwright).")
-def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, classes: tuple[str, ...],
+def render(out: str, store: str, timeout: float, actor: str | None, hops: int, min_weight: int, classes: tuple[str, ...],
            since: str | None, until: str | None, max_nodes: int, png: str | None) -> None:
     """Write the actor network as one HTML page that opens offline in any browser.
 
@@ -476,7 +593,7 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
     if since and until and since[: len(until)] > until[: len(since)]:
         raise Fail(f"--since {since} is after --until {until}; swap them")
 
-    with _run(KnowledgeGraph, store, read_only=True) as kg:
+    with _run(KnowledgeGraph, store, read_only=True, timeout=timeout) as kg:
         g, view = _run(read_view, kg, actor=actor, hops=hops, min_weight=min_weight, classes=classes or None,
                        since=since, until=until)
     shown = [f"actor {actor}, {hops} hop{'s' if hops != 1 else ''}" if actor else "",
@@ -498,7 +615,8 @@ def render(out: str, store: str, actor: str | None, hops: int, min_weight: int, 
 @click.option("--out", type=click.Path(dir_okay=False), help="Output file (default output/graph.FORMAT; "
               "plover: output/events.jsonl, csv: output/events.csv).")
 @store_option
-def export(fmt: str, out: str | None, store: str) -> None:
+@timeout_option
+def export(fmt: str, out: str | None, store: str, timeout: float) -> None:
     """Write the store as RDF (ttl, trig, nt, nq, jsonld), as a network (graphml, gexf) or as an event
     table (plover, csv).
 
@@ -516,7 +634,7 @@ def export(fmt: str, out: str | None, store: str) -> None:
     from .export import export as run_export
     from .store import KnowledgeGraph
 
-    with _run(KnowledgeGraph, store, read_only=True) as kg:
+    with _run(KnowledgeGraph, store, read_only=True, timeout=timeout) as kg:
         default = {"plover": "output/events.jsonl", "csv": "output/events.csv"}.get(fmt, f"output/graph.{fmt}")
         path = _run(run_export, kg, fmt, out or default)
     click.echo(f"wrote {path}")
@@ -525,7 +643,8 @@ def export(fmt: str, out: str | None, store: str) -> None:
 @main.command(context_settings=CONTEXT)
 @click.option("--max", "limit", type=int, default=50, show_default=True, help="Print at most this many problems.")
 @store_option
-def validate(limit: int, store: str) -> None:
+@timeout_option
+def validate(limit: int, store: str, timeout: float) -> None:
     """Check the store against the SHACL shapes (ontology/shapes.ttl).
 
     Prints each problem in plain words with the document it comes from;
@@ -538,7 +657,7 @@ def validate(limit: int, store: str) -> None:
     from .store import KnowledgeGraph
     from .validate import validate as run_validate
 
-    with _run(KnowledgeGraph, store, read_only=True) as kg:
+    with _run(KnowledgeGraph, store, read_only=True, timeout=timeout) as kg:
         report = _run(run_validate, kg)
     for v in report.violations[:limit]:
         click.echo(str(v))
@@ -551,7 +670,8 @@ def validate(limit: int, store: str) -> None:
 @main.command(context_settings=CONTEXT)
 @click.argument("documents", nargs=-1, required=True, metavar="DOC...")
 @store_option
-def remove(documents: tuple[str, ...], store: str) -> None:
+@timeout_option
+def remove(documents: tuple[str, ...], store: str, timeout: float) -> None:
     """Delete documents from the store: their graph and the edges only they supported.
 
     DOC is the path or identifier the document was built from, its URL, or
@@ -563,7 +683,7 @@ def remove(documents: tuple[str, ...], store: str) -> None:
     """
     from .store import KnowledgeGraph
 
-    with _run(KnowledgeGraph, store) as kg:
+    with _run(KnowledgeGraph, store, timeout=timeout) as kg:
         graphs = [(doc, _run(kg.find_document, doc)) for doc in documents]
         missing = [doc for doc, g in graphs if g is None]
         if missing:  # nothing is removed unless every DOC is found
@@ -753,7 +873,8 @@ STATS_QUERIES = {
 
 @main.command(context_settings=CONTEXT)
 @store_option
-def stats(store: str) -> None:
+@timeout_option
+def stats(store: str, timeout: float) -> None:
     """Count documents, actors by type and relations by class.
 
     \b
@@ -763,7 +884,7 @@ def stats(store: str) -> None:
     from .query import format_result
     from .store import KnowledgeGraph
 
-    with _run(KnowledgeGraph, store, read_only=True) as kg:
+    with _run(KnowledgeGraph, store, read_only=True, timeout=timeout) as kg:
         for title, q in STATS_QUERIES.items():
             click.echo(f"== {title}")
             click.echo(format_result(_run(kg.query, q), "table"))

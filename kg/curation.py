@@ -216,6 +216,9 @@ def _merge(g: Graph, old: URIRef, new: URIRef) -> None:
     for m in _mentions(g, old):  # the merged actor's names stay, its description yields to the other's
         for p in STATED:
             g.remove((m, p, None))
+        for q in list(g.objects(m, DIPL.qualifiedActsFor)):  # and the basis and confidence of its sides
+            g.remove((q, None, None))
+            g.remove((m, DIPL.qualifiedActsFor, q))
     for s, p, o in list(g.triples((old, None, None))):
         g.remove((s, p, o))
         g.add((new, p, o))

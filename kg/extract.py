@@ -20,10 +20,12 @@ from .ingest import Document, by_words, count_words, is_headline, segments
 from .lexicon import load_lexicon
 from .nlp import load_nlp
 
-__all__ = ["Extractor", "Extraction", "RelationRecord", "batches"]
+__all__ = ["Extractor", "Extraction", "RelationRecord", "batches", "PIECE_WORDS", "LONG_CHARS"]
 
 VENUE_PREPOSITIONS = {"in", "at"}
 BATCH_WORDS = 4_000  # words per nlp.pipe batch: memory grows with words, not documents
+PIECE_WORDS = 20_000  # words per piece of a long document streamed by :meth:`Extractor.extract_pieces`
+LONG_CHARS = 200_000  # a document longer than this is extracted (and built) in pieces
 
 
 @dataclass
@@ -94,17 +96,7 @@ class Extractor:
                 for k, ((offset, text), doc) in enumerate(zip(parts, docs)):  # parts first: never over-reads docs
                     resolver.resolve_doc(doc)
                     named.update(_named_not_as_venue(doc))
-                    for r in relations(doc):
-                        when = _when(r.when, document.date)
-                        start, end = document.original_span(offset + r.sentence.start_char,
-                                                            offset + r.sentence.end_char)
-                        result.relations.append(RelationRecord(
-                            r.source, r.target, r.cls, r.trigger, r.negated, r.modality, r.sentence.text,
-                            start, end, r.confidence, r.symmetric, when and when.value, r.reporter,
-                            when.precision if when else "day", bool(when and when.inherited),
-                            source_sector=r.source_sector, target_sector=r.target_sector, mode=r.mode,
-                            context=r.context, place=r.place, place_country=r.place_country,
-                            source_text=r.source_text, target_text=r.target_text))
+                    result.relations.extend(_records(doc, offset, document))
                     if k == 0 and is_headline(text):
                         in_headline = len(result.relations)
                 result.relations = _once(result.relations, in_headline)
@@ -115,6 +107,60 @@ class Extractor:
                     r.target_sector = r.target_sector or r.target.sector
                 yield result
 
+    def extract_pieces(self, document: Document, words: int | None = None) -> Iterator[tuple[Extraction, int]]:
+        """Extract one long document in pieces of about ``words`` (default :data:`PIECE_WORDS`) words,
+        in bounded memory.
+
+        Yields ``(partial extraction, words done so far)``: each piece's relations as they are
+        found (``actors`` empty), then one last extraction holding every actor of the document
+        and no relation (actors are resolved across the whole document, so their aliases and
+        roles are complete only at the end). Offsets are into ``document.text`` as in
+        :meth:`extract_many`, and the relations are post-processed as there: the headline's
+        relations that the first piece states again are counted once, groups are localized per
+        piece, and the actors kept are those the whole document's relations and mentions need.
+        """
+        resolver = Resolver(date=document.date)
+        named: set[int] = set()  # actors some mention names other than as a venue
+        used: set[int] = set()  # actors some relation of an earlier piece has at an end
+        done = 0
+        parts = segments(document)
+        for n, piece in enumerate(by_words(parts, lambda part: count_words(part[1]), words or PIECE_WORDS)):
+            texts = [text for _, text in piece]
+            batch = max(1, BATCH_WORDS * len(texts) // (sum(map(count_words, texts)) or 1))
+            result = Extraction(document)
+            in_headline = 0
+            for k, ((offset, text), doc) in enumerate(zip(piece, self.nlp.pipe(texts, batch_size=batch))):
+                resolver.resolve_doc(doc)
+                named.update(_named_not_as_venue(doc))
+                result.relations.extend(_records(doc, offset, document))
+                if n == 0 and k == 0 and is_headline(text):
+                    in_headline = len(result.relations)
+                done += count_words(text)
+            if n == 0:
+                result.relations = _once(result.relations, in_headline)
+            _localize(resolver, result.relations)
+            for r in result.relations:
+                for a in (r.source, r.target):
+                    used.add(id(a))
+                    resolver._classify(a)  # the sector known so far: this piece is written now
+                r.source_sector = r.source_sector or r.source.sector
+                r.target_sector = r.target_sector or r.target.sector
+            yield result, done
+        yield Extraction(document, actors=_needed(resolver.finish(), [], named, used)), done
+
+
+def _records(doc, offset: int, document: Document) -> Iterator[RelationRecord]:
+    """The relations of one parsed paragraph, with spans in the original text and resolved dates."""
+    for r in relations(doc):
+        when = _when(r.when, document.date)
+        start, end = document.original_span(offset + r.sentence.start_char, offset + r.sentence.end_char)
+        yield RelationRecord(
+            r.source, r.target, r.cls, r.trigger, r.negated, r.modality, r.sentence.text,
+            start, end, r.confidence, r.symmetric, when and when.value, r.reporter,
+            when.precision if when else "day", bool(when and when.inherited),
+            source_sector=r.source_sector, target_sector=r.target_sector, mode=r.mode,
+            context=r.context, place=r.place, place_country=r.place_country,
+            source_text=r.source_text, target_text=r.target_text)
 
 def _key(r: RelationRecord) -> tuple:
     ends = frozenset((r.source.key, r.target.key)) if r.symmetric else (r.source.key, r.target.key)
@@ -160,10 +206,12 @@ def _named_not_as_venue(doc) -> set[int]:
     return out
 
 
-def _needed(actors: list[Actor], relations: list[RelationRecord], named: set[int]) -> list[Actor]:
+def _needed(actors: list[Actor], relations: list[RelationRecord], named: set[int],
+            used: set[int] = frozenset()) -> list[Actor]:
     """The actors of a document without the groups of unknown country that no relation needs, and without
-    countries the text names only by a capital where something happened, unless a relation or a person needs them."""
-    used = {id(a) for r in relations for a in (r.source, r.target)}
+    countries the text names only by a capital where something happened, unless a relation or a person needs them.
+    ``used``: ids of actors at an end of relations given earlier (a document extracted in pieces)."""
+    used = set(used) | {id(a) for r in relations for a in (r.source, r.target)}
     held = {k for a in actors for k in [*a.affiliations, a.part_of] if k}
     return [a for a in actors if not (a.group and a.part_of is None and id(a) not in used)
             and (id(a) in named or id(a) in used or a.key in held or a.type != "Country")]

@@ -531,13 +531,15 @@ def is_headline(line: str) -> bool:
 
 
 def _split_long(start: int, text: str) -> Iterator[tuple[int, str]]:
-    while len(text) > MAX_SEGMENT_CHARS:
-        cut = max(text.rfind(". ", 0, MAX_SEGMENT_CHARS), text.rfind("\n", 0, MAX_SEGMENT_CHARS))
-        cut = cut + 1 if cut > 0 else MAX_SEGMENT_CHARS
-        yield start, text[:cut]
-        start, text = start + cut, text[cut:]
-    if text.strip():
-        yield start, text
+    at = 0  # cut by position: no copy of the rest of a long line per piece
+    while len(text) - at > MAX_SEGMENT_CHARS:
+        end = at + MAX_SEGMENT_CHARS
+        cut = max(text.rfind(". ", at, end), text.rfind("\n", at, end))
+        cut = cut + 1 if cut > at else end
+        yield start + at, text[at:cut]
+        at = cut
+    if text[at:].strip():
+        yield start + at, text[at:]
 
 
 def segments(doc: Document) -> Iterator[tuple[int, str]]:
@@ -571,7 +573,9 @@ def count_words(text: str) -> int:
     >>> count_words("France and Germany signed a treaty.")
     6
     """
-    return len(text.split())
+    if len(text) < 100_000:
+        return len(text.split())
+    return sum(1 for _ in re.finditer(r"\S+", text))  # a long text: no list of every word in memory
 
 
 T = TypeVar("T")

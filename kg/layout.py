@@ -50,7 +50,7 @@ from rdflib import URIRef
 
 from .vocab import ID, ONTOLOGY_GRAPH, PREFIXES
 
-__all__ = ["ACTORS_GRAPH", "NETWORK_GRAPH", "PENDING_GRAPH", "RECOMPUTE", "MaintainedGraph", "MAINTAINED",
+__all__ = ["refresh_update", "ACTORS_GRAPH", "NETWORK_GRAPH", "PENDING_GRAPH", "RECOMPUTE", "MaintainedGraph", "MAINTAINED",
            "register", "maintained_graphs", "system_graphs", "write_update", "recompute_all", "LAYOUT_VERSION"]
 
 LAYOUT_VERSION = 2  # 1: every document graph repeated the actors it mentions and their direct edges
@@ -154,6 +154,19 @@ def write_update(replace: Iterable[tuple[str, str]] = (), drop: Iterable[str] = 
         for m in MAINTAINED:
             ops += m.add_operations((g for g, _ in replace), using_named)
     ops.append(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
+    return _PROLOGUE + " ;\n".join(ops)
+
+
+def refresh_update(docs: Iterable[str], using_named: bool = True, mark_only: bool = False) -> str:
+    """One SPARQL update request that re-derives every fact of the maintained graphs that the document graphs
+    ``docs``, as stored now, touch (a document written in pieces, or edited in place). With ``mark_only`` it
+    only marks them (before an edit that removes keys: a later refresh then recomputes those too)."""
+    docs = list(docs)
+    ops = [m.mark(docs, using_named) for m in MAINTAINED]
+    if not mark_only:
+        for m in MAINTAINED:
+            ops += m.recompute_operations()
+        ops.append(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
     return _PROLOGUE + " ;\n".join(ops)
 
 

@@ -149,13 +149,33 @@ class SerialEngine:
 
 
 _EXTRACTOR = None
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _init_worker(model: str | None) -> None:
-    """Spawn-safe initializer: load the pipeline once per worker process."""
+def die_with_parent(parent: int) -> None:
+    """Have the kernel SIGKILL this process when its parent dies (Linux ``prctl(PR_SET_PDEATHSIG)``).
+
+    ``parent`` is the pid the caller expects as parent: if it is already gone (the parent died
+    before the signal was armed), exit now. Elsewhere than Linux this does nothing.
+    """
+    import ctypes
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _init_worker(model: str | None, parent: int) -> None:
+    """Spawn-safe initializer: die with the parent, load the pipeline once per worker process."""
     global _EXTRACTOR
     import signal
 
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from .extract import Extractor
 
@@ -166,35 +186,56 @@ def _work(chunk: list) -> ChunkResult:
     return extract_chunk(_EXTRACTOR, chunk)
 
 
+def _to_stderr(message: str) -> None:
+    import sys
+
+    print(f"kg: {message}", file=sys.stderr, flush=True)
+
+
 class ProcessEngine:
     """``--workers N``: N spawned processes, each with its own pipeline, at most 2N chunks in flight.
 
-    If a worker process dies (killed, out of memory), the pool is restarted and the chunks
-    it had are extracted again one document per task, so the document that kills a worker
-    is found and reported failed, and the others are kept.
+    Workers die with the build (:func:`die_with_parent`), so a build killed with SIGKILL
+    leaves none behind. If a worker process dies (killed, out of memory), ``warn`` (default: a
+    line on stderr) is told
+    and the pool is restarted; the documents of the chunks in flight are extracted once more,
+    one document per task, so a document that kills a worker again is reported failed and
+    the others are kept.
     """
 
-    def __init__(self, workers: int, model: str | None = None) -> None:
+    def __init__(self, workers: int, model: str | None = None, warn=None) -> None:
         import multiprocessing
 
         self.workers = workers
         self.model = model
+        self.warn = warn or _to_stderr
         self._ctx = multiprocessing.get_context("spawn")
         self.pool: ProcessPoolExecutor | None = None
+        self.deaths = 0
+        self._procs: dict = {}  # pid -> multiprocessing.Process of the current pool
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=self._ctx, initializer=_init_worker,
-                                            initargs=(self.model,))
+                                            initargs=(self.model, os.getpid()))
         return self.pool
 
     def _submit(self, chunk: list) -> Future:
         with single_threaded():  # the pool spawns its processes lazily, on submit
-            return self._pool().submit(_work, chunk)
+            fut = self._pool().submit(_work, chunk)
+        self._procs.update(getattr(self.pool, "_processes", None) or {})  # to name the one that dies
+        return fut
+
+    def _dead_workers(self) -> str:
+        dead = [f"{pid}, exit code {p.exitcode}" for pid, p in self._procs.items()
+                if p.exitcode not in (None, 0)]
+        self._procs.clear()
+        return "; ".join(dead) or "unknown"
 
     def run(self, chunks: Iterable[list]) -> Iterator[ChunkResult]:
         pending: dict[Future, list] = {}
-        retry: list[list] = []  # chunks of one document, after a worker died
+        retry: list[list] = []  # one-document chunks, after a worker died
+        retried: set[tuple[str, str]] = set()  # (id, content hash) of documents given their second chance
         source = iter(chunks)
         exhausted = False
         while True:
@@ -227,15 +268,21 @@ class ProcessEngine:
                     else:
                         yield res
                 pending.clear()
+                self.deaths += 1
+                who = self._dead_workers()
                 self.pool.shutdown(wait=True, cancel_futures=True)
                 self.pool = None
-                for chunk in broken:
-                    if len(chunk) == 1:
-                        doc = chunk[0][0]
-                        yield ChunkResult([Failed(doc.id, "extraction failed (the worker process died: "
-                                                           "killed, out of memory or crashed)")])
+                pairs = [pair for chunk in broken for pair in chunk]
+                again = [pair for pair in pairs if (pair[0].id, pair[0].content_hash) not in retried]
+                self.warn(f"a worker process died (pid {who}: killed, out of memory or crashed); "
+                          f"{len(pairs)} documents were in flight, {len(again)} are extracted once more")
+                for doc, status in pairs:
+                    if (doc.id, doc.content_hash) in retried:
+                        yield ChunkResult([Failed(doc.id, "extraction failed twice: the worker process died "
+                                                          "(killed, out of memory or crashed)")])
                     else:
-                        retry.extend([pair] for pair in chunk)
+                        retried.add((doc.id, doc.content_hash))
+                        retry.append([(doc, status)])
 
     def close(self) -> None:
         if self.pool is not None:

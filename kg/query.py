@@ -47,6 +47,7 @@ from rdflib.query import Result
 from .errors import QueryError
 from .layout import ACTORS_GRAPH
 from .normalize import xml_safe
+from .sparql import check_remote, scan
 from .vocab import DIPL, EVENT_TYPES, PREFIXES, ontology_graph
 
 if TYPE_CHECKING:
@@ -254,7 +255,8 @@ def syntax_error(exc: BaseException, text: str) -> QuerySyntaxError:
 # ----------------------------------------------------------------------------- parameters
 
 PARAM_TYPES = ("actor", "class", "date", "text", "iri", "integer")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+MAX_PARAM_CHARS = 10_000
 
 
 def _iri(value: str) -> str | None:
@@ -270,39 +272,80 @@ def _iri(value: str) -> str | None:
     return None
 
 
+def _named_node(iri: str, value: str, name: str) -> Any:
+    import pyoxigraph as ox
+
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as e:
+        raise QueryError(f"parameter {name}: {_shown(value)} is not a valid IRI ({_printable(str(e))}); "
+                         f"give <http://...>, prefix:local or a name") from None
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 80 else value[:79] + "…")
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped, so an error message stays one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def to_term(value: str, kind: str = "actor", name: str = "value") -> Any:
     """A parameter value as a pyoxigraph RDF term (never as query text).
 
+    Raises :class:`QueryError` naming the parameter for a value that is not valid UTF-8
+    (undecodable bytes on the command line), longer than :data:`MAX_PARAM_CHARS`, or not
+    of its type (a malformed IRI, an unknown class, an impossible date).
+
     >>> to_term("accuse", "class").value
     'https://w3id.org/kg-dipl/ontology#ACCUSE'
+    >>> to_term("<http://x/> } UNION { ?s ?p ?o } <x>", "actor", "actor")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: parameter actor: '<http://x/> } UNION { ?s ?p ?o } <x>' is not a valid IRI ...
     """
     import pyoxigraph as ox
 
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryError(f"parameter {name}: the value is not valid UTF-8; pass it as UTF-8 text") from None
+    if len(value) > MAX_PARAM_CHARS:
+        raise QueryError(f"parameter {name}: the value is {len(value):,} characters long; "
+                         f"at most {MAX_PARAM_CHARS:,} are accepted")
     if kind == "actor":
         iri = _iri(value)
-        return ox.NamedNode(iri) if iri else ox.Literal(value)
+        return _named_node(iri, value, name) if iri else ox.Literal(value)
     if kind == "text":
         return ox.Literal(value)
     if kind == "iri":
         iri = _iri(value)
         if not iri:
-            raise QueryError(f"parameter {name}: {value!r} is not an IRI; give <http://...> or prefix:local")
-        return ox.NamedNode(iri)
+            raise QueryError(f"parameter {name}: {_shown(value)} is not an IRI; give <http://...> or prefix:local")
+        return _named_node(iri, value, name)
     if kind == "class":
         key = value.strip().removeprefix("dipl:").upper()
         if key not in EVENT_TYPES:
-            raise QueryError(f"parameter {name}: {value!r} is not a PLOVER class; choose one of "
+            raise QueryError(f"parameter {name}: {_shown(value)} is not a PLOVER class; choose one of "
                              f"{', '.join(sorted(EVENT_TYPES))}")
         return ox.NamedNode(str(EVENT_TYPES[key].iri))
     if kind == "date":
-        if not _DATE.match(value.strip()):
-            raise QueryError(f"parameter {name}: {value!r} is not a date; write YYYY-MM-DD")
-        return ox.Literal(value.strip(), datatype=ox.NamedNode(XSD_DATE))
-    if kind == "integer":
+        from datetime import date
+
+        v = value.strip()
         try:
-            return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD_INTEGER))
+            if not _DATE.match(v):
+                raise ValueError
+            date.fromisoformat(v)
         except ValueError:
-            raise QueryError(f"parameter {name}: {value!r} is not an integer") from None
+            raise QueryError(f"parameter {name}: {_shown(value)} is not a date; write YYYY-MM-DD") from None
+        return ox.Literal(v, datatype=ox.NamedNode(XSD_DATE))
+    if kind == "integer":
+        v = value.strip()
+        if not re.fullmatch(r"[+-]?\d{1,18}", v, re.ASCII):
+            raise QueryError(f"parameter {name}: {_shown(value)} is not an integer")
+        return ox.Literal(str(int(v)), datatype=ox.NamedNode(XSD_INTEGER))
     raise QueryError(f"unknown parameter type {kind!r}; use one of {', '.join(PARAM_TYPES)}")
 
 
@@ -529,7 +572,8 @@ def _native(kg: KnowledgeGraph):
 
 
 def run_query(kg: KnowledgeGraph, sparql: str, params: dict[str, Any] | None = None, fmt: str = "table",
-              timeout: float | None = None, declared: set[str] | frozenset[str] = frozenset()) -> str:
+              timeout: float | None = None, declared: set[str] | frozenset[str] = frozenset(),
+              allow_service: Iterable[str] = ()) -> str:
     """Run ``sparql`` on ``kg`` with ``params`` (name -> pyoxigraph term) bound, formatted as ``fmt``.
 
     On the embedded store the query runs in a worker thread; past ``timeout`` seconds
@@ -537,10 +581,13 @@ def run_query(kg: KnowledgeGraph, sparql: str, params: dict[str, Any] | None = N
     that must reclaim it ends the process, as ``kg query`` does).
     The columns of ``declared`` parameters (a named query's, plus those given) are left out of
     tables, CSV, TSV and JSON when the parameter was given (its value is in every row) or is empty
-    in every row.
+    in every row. ``FROM`` and ``FROM NAMED`` choose the dataset (else it is the union of the
+    documents); ``SERVICE`` and ``LOAD`` are refused unless their URL is in ``allow_service``
+    (:func:`kg.sparql.check_remote`).
     """
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    check_remote(scan(sparql), allow_service)
     params = dict(params or {})
     declared = set(declared) | set(params)
     native = _native(kg)
@@ -586,12 +633,13 @@ def _formatted(result: Result, fmt: str, declared: set[str], params: dict[str, A
 
 
 def run_named(kg: KnowledgeGraph, nq: NamedQuery, values: dict[str, str], fmt: str = "table",
-              timeout: float | None = None) -> tuple[str, list[str]]:
+              timeout: float | None = None, allow_service: Iterable[str] = ()) -> tuple[str, list[str]]:
     """Run the named query ``nq`` with ``values`` (parameter name -> text as given) the way ``kg query --name``
     does: check and bind the values, resolve actor names to IRIs, keep the lines for the given parameters.
     Returns the formatted result and the notes to show (ambiguous names)."""
     terms, notes = resolve_actors(kg, nq, nq.bind(values))
-    out = run_query(kg, nq.text_for(values), terms, fmt, timeout=timeout, declared={p.name for p in nq.params})
+    out = run_query(kg, nq.text_for(values), terms, fmt, timeout=timeout, declared={p.name for p in nq.params},
+                    allow_service=allow_service)
     return out, notes
 
 

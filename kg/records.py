@@ -16,6 +16,8 @@ def records(ex: Extraction) -> Iterator[dict]:
     for a in ex.actors:
         yield {"kind": "actor", "doc": doc, "id": str(actor_iri(a.key)), "label": a.label, "type": a.type,
                "subtype": a.subtype, "aliases": a.aliases, "affiliations": [str(actor_iri(k)) for k in a.affiliations],
+               "affiliation_confidence": {str(actor_iri(k)): c for k, c in a.affiliation_confidence.items()},
+               "affiliation_basis": {str(actor_iri(k)): b for k, b in a.affiliation_basis.items()},
                "role": a.role, "country": a.country, "sector": a.sector,
                "part_of": str(actor_iri(a.part_of)) if a.part_of else None}
     for r in ex.relations:

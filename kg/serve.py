@@ -10,10 +10,20 @@ A small Starlette app run by uvicorn. Endpoints:
 * Results as SPARQL JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE as Turtle,
   JSON-LD, N-Triples or RDF/XML, by ``Accept`` header or ``?format=``.
 * Read-only unless started with ``allow_update``: updates get 403.
+* Reaches no other server: ``SERVICE`` and ``LOAD`` are refused (403) unless their
+  URL is in ``allow_service``. Answers only for its host names (``Host`` checked,
+  against DNS rebinding; ``allow_hosts`` adds names), refuses requests from pages
+  of other origins, and takes updates from browsers only as
+  ``application/sparql-update`` (which needs a CORS preflight it never grants).
+* The dataset is the query's ``FROM`` / ``FROM NAMED``, or the protocol's
+  ``default-graph-uri`` / ``named-graph-uri`` (which override it), else the union
+  of the documents; a graph parameter that is not an absolute IRI is a 400.
+* Request bodies are read in pieces against ``max_query_bytes`` (413 past it, at
+  once when ``Content-Length`` says so) with ``body_timeout`` per read (408).
 * Every query runs in a worker process that opens the store read-only. A query
   past the time limit is answered 503 and its worker is killed and replaced
-  (Oxigraph queries cannot be cancelled in-thread), so the server keeps
-  answering others. Results larger than ``max_result_bytes`` are refused (400)
+  (Oxigraph queries cannot be cancelled in-thread); while the warm workers are
+  busy, more start (up to ``max_workers``), so short queries keep being answered. Results larger than ``max_result_bytes`` are refused (400)
   rather than truncated. Updates run in one writer process, killed the same way
   (its transaction is then not committed); readers reopen the store after each
   update to see it.
@@ -23,13 +33,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import re
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
+
+from .errors import QueryError
+from .sparql import check_remote, scan
 
 from .normalize import xml_safe
 
@@ -52,12 +66,27 @@ FORMAT_PARAM = {"json": ("application/sparql-results+json", "application/ld+json
 
 @dataclass
 class ServeConfig:
+    """What ``kg serve`` does; the defaults are the safe ones.
+
+    ``workers`` query processes are kept warm; up to ``max_workers`` run at once (more start when
+    every warm one is busy, so a short query is answered while long ones run). ``body_timeout``
+    (seconds) bounds each read of a request body. ``allow_service`` lists the URLs SERVICE and
+    LOAD may reach (none by default). ``allow_hosts`` adds names to the ``Host`` headers accepted
+    (the bound address and, on a loopback address, ``localhost``).
+    """
+
     store: str
     allow_update: bool = False
     timeout: float = 30.0
     max_result_bytes: int = 50 * 1024 * 1024
     max_query_bytes: int = 1024 * 1024
     workers: int = 2
+    max_workers: int = 8
+    body_timeout: float = 10.0
+    allow_service: tuple[str, ...] = ()
+    allow_hosts: tuple[str, ...] = ()
+    host: str = "127.0.0.1"
+    port: int = 7878
 
 
 def negotiate(accept: str | None, table: dict[str, str]) -> str | None:
@@ -133,12 +162,11 @@ def _answer(ox, store, task: dict) -> tuple:
         store.flush()
         return "ok", None, b""
     options: dict[str, Any] = {"prefixes": task["prefixes"]}
-    if task.get("default_graphs"):
+    if task.get("default_graphs") or task.get("named_graphs"):  # the protocol's dataset overrides the query's
         options["default_graph"] = [ox.NamedNode(g) for g in task["default_graphs"]]
-    else:
-        options["use_default_graph_as_union"] = True
-    if task.get("named_graphs"):
         options["named_graphs"] = [ox.NamedNode(g) for g in task["named_graphs"]]
+    else:  # the query's FROM / FROM NAMED, else the union of the documents
+        options["use_default_graph_as_union"] = not task["dataset"]
     try:
         res = store.query(task["text"], **options)
     except SyntaxError as e:
@@ -161,14 +189,37 @@ def _answer(ox, store, task: dict) -> tuple:
     return "ok", mime, xml_safe(data) if mime.endswith("xml") else data
 
 
-def _worker_main(conn, path: str, writable: bool, generation: int = 0) -> None:
-    """A worker process: answers tasks from ``conn`` until it gets None or the pipe closes."""
+STALE_RETRIES = 10  # reopen and rerun at most this often (about 0.5 s of waits in all)
+
+
+def _stale(e: BaseException) -> bool:
+    """True for RocksDB's complaint that a read-only view lost a file to the writer's compaction."""
+    text = str(e)
+    return "Corruption" in text or "No such file" in text or "MANIFEST" in text
+
+
+def _worker_main(conn, path: str, writable: bool, generation: int = 0, parent: int = 0) -> None:
+    """A worker process: answers tasks from ``conn`` until it gets None or the pipe closes.
+
+    Readers open the store read-only (a view of its files at that moment): after an update
+    they reopen, and a read that finds a file compacted away meanwhile reopens and runs again.
+    """
+    import os
+
     import pyoxigraph as ox
+
+    from .parallel import die_with_parent
+
+    die_with_parent(parent or os.getppid())  # no orphan if kg serve is killed
 
     store, backend = None, None
     if not writable:  # open now, so a replacement worker is warm for its first query
         with contextlib.suppress(Exception):
             store = ox.Store.read_only(str(Path(path) / "oxigraph"))
+    try:
+        conn.send("ready")  # start-up is not counted against a query's time limit
+    except (OSError, EOFError):
+        return
     while True:
         try:
             task = conn.recv()
@@ -182,11 +233,19 @@ def _worker_main(conn, path: str, writable: bool, generation: int = 0) -> None:
 
                 backend = OxigraphBackend(path)
                 store = backend.store
-            elif not writable and (store is None or generation != task["generation"]):
-                store = None
-                store = ox.Store.read_only(str(Path(path) / "oxigraph"))
-                generation = task["generation"]
-            reply = _answer(ox, store, task)
+            for attempt in range(STALE_RETRIES + 1):
+                try:
+                    if not writable and (store is None or generation != task["generation"]):
+                        store = None
+                        store = ox.Store.read_only(str(Path(path) / "oxigraph"))
+                        generation = task["generation"]
+                    reply = _answer(ox, store, task)
+                    break
+                except (OSError, RuntimeError) as e:  # a file the writer compacted away since this view was opened
+                    if writable or attempt == STALE_RETRIES or not _stale(e):
+                        raise
+                    store = None
+                    time.sleep(0.01 * (attempt + 1))
         except Exception as e:  # noqa: BLE001 - reported to the client, the worker lives on
             reply = ("error", 500, f"query failed: {type(e).__name__}: {e}")
         try:
@@ -200,10 +259,19 @@ def _worker_main(conn, path: str, writable: bool, generation: int = 0) -> None:
 class _Worker:
     def __init__(self, ctx, path: str, writable: bool, generation: int = 0) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, path, writable, generation), daemon=True,
+        self.proc = ctx.Process(target=_worker_main, args=(child, path, writable, generation, os.getpid()), daemon=True,
                                 name="kg-serve-writer" if writable else "kg-serve-reader")
         self.proc.start()
         child.close()
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        """Block until the process has started (imported, store opened); a worker that never does is killed."""
+        try:
+            if self.conn.poll(timeout) and self.conn.recv() == "ready":
+                return
+        except (OSError, EOFError):
+            pass
+        self.kill()
 
     def ask(self, task: dict, timeout: float) -> tuple | None:
         """Blocking: the reply, or None past ``timeout``."""
@@ -232,31 +300,60 @@ class QueryTimedOut(Exception):
 
 
 class Pool:
-    """Worker processes of one kind; a worker that runs past the time limit is killed and replaced."""
+    """Worker processes of one kind: ``size`` kept warm, up to ``limit`` at once.
 
-    def __init__(self, path: str, size: int, writable: bool = False, generation=lambda: 0) -> None:
+    A task takes an idle worker, or starts another while fewer than ``limit`` run, so a quick
+    query is not queued behind long ones; a worker past the time limit is killed (and replaced
+    while the pool is below ``size``); workers above ``size`` stop when they fall idle.
+    """
+
+    def __init__(self, path: str, size: int, writable: bool = False, generation=lambda: 0,
+                 limit: int | None = None) -> None:
         self.path, self.size, self.writable, self.generation = path, size, writable, generation
+        self.limit = max(size, limit or size)
         self.ctx = multiprocessing.get_context("spawn")
         self.idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self.all: set[_Worker] = set()
         self.replaced = 0
+        self.starting = 0
 
     def _new(self) -> _Worker:
         w = _Worker(self.ctx, self.path, self.writable, self.generation())
         self.all.add(w)
+        w.wait_ready()
         return w
 
     async def start(self) -> None:
         for w in await asyncio.gather(*(asyncio.to_thread(self._new) for _ in range(self.size))):
             self.idle.put_nowait(w)
 
+    async def _take(self, timeout: float) -> _Worker:
+        """The first worker free: an idle one, one freed meanwhile, or one started now (below ``limit``)."""
+        if self.idle.empty() and len(self.all) + self.starting < self.limit:
+            self.starting += 1
+            asyncio.ensure_future(self._start_one())
+        try:
+            return await asyncio.wait_for(self.idle.get(), timeout)
+        except asyncio.TimeoutError:
+            raise QueryTimedOut(f"every worker stayed busy for {timeout:g} s") from None
+
+    async def _start_one(self) -> None:
+        try:
+            self.idle.put_nowait(await asyncio.to_thread(self._new))
+        finally:
+            self.starting -= 1
+
+    def _give_back(self, w: _Worker) -> None:
+        if len(self.all) > self.size and self.idle.qsize() >= 1:  # an extra worker, no longer needed
+            self.all.discard(w)
+            asyncio.ensure_future(asyncio.to_thread(w.stop))
+            return
+        self.idle.put_nowait(w)
+
     async def run(self, task: dict, timeout: float) -> tuple:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        try:
-            w = await asyncio.wait_for(self.idle.get(), timeout)
-        except asyncio.TimeoutError:
-            raise QueryTimedOut(f"every worker stayed busy for {timeout:g} s") from None
+        w = await self._take(timeout)
         try:
             reply = await asyncio.to_thread(w.ask, task, max(deadline - loop.time(), 0.01))
         except (OSError, EOFError) as e:  # the worker died (e.g. out of memory)
@@ -265,14 +362,17 @@ class Pool:
         if reply is None:
             await self._replace(w)
             raise QueryTimedOut(f"stopped after {timeout:g} s")
-        self.idle.put_nowait(w)
+        self._give_back(w)
         return reply
 
     async def _replace(self, w: _Worker) -> None:
+        """Kill ``w``; a replacement starts in the background (the caller answers at once)."""
         self.all.discard(w)
         self.replaced += 1
         await asyncio.to_thread(w.kill)
-        self.idle.put_nowait(await asyncio.to_thread(self._new))
+        if len(self.all) + self.starting < self.size:
+            self.starting += 1
+            asyncio.ensure_future(self._start_one())
 
     def close(self) -> None:
         for w in list(self.all):
@@ -302,12 +402,21 @@ def create_app(config: ServeConfig):
         raise StoreError(f"kg serve needs a store directory, not {config.store}")
     path = config.store.removeprefix("file://")
     KnowledgeGraph(path, read_only=True).close()  # a missing or foreign store fails here, before binding a port
+    hosts = {_host_name(config.host), "localhost", *map(str.lower, config.allow_hosts)}
+    wildcard = _host_name(config.host) in {"0.0.0.0", "::", ""}
+
+    def host_ok(name: str | None) -> bool:
+        """The bound address, localhost, an --allow-host name, or any IP address when bound to all of them."""
+        if name in hosts or (name and _is_loopback(name) and _is_loopback(_host_name(config.host))):
+            return True
+        return wildcard and name is not None and _is_ip(name)
     state: dict[str, Any] = {"generation": 0, "page": None}
     prefixes = dict(PREFIXES)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        state["readers"] = Pool(path, max(1, config.workers), generation=lambda: state["generation"])
+        state["readers"] = Pool(path, max(1, config.workers), generation=lambda: state["generation"],
+                                limit=config.max_workers)
         state["writer"] = Pool(path, 1, writable=True) if config.allow_update else None
         await state["readers"].start()
         if state["writer"]:
@@ -327,14 +436,34 @@ def create_app(config: ServeConfig):
             state["page"] = cached = (state["generation"], time.monotonic(), html)
         return HTMLResponse(cached[2])
 
+    async def read_body(request) -> bytes | Response:
+        """The body, read in pieces against the size cap and the per-read timeout (never whole first)."""
+        cap = config.max_query_bytes
+        length = request.headers.get("content-length")
+        if length is not None and (not length.strip().isdigit() or int(length) > cap):
+            return _text(413, f"the request is larger than {cap:,} bytes", {"Connection": "close"})
+        parts, size = [], 0
+        stream = request.stream().__aiter__()
+        while True:
+            try:
+                part = await asyncio.wait_for(stream.__anext__(), config.body_timeout)
+            except StopAsyncIteration:
+                return b"".join(parts)
+            except asyncio.TimeoutError:
+                return _text(408, f"the request body stalled for {config.body_timeout:g} s", {"Connection": "close"})
+            size += len(part)
+            if size > cap:
+                return _text(413, f"the request is larger than {cap:,} bytes", {"Connection": "close"})
+            parts.append(part)
+
     async def read_request(request, allow: set[str]) -> tuple[str, str, dict[str, list[str]]] | Response:
         qs = request.query_params
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         fields: dict[str, list[str]] = {k: qs.getlist(k) for k in qs.keys()}
         if request.method == "POST":
-            body = await request.body()
-            if len(body) > config.max_query_bytes:
-                return _text(413, f"the request is larger than {config.max_query_bytes:,} bytes")
+            body = await read_body(request)
+            if isinstance(body, Response):
+                return body
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError:
@@ -360,11 +489,46 @@ def create_app(config: ServeConfig):
         if kind == "update" and request.method != "POST":
             return _text(405, "updates must be POSTed (SPARQL 1.1 Protocol)", {"Allow": "POST"})
         text = (queries or updates)[0]
-        if len(text.encode("utf-8")) > config.max_query_bytes:
+        if len(text.encode("utf-8", "surrogatepass")) > config.max_query_bytes:
             return _text(413, f"the query is longer than {config.max_query_bytes:,} bytes")
+        if kind == "update" and _from_browser(request) and ctype != "application/sparql-update":
+            return _text(403, "updates from a web page must be POSTed as application/sparql-update "
+                              "(a form or text/plain POST could come from any site)")
+        try:
+            check_remote(scan(text), config.allow_service)
+        except QueryError as e:
+            return _text(403, str(e))
+        for g in fields.get("default-graph-uri", []) + fields.get("named-graph-uri", []):
+            if not _ABSOLUTE_IRI.match(g):
+                return _text(400, f"bad request: {g!r} is not an absolute IRI (default-graph-uri, named-graph-uri)")
         return kind, text, fields
 
+    def guard(request) -> Response | None:
+        """Refuse a request for another host name (DNS rebinding) or from a page of another origin."""
+        host = request.headers.get("host", "")
+        name = _host_name(host)
+        if not host_ok(name):
+            return _text(403, f"this server answers for {', '.join(sorted(hosts))}, not {host!r}; "
+                              f"start kg serve with --allow-host {name or 'NAME'} to accept it")
+        origin = request.headers.get("origin")
+        if origin is not None and origin != "null":
+            try:
+                parts = urlsplit(origin)
+                port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+            except ValueError:  # a malformed Origin is nobody's own
+                parts, port = urlsplit(""), None
+            if not host_ok(parts.hostname) or port != config.port:
+                if request.method != "GET" or request.url.path == "/update":
+                    return _text(403, f"requests from pages of {origin} are refused; only this server's own "
+                                      f"pages may send them")
+        elif origin == "null" and request.method == "POST":
+            return _text(403, "requests from pages without an origin are refused")
+        return None
+
     async def sparql(request, allow: set[str]) -> Response:
+        refused = guard(request)
+        if refused is not None:
+            return refused
         got = await read_request(request, allow)
         if isinstance(got, Response):
             return got
@@ -393,7 +557,7 @@ def create_app(config: ServeConfig):
                 break
         task = {"kind": "query", "text": text, "prefixes": prefixes, "result_type": result_type,
                 "graph_type": graph_type, "default_graphs": fields.get("default-graph-uri", []),
-                "named_graphs": fields.get("named-graph-uri", []),
+                "named_graphs": fields.get("named-graph-uri", []), "dataset": scan(text).dataset,
                 "max_bytes": config.max_result_bytes, "generation": state["generation"]}
         try:
             status, a, b = await state["readers"].run(task, config.timeout)
@@ -415,7 +579,8 @@ def create_app(config: ServeConfig):
 
     async def root(request):
         if request.method == "GET" and "query" not in request.query_params and "update" not in request.query_params:
-            return await page(request)
+            refused = guard(request)
+            return refused if refused is not None else await page(request)
         return await sparql(request, {"query", "update"})
 
     async def both(request):
@@ -434,6 +599,42 @@ def create_app(config: ServeConfig):
               Route("/query", query_only, methods=["GET", "POST"]), Route("/update", update_only, methods=["POST"]),
               Route("/doc/{key}", document, methods=["GET"])]
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]*$")
+
+
+def _host_name(host: str) -> str:
+    """The name in a ``Host`` header, lower case, without port or IPv6 brackets."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _is_ip(name: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_loopback(name: str) -> bool:
+    import ipaddress
+
+    try:
+        return name == "localhost" or ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _from_browser(request) -> bool:
+    """True when a web browser sent the request (browsers add ``Origin`` or ``Sec-Fetch-*`` to POSTs)."""
+    h = request.headers
+    return "origin" in h or "sec-fetch-mode" in h or "sec-fetch-site" in h
 
 
 def _render_page(path: str) -> str:
@@ -511,6 +712,7 @@ def serve(config: ServeConfig, host: str = "127.0.0.1", port: int = 7878, log_le
     A bad host or a port in use raises :class:`~kg.errors.KGError` before anything is served."""
     import uvicorn
 
+    config.host, config.port = host, port
     app = create_app(config)
     sock = bind_socket(host, port)
     if on_ready is not None:

@@ -27,13 +27,15 @@ from rdflib import Graph, URIRef
 from rdflib.query import Result
 
 from .errors import QueryError, StoreError, StoreLocked
-from .layout import LAYOUT_VERSION, recompute_all, write_update
+from .layout import LAYOUT_VERSION, recompute_all, refresh_update, write_update
+from .sparql import scan
 from .vocab import ONTOLOGY_GRAPH, PREFIXES, ontology_path
 
 __all__ = ["Backend", "OxigraphBackend", "SparqlBackend", "BACKENDS", "open_store", "KnowledgeGraph",
            "DEFAULT_STORE", "prologue"]
 
 DEFAULT_STORE = os.environ.get("KG_STORE", "output/store")
+REMOTE_TIMEOUT = float(os.environ.get("KG_TIMEOUT") or 30.0)  # seconds, per connect and per read of a remote store
 MARKER = "kg-store.json"
 FORMAT_VERSION = LAYOUT_VERSION  # the marker's "version": the graph layout (kg.layout) the store was built with
 
@@ -60,6 +62,8 @@ class Backend(Protocol):
 
     def update(self, sparql: str) -> None: ...
 
+    def flush(self) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -77,6 +81,9 @@ class OxigraphBackend:
         db = self.path / "oxigraph"
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"store {self.path} is a file, not a directory; pass --store with a directory path")
+        if not marker.is_file() and _locked(db / "LOCK"):  # a build creating this store right now
+            raise StoreLocked(f"store {self.path} is in use by {_holder(self.path, db)}; "
+                              f"wait for it to finish or stop it")
         if read_only and self.path.is_dir() and not marker.is_file():  # reading: say nothing about writing
             raise StoreError(f"{self.path} is not a kg store (no {MARKER}); pass --store with a store made by kg build")
         if self.path.is_dir() and any(self.path.iterdir()) and not marker.is_file():
@@ -118,7 +125,7 @@ class OxigraphBackend:
 
     def query(self, sparql: str) -> Result:
         try:
-            res = self.store.query(sparql, use_default_graph_as_union=True)
+            res = self.store.query(sparql, use_default_graph_as_union=not scan(sparql).dataset)
         except SyntaxError as e:
             raise QueryError(f"invalid SPARQL: {e}") from None
         except OSError as e:
@@ -148,15 +155,21 @@ class OxigraphBackend:
             yield tuple(None if (t := row[n]) is None else t.value for n in names)
 
     def native_query(self, sparql: str, **options):
-        """pyoxigraph's own results over the union of the named graphs; ``options`` go to ``Store.query``
+        """pyoxigraph's own results over the union of the named graphs, or over the dataset the query
+        names (``FROM``, ``FROM NAMED``, as SPARQL 1.1 says); ``options`` go to ``Store.query``
         (``prefixes``, ``substitutions``, ...). Errors are left to the caller (kg.query reports them)."""
-        return self.store.query(sparql, use_default_graph_as_union=True, **options)
+        return self.store.query(sparql, use_default_graph_as_union=not scan(sparql).dataset, **options)
 
     def update(self, sparql: str) -> None:
         try:
             self.store.update(sparql)
         except SyntaxError as e:
             raise QueryError(f"invalid SPARQL update: {e}") from None
+
+    def flush(self) -> None:
+        """Write RocksDB's in-memory tables to disk, so memory does not grow with what was written."""
+        if not self.read_only:
+            self.store.flush()
 
     def close(self) -> None:
         if hasattr(self, "store"):
@@ -192,6 +205,25 @@ def _check_database(path: Path, db: Path) -> None:
                          f"refusing to open or overwrite it. Restore it from a backup or build into a new directory")
 
 
+def _locked(lock: Path) -> bool:
+    """True when another process holds RocksDB's ``LOCK`` file (a POSIX record lock) right now."""
+    import fcntl
+
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
 def _lock_holders(lock: Path) -> list[tuple[int, str]]:
     """(pid, command line) of the processes that have ``lock`` open (Linux /proc; empty elsewhere)."""
     out = []
@@ -224,55 +256,77 @@ def _holder(path: Path, db: Path) -> str:
 
 
 class SparqlBackend:
-    """Any SPARQL 1.1 Query/Update server, through rdflib's SPARQLUpdateStore.
+    """Any SPARQL 1.1 Query/Update server, over the SPARQL 1.1 Protocol (POST, one request per call).
 
     ``url`` is the dataset's base: queries go to ``<url>/query``, updates to
     ``<url>/update`` (``oxigraph serve``, Fuseki ``/ds``). The server must answer
     queries without ``GRAPH`` over the union of the named graphs (see
     docs/stores.md); :class:`KnowledgeGraph` checks that on opening.
+
+    Every request has a connect and a read timeout of ``timeout`` seconds (default
+    :data:`REMOTE_TIMEOUT`): a server that does not accept, or accepts and never
+    answers, gives :class:`StoreError` (on opening) or :class:`QueryError` naming the URL.
     """
 
-    def __init__(self, url: str, read_only: bool = False, timeout: float = 10.0) -> None:
-        import socket
-
-        from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
-
+    def __init__(self, url: str, read_only: bool = False, timeout: float | None = None) -> None:
         self.url = url.rstrip("/")
         self.read_only = read_only
-        parts = urlparse(self.url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        try:  # fail fast: rdflib's urlopen calls have no timeout, so probe the socket first
-            socket.create_connection((parts.hostname or "", port), timeout=min(timeout, 5.0)).close()
-        except OSError as e:
-            raise StoreError(f"SPARQL server {self.url} is not reachable ({type(e).__name__}: {e}); "
-                             f"check that it runs and that the URL is right") from None
-        self.remote = SPARQLUpdateStore(query_endpoint=f"{self.url}/query", update_endpoint=f"{self.url}/update",
-                                        returnFormat="json", method="POST", autocommit=True)
+        self.timeout = timeout or REMOTE_TIMEOUT
         try:
             self._query("ASK {}")
-        except Exception as e:  # noqa: BLE001 - any transport failure means the same thing to the user
-            raise StoreError(f"SPARQL server {self.url} does not answer SPARQL at {self.url}/query ({e}); "
+        except QueryError as e:
+            raise StoreError(f"SPARQL server {self.url} is not reachable or does not answer SPARQL ({e}); "
                              f"check that it runs and that the URL is the dataset's base URL") from None
+
+    def _post(self, endpoint: str, media: str, body: str, accept: str) -> bytes:
+        """POST ``body`` to ``endpoint``; the answer's bytes, or QueryError naming the URL and the cause."""
+        import socket
+        import urllib.error
+        import urllib.request
+
+        target = f"{self.url}/{endpoint}"
+        req = urllib.request.Request(target, data=body.encode("utf-8"), method="POST",
+                                     headers={"Content-Type": f"{media}; charset=utf-8", "Accept": accept})
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as answer:
+                return answer.read()
+        except urllib.error.HTTPError as e:
+            detail = e.read(300).decode("utf-8", "replace").strip()
+            raise QueryError(f"{endpoint} failed on {target}: HTTP {e.code} {e.reason}"
+                             + (f": {detail}" if detail else "")) from None
+        except (TimeoutError, socket.timeout) as e:
+            raise QueryError(self._timed_out(target)) from None
+        except urllib.error.URLError as e:
+            if isinstance(e.reason, (TimeoutError, socket.timeout)):
+                raise QueryError(self._timed_out(target)) from None
+            raise QueryError(f"{endpoint} failed on {target}: cannot connect ({e.reason})") from None
+        except OSError as e:
+            raise QueryError(f"{endpoint} failed on {target}: {type(e).__name__}: {e}") from None
+
+    def _timed_out(self, target: str) -> str:
+        return (f"no answer from {target} within {self.timeout:g} s (connect or read timeout); check the server, "
+                f"or allow more time with --timeout")
 
     def _query(self, sparql: str) -> Result:
         import re
 
         # graph results need an RDF Accept header, solutions a SPARQL results one; the server judges the syntax
         body = re.sub(r"(?im)^\s*(PREFIX|BASE)\s.*$|#.*$", "", sparql)
-        graph = re.match(r"\s*(CONSTRUCT|DESCRIBE)\b", body, re.IGNORECASE) is not None
-        self.remote.returnFormat = "nt" if graph else "json"
-        res = self.remote.query(sparql, initNs={}, initBindings={}, queryGraph=None, DEBUG=False)
-        if isinstance(res, tuple):  # rdflib's POST path returns (code, message, None) on HTTP errors
-            raise QueryError(f"query failed on {self.url}: {res[1]}")
-        return res
+        if re.match(r"\s*(CONSTRUCT|DESCRIBE)\b", body, re.IGNORECASE):
+            data = self._post("query", "application/sparql-query", sparql, "application/n-triples")
+            r = Result("CONSTRUCT")
+            r.graph = Graph().parse(data=data.decode("utf-8"), format="nt")
+            return r
+        data = self._post("query", "application/sparql-query", sparql, "application/sparql-results+json")
+        return Result.parse(io.BytesIO(data), format="json")
 
     def query(self, sparql: str) -> Result:
         try:
             return self._query(sparql)
         except QueryError:
             raise
-        except Exception as e:  # noqa: BLE001
-            raise QueryError(f"query failed on {self.url}: {e}") from None
+        except Exception as e:  # noqa: BLE001 - an answer that does not parse
+            raise QueryError(f"query failed on {self.url}: the answer is not SPARQL results ({e})") from None
 
     def select(self, sparql: str) -> Iterator[tuple[str | None, ...]]:
         """Rows of a SELECT as tuples of plain values (IRIs and literals as their text, None when unbound)."""
@@ -280,33 +334,32 @@ class SparqlBackend:
             yield tuple(None if t is None else str(t) for t in row)
 
     def update(self, sparql: str) -> None:
-        from urllib.error import HTTPError
-
         if self.read_only:
             raise StoreError(f"store {self.url} was opened read-only")
-        try:
-            self.remote.update(sparql, initNs={}, initBindings={}, queryGraph=None, DEBUG=False)
-        except HTTPError as e:
-            body = e.read().decode("utf-8", "replace")[:300]
-            raise QueryError(f"update failed on {self.url}: {e} {body}".strip()) from None
-        except Exception as e:  # noqa: BLE001
-            raise QueryError(f"update failed on {self.url}: {e}") from None
+        self._post("update", "application/sparql-update", sparql, "*/*")
+
+    def flush(self) -> None:
+        pass
 
     def close(self) -> None:
-        self.remote.close()
+        pass
 
 
 BACKENDS: dict[str, type] = {"": OxigraphBackend, "file": OxigraphBackend,
                              "http": SparqlBackend, "https": SparqlBackend}
 
 
-def open_store(url: str | os.PathLike = DEFAULT_STORE, read_only: bool = False) -> Backend:
-    """The backend for ``url``: a directory path or file:// URL, or an http(s) SPARQL endpoint."""
+def open_store(url: str | os.PathLike = DEFAULT_STORE, read_only: bool = False,
+               timeout: float | None = None) -> Backend:
+    """The backend for ``url``: a directory path or file:// URL, or an http(s) SPARQL endpoint
+    (``timeout``: seconds per connect and per read, default :data:`REMOTE_TIMEOUT`)."""
     scheme = urlparse(str(url)).scheme if "://" in str(url) else ""
     try:
         backend = BACKENDS[scheme]
     except KeyError:
         raise StoreError(f"no store backend for {url!r}; use a directory path or an http(s):// SPARQL URL") from None
+    if backend is SparqlBackend:
+        return backend(str(url), read_only=read_only, timeout=timeout)
     return backend(str(url), read_only=read_only)
 
 
@@ -322,8 +375,9 @@ class Added:
 class KnowledgeGraph:
     """The project's graph in a store: add documents, remove them, ask SPARQL."""
 
-    def __init__(self, url: str | os.PathLike = DEFAULT_STORE, read_only: bool = False) -> None:
-        self.backend = open_store(url, read_only=read_only)
+    def __init__(self, url: str | os.PathLike = DEFAULT_STORE, read_only: bool = False,
+                 timeout: float | None = None) -> None:
+        self.backend = open_store(url, read_only=read_only, timeout=timeout)
         try:
             if not read_only and not self.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}").askAnswer:
                 self._load_ontology()
@@ -393,6 +447,19 @@ class KnowledgeGraph:
     def recompute(self) -> None:
         """Derive every maintained graph afresh from the document graphs, in one update."""
         self.backend.update(recompute_all())
+
+    def append_graph(self, graph: str, ntriples: str) -> None:
+        """Add N-Triples to a document graph, keeping what it holds (a long document is written in pieces),
+        and flush the store, so the memory of a long write stays bounded. The maintained graphs are not
+        touched: call :meth:`refresh_graphs` once the document is complete."""
+        self.backend.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}}} }}")
+        self.backend.flush()
+
+    def refresh_graphs(self, graphs: Iterable[str], mark_only: bool = False) -> None:
+        """Bring the maintained graphs up to date for the document graphs ``graphs`` as they are now stored
+        (after :meth:`append_graph` or edits in place). ``mark_only``: only mark what they touch now for the
+        next refresh (call it before an edit that removes things from them)."""
+        self.backend.update(refresh_update(graphs, using_named=self._using_named, mark_only=mark_only))
 
     def add(self, graph: URIRef, triples: Graph, content_hash: str) -> Added:
         """Put a document's triples in its named graph, replacing an older version, in one update."""

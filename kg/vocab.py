@@ -43,6 +43,7 @@ class DIPL(DefinedNamespace):
     EventType: URIRef
     QuadClass: URIRef
     Mention: URIRef
+    StatedAffiliation: URIRef
     Edge: URIRef
     Pair: URIRef
     # actor properties
@@ -59,6 +60,9 @@ class DIPL(DefinedNamespace):
     statedSubtype: URIRef
     statedCountryCode: URIRef
     statedActsFor: URIRef
+    qualifiedActsFor: URIRef
+    side: URIRef
+    basis: URIRef
     # event properties
     source: URIRef
     target: URIRef

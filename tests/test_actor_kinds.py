@@ -152,6 +152,46 @@ def test_affiliation_inferred_in_the_document_with_lower_confidence(extract):
     assert person.affiliation_confidence == {"ZMB": 0.5}
 
 
+def test_affiliation_basis_and_confidence_are_stored_and_printed(extract, tmp_path):
+    """Each side a person acts for is a dipl:StatedAffiliation in the document's graph, with its basis and
+    confidence; the store answers for it, the shapes accept it, and `kg extract --format jsonl` prints it."""
+    from rdflib import Literal, URIRef
+
+    from kg.rdf import actor_iri, document_iri, to_graph
+    from kg.records import records
+    from kg.store import KnowledgeGraph
+    from kg.validate import validate, validate_graph
+    from kg.vocab import DIPL
+
+    ex = extract("President Mwila Banda opened the regional summit in Lusaka on Monday. Zambian Foreign Minister "
+                 "Ruth Phiri met Ruto and Ghana's President Nana Akufo-Addo there. Zambia will host the next round "
+                 "of talks.", date="2024-05-01")
+    expected = {"Mwila Banda": ("ZMB", "inferred", 0.5), "Ruth Phiri": ("ZMB", "text", 1.0),
+                "William Ruto": ("KEN", "gazetteer", 0.9), "Nana Akufo-Addo": ("GHA", "text", 1.0)}
+    jsonl = {r["label"]: r for r in records(ex) if r["kind"] == "actor"}
+    for name, (side, basis, confidence) in expected.items():
+        assert jsonl[name]["affiliation_confidence"] == {str(actor_iri(side)): confidence}
+        assert jsonl[name]["affiliation_basis"] == {str(actor_iri(side)): basis}
+    path = tmp_path / "store"
+    with KnowledgeGraph(path) as kg:
+        kg.add(document_iri(ex.document), to_graph(ex), ex.document.content_hash)
+    with KnowledgeGraph(path, read_only=True) as kg:
+        rows = kg.query(f"""SELECT ?name ?side ?basis ?confidence WHERE {{ GRAPH ?doc {{
+            ?m <{DIPL.mentionOf}> ?person ; <{DIPL.surfaceForm}> ?name ; <{DIPL.qualifiedActsFor}> ?q .
+            ?q <{DIPL.side}> ?side ; <{DIPL.basis}> ?basis ; <{DIPL.confidence}> ?confidence }} }}""")
+        got = {str(n): (str(s).rsplit("/", 1)[1], str(b), float(c)) for n, s, b, c in rows}
+        report = validate(kg)
+    assert got == expected
+    assert report.conforms, report.violations
+    g = to_graph(ex)  # a side the mention does not state, a basis kg does not use: both reported
+    q = next(g.subjects(DIPL.basis, Literal("inferred")))
+    g.set((q, DIPL.side, URIRef(actor_iri("MWI"))))
+    g.set((q, DIPL.basis, Literal("guess")))
+    messages = {v.message for v in validate_graph(g).violations}
+    assert "a stated affiliation's side must be one its mention states (dipl:statedActsFor)" in messages
+    assert "a stated affiliation's basis must be text, gazetteer or inferred" in messages
+
+
 def test_a_known_officials_surname_alone_on_the_day(extract):
     ex = extract("Ruto said Kenya would send more police officers to Haiti.", date="2024-05-01")
     person = people(ex)["William Ruto"]

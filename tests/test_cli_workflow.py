@@ -90,3 +90,35 @@ def test_your_own_officials_file_is_loaded_after_the_built_in_one(tmp_path):
     assert "Quillfeather" not in without.stdout  # known only from your file
     missing = kg("extract", article, "--gazetteer", tmp_path / "none.yaml")
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "no such file" in missing.stderr
+
+
+def test_a_settings_file_gives_the_gazetteer_and_the_store(tmp_path):
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    (project / "data" / "mine.yaml").write_text(
+        '- {name: "Ada Quillfeather", variants: ["Quillfeather"], role: "Foreign Minister", country: PER, '
+        'start: "2020-01-01"}\n', encoding="utf-8")
+    (project / "kg.yaml").write_text("gazetteer: [data/mine.yaml]\nstore: st\n", encoding="utf-8")
+    article = project / "ada.txt"
+    article.write_text("Ada Quillfeather criticized Chile on Monday over the border dispute.\n", encoding="utf-8")
+    out = kg("extract", article, cwd=project)  # ./kg.yaml is read; its paths are relative to its folder
+    assert out.returncode == 0, out.stderr
+    actors = {r["label"]: r for r in map(json.loads, out.stdout.splitlines()) if r["kind"] == "actor"}
+    assert actors["Ada Quillfeather"]["country"] == "PER"
+    elsewhere = kg("--config", project / "kg.yaml", "build", article, "-q", cwd=tmp_path)
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert (project / "st").is_dir() and not (tmp_path / "st").exists()
+    flag_wins = kg("stats", "--store", tmp_path / "nowhere", cwd=project)
+    assert flag_wins.returncode == 2 and "nowhere" in flag_wins.stderr
+
+
+def test_a_bad_settings_file_says_which_setting(tmp_path):
+    (tmp_path / "kg.yaml").write_text("stor: st\n", encoding="utf-8")
+    out = kg("stats", cwd=tmp_path)
+    assert out.returncode == 2 and "kg.yaml: unknown setting 'stor'" in out.stderr and "Traceback" not in out.stderr
+    (tmp_path / "kg.yaml").write_text("build: {wrkers: 2}\n", encoding="utf-8")
+    out = kg("stats", cwd=tmp_path)
+    assert out.returncode == 2 and "build.wrkers" in out.stderr and "kg build --help" in out.stderr
+    (tmp_path / "kg.yaml").write_text("store: [unclosed\n", encoding="utf-8")
+    out = kg("stats", cwd=tmp_path)
+    assert out.returncode == 2 and "not readable YAML" in out.stderr

@@ -106,5 +106,33 @@ def test_coverage_report_has_every_region():
                           "--markdown"], capture_output=True, text=True, cwd=ROOT, check=True)
     rows = {line.split("|")[1].strip(): line for line in run.stdout.splitlines()[2:]}
     assert {"Africa", "Americas", "Asia", "Europe", "Oceania", "Organizations"} <= set(rows)
-    africa = [int(c) for c in rows["Africa"].split("|")[2:-1]]
+    africa = [int(c) for c in rows["Africa"].split("|")[2:-2]]
     assert africa[0] == 54 and africa[1] >= 45
+    europe = [c.strip() for c in rows["Europe"].split("|")[2:-1]]
+    assert int(europe[5]) >= 15  # states with a UN ambassador
+    covered, total = europe[6].split()[0].split("/")
+    assert total == str(43 * (2024 - 1990 + 1)) and 0 < int(covered) < int(total)
+
+
+def test_un_ambassadors_on_the_day(gaz):
+    """Permanent representatives in New York follow one another, and a person's later office wins on its day."""
+    un = "Ambassador to the United Nations"
+    for country in ("USA", "GBR", "FRA", "CHN", "JPN", "CAN", "BRA", "ITA", "AUS"):  # no overlap, no year left out
+        terms = sorted((t.start, t.end or "9999", e.label) for e in gaz.entries.values() for t in e.terms
+                       if t.country == country and t.role == un and (t.end or "9999") >= "1992")
+        for (_, end, before), (start, _, after) in zip(terms, terms[1:]):
+            assert end[:4] <= start[:4] <= str(int(end[:4]) + 1), (country, before, after)
+    zarif = gaz.entries[slug("Mohammad Javad Zarif")]
+    assert (zarif.term_on("2005-06-01").role, zarif.term_on("2005-06-01").country) == (un, "IRN")
+    assert zarif.term_on("2016-06-01").role == "Foreign Minister"
+    vorontsov = gaz.entries[slug("Yuli Vorontsov")]
+    assert vorontsov.term_on("1991-06-01").country == "SUHH" and vorontsov.term_on("1993-06-01").country == "RUS"
+
+
+def test_a_un_ambassador_in_an_article_of_the_day(extract):
+    text = "Lodhi told the Security Council that India had broken the ceasefire again."
+    person = next(a for a in extract(text, date="2017-09-20").actors if a.label == "Maleeha Lodhi")
+    assert (person.role, person.affiliations, person.affiliation_basis) == \
+        ("Ambassador to the United Nations", ["PAK"], {"PAK": "gazetteer"})
+    later = next(a for a in extract(text, date="2022-09-20").actors if a.label == "Maleeha Lodhi")
+    assert later.affiliations == []  # out of office that day: the text alone would say whom she speaks for

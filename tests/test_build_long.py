@@ -1,0 +1,90 @@
+"""A long document is streamed in pieces (parse, RDF, write), with the same graph and records as
+one read whole, progress inside it, and an interruption inside it redone by the next build.
+The thresholds are lowered so a few paragraphs make a long document; bench/memory.py measures
+the memory on 1-20 MB documents."""
+from __future__ import annotations
+
+import pytest
+
+import kg.build
+import kg.extract
+from kg.build import build
+from kg.ingest import Document
+from kg.layout import ACTORS_GRAPH, NETWORK_GRAPH
+from kg.records import records
+from kg.store import KnowledgeGraph
+
+PARAS = ["France and Germany signed a trade agreement in Berlin on Monday.",
+         "Russia accused Ukraine of shelling the power plant, the foreign minister Sergei Lavrov said.",
+         "Iran rejected the proposal from the European Union.",
+         "China and India agreed to hold talks on the border dispute; India thanked China.",
+         "Japan condemned the missile test by North Korea."]
+TEXT = "\n\n".join(" ".join(PARAS[(i + k) % len(PARAS)] for k in range(5)) for i in range(12)) + "\n"
+
+
+def graph_of(store) -> set:
+    with KnowledgeGraph(store, read_only=True) as g:
+        doc = next(iter(g.documents()))[0]
+        return {tuple(map(str, row)) for row in g.query(f"SELECT ?s ?p ?o {{ GRAPH <{doc}> {{ ?s ?p ?o }} }}")}
+
+
+def maintained_of(store) -> set:
+    """The actors and network graphs (kg.layout), which a streamed document must leave as a whole one does."""
+    with KnowledgeGraph(store, read_only=True) as g:
+        return {tuple(map(str, row)) for row in g.query(
+            f"SELECT ?g ?s ?p ?o {{ VALUES ?g {{ <{ACTORS_GRAPH}> <{NETWORK_GRAPH}> }} GRAPH ?g {{ ?s ?p ?o }} }}")}
+
+
+@pytest.fixture()
+def small_pieces(monkeypatch):
+    monkeypatch.setattr(kg.build, "LONG_CHARS", 1_000)
+    monkeypatch.setattr(kg.extract, "PIECE_WORDS", 150)
+
+
+def test_a_long_document_is_streamed_with_the_same_graph(tmp_path, extractor, monkeypatch):
+    doc = tmp_path / "long.txt"
+    doc.write_text(TEXT, encoding="utf-8")
+    whole = build([str(doc)], store=str(tmp_path / "whole"), extractor=extractor)
+    monkeypatch.setattr(kg.build, "LONG_CHARS", 1_000)
+    monkeypatch.setattr(kg.extract, "PIECE_WORDS", 150)
+    seen = []
+    streamed = build([str(doc)], store=str(tmp_path / "streamed"), extractor=extractor,
+                     on_document=lambda d, s: seen.append((d, s)))
+    assert streamed.new == whole.new == 1 and not streamed.failed
+    assert (streamed.actors, streamed.relations) == (whole.actors, whole.relations)
+    progress = [d for d, s in seen if s == "in progress"]
+    assert len(progress) >= 3 and "words)" in progress[0], seen
+    assert graph_of(tmp_path / "streamed") == graph_of(tmp_path / "whole")
+    assert maintained_of(tmp_path / "streamed") == maintained_of(tmp_path / "whole") != set()
+    again = build([str(doc)], store=str(tmp_path / "streamed"), extractor=extractor)
+    assert again.unchanged == 1
+
+
+def test_pieces_give_the_records_of_the_whole(extractor):
+    d = Document("long.txt", TEXT)
+    whole = list(records(extractor.extract(d)))
+    pieces = [r for part, _ in extractor.extract_pieces(d, words=150) for r in records(part)]
+    key = lambda r: sorted(r.items(), key=str)  # noqa: E731
+    assert sorted(map(str, map(key, pieces))) == sorted(map(str, map(key, whole)))
+
+
+def test_a_build_interrupted_inside_a_long_document_is_redone(tmp_path, extractor, small_pieces):
+    doc = tmp_path / "long.txt"
+    doc.write_text(TEXT, encoding="utf-8")
+    store = str(tmp_path / "st")
+
+    def stop_midway(d: str, status: str) -> None:
+        if status == "in progress" and "of" in d and not stop_midway.done:
+            stop_midway.done = True
+            raise KeyboardInterrupt
+
+    stop_midway.done = False
+    with pytest.raises(KeyboardInterrupt):
+        build([str(doc)], store=store, extractor=extractor, on_document=stop_midway)
+    with KnowledgeGraph(store, read_only=True) as g:
+        assert g.query("ASK { GRAPH ?d { ?e a dipl:Event } }").askAnswer, "the first piece was written"
+        assert not g.query("ASK { ?d dipl:contentHash ?h }").askAnswer, "a partial document has no content hash"
+    again = build([str(doc)], store=store, extractor=extractor)
+    assert again.new == 1 and not again.failed
+    with KnowledgeGraph(store, read_only=True) as g:
+        assert g.query("ASK { ?d dipl:contentHash ?h }").askAnswer

@@ -661,6 +661,9 @@ def _requested_by(verb: Token, lex: Lexicon, words) -> Token | None:
             return demand
     if verb.dep_ not in {"xcomp", "ccomp"} or head.lemma_.lower() in words["negating_governors"]:
         return None
+    if verb.dep_ == "ccomp" and head.lemma_.lower() in words["speech_verbs"] and any(
+            a.dep_ == "aux" and a.lemma_.lower() in words["demand_modals"] for a in verb.children):
+        return head  # "said that Iraq must cooperate with X": a demand of Iraq, not an act
     e = _match_entry(head, lex)
     if head.lemma_.lower() in words["demand_verbs"] and (e is None or e.cls == "REQUEST"):
         return head

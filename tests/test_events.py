@@ -317,6 +317,7 @@ def test_bad_input_is_bounded(extract, kind, caplog):
      ("doctors (Switzerland)", "AID", "International Federation of Red Cross and Red Crescent Societies", False, A)),
     # a call to punish X condemns X; a purpose clause complains to the main verb's object
     ("Archbishop Tutu on Sunday called for sanctions against Nigeria.", ("Tutu", "ACCUSE", "Nigeria", False, A)),
+    ("France said on Friday that Iraq must cooperate with the United Nations.", ("France", "REQUEST", "Iraq", False, A)),
     ("The Kenyan foreign minister summoned Uganda's ambassador to complain about the raids.",
      ("Kenya", "ACCUSE", "Uganda", False, A)),
 ])
@@ -335,6 +336,8 @@ def test_event_nouns_light_verbs_and_presupposition(triples, text, expected):
     ("NATO said it would tighten its blockade of Libya.", ("NATO", "COERCE", "Libya", False, H)),
     ("Russia threatened Estonia with sanctions.", ("Russia", "SANCTION", "Estonia", False, A)),
     ("Archbishop Tutu on Sunday called for sanctions against Nigeria.", ("Tutu", "REQUEST", "Nigeria", False, A)),
+    ("France said on Friday that Iraq must cooperate with the United Nations.",
+     ("Iraq", "COOPERATE", "United Nations", False, H)),
     # a preposition's object completes a verb pattern only with that preposition ("remained on alert")
     ("Norway will close the last crossing still open on its border with Russia.", ("Norway", "CONCEDE", "Russia", False, A)),
 ])

@@ -29,7 +29,7 @@ from .errors import KGError
 from .network import most_central
 from .vocab import DIPL, EVENT_TYPES, ontology_graph
 
-__all__ = ["render_html", "layout", "page_data", "rollup_map", "screenshot", "chromium_path", "TYPE_STYLE", "quad_colours",
+__all__ = ["render_html", "layout", "spread_labels", "page_data", "rollup_map", "screenshot", "chromium_path", "TYPE_STYLE", "quad_colours",
            "MAX_NODES"]
 
 MAX_NODES = 5000  # larger graphs are cut to their most central actors
@@ -133,6 +133,49 @@ def layout(g: nx.Graph, seed: int = 7, cache_dir: str | Path | None = None) -> d
     return dict(out)
 
 
+def spread_labels(pos: dict[str, tuple[float, float]], labels: dict[str, str], char_px: float = 7.5,
+                  line_px: float = 40.0, rounds: int = 40) -> dict[str, tuple[float, float]]:
+    """Positions nudged apart so that no two labels overlap: each node takes a box ``char_px`` pixels per
+    character of its label wide (at the page's 14 px font) and ``line_px`` high (the node and its label under
+    it); overlapping pairs are pushed apart along their shallower axis, at most ``rounds`` times. Neighbours
+    are looked up in a grid, so a round costs about linear time in the number of nodes.
+
+    >>> spread_labels({"a": (0.0, 0.0), "b": (10.0, 0.0)}, {"a": "Abdul Ghani Baradar", "b": "Zalmay Khalilzad"})
+    {'a': (-61.1, 0.0), 'b': (71.1, 0.0)}
+    """
+    xy = {n: list(p) for n, p in pos.items()}
+    half = {n: max(24.0, char_px * len(labels.get(n, ""))) / 2 for n in xy}
+    cell = 2 * max(half.values(), default=24.0)
+    for _ in range(rounds):
+        grid: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for n, (x, y) in xy.items():
+            grid[int(x // cell), int(y // line_px)].append(n)
+        moved = False
+        for (cx, cy), here in grid.items():
+            near = [m for dx in (-1, 0, 1) for dy in (-1, 0, 1) for m in grid.get((cx + dx, cy + dy), ())]
+            for a in here:
+                for b in near:
+                    if b <= a:
+                        continue
+                    (ax, ay), (bx, by) = xy[a], xy[b]
+                    ox = half[a] + half[b] - abs(ax - bx)
+                    oy = line_px - abs(ay - by)
+                    if ox <= 0 or oy <= 0:
+                        continue
+                    moved = True
+                    if ox / (half[a] + half[b]) < oy / line_px:  # push sideways
+                        d = (ox / 2 + 0.5) * (1 if ax <= bx else -1)
+                        xy[a][0] -= d
+                        xy[b][0] += d
+                    else:
+                        d = (oy / 2 + 0.5) * (1 if ay <= by else -1)
+                        xy[a][1] -= d
+                        xy[b][1] += d
+        if not moved:
+            break
+    return {n: (round(x, 1), round(y, 1)) for n, (x, y) in xy.items()}
+
+
 # ----------------------------------------------------------------------------- page
 
 def _script_json(value: object) -> str:
@@ -176,6 +219,26 @@ def _doc_href(source: str, identifier: str) -> str:
     return p.resolve().as_uri() if p.is_file() else ""
 
 
+VIEWPORT = (1050.0, 860.0)  # pixels of the canvas beside the side panel in a 1400 x 900 window
+
+
+def _readable(g: nx.MultiDiGraph, pos: dict, centrality: dict) -> dict[str, tuple[float, float]]:
+    """``pos`` with labels apart: every label at full zoom, then the :data:`LABELLED` most central actors' at the
+    zoom that fits the actors with relations into :data:`VIEWPORT`, where the page draws them at 13 px."""
+    labels = {str(n): d.get("label", str(n)) for n, d in g.nodes(data=True)}
+    pos = spread_labels(pos, labels)
+    linked = [n for n in g if g.degree(n)] or list(g)
+    if len(linked) < 2:
+        return pos
+    xs, ys = [pos[n][0] for n in linked], [pos[n][1] for n in linked]
+    scale = min(1.0, VIEWPORT[0] / (max(xs) - min(xs) + 100), VIEWPORT[1] / (max(ys) - min(ys) + 100))
+    if scale >= 1.0:
+        return pos
+    top = sorted(linked, key=lambda n: (-centrality.get(n, 0), str(n)))[:LABELLED]
+    apart = spread_labels({n: pos[n] for n in top}, labels, char_px=7.0 / scale, line_px=34.0 / scale)
+    return {**pos, **apart}
+
+
 def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str | Path | None = None) -> dict:
     """Everything the page draws: vis nodes and edges with their encoding, acts-for links, documents, options
     and legend data."""
@@ -184,7 +247,7 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
     links = [(str(n), str(a)) for n, d in g.nodes(data=True) for a in d.get("acts_for", []) if a in g and a != n]
     shape = nx.MultiDiGraph(g)
     shape.add_edges_from(links)  # officials are laid out next to the side they act for
-    pos = layout(shape, cache_dir=cache_dir)
+    pos = _readable(g, layout(shape, cache_dir=cache_dir), centrality)
     quads = quad_colours()
     rollup = rollup_map(g)
     docs: dict[str, int] = {}

@@ -290,3 +290,23 @@ def test_screenshot_png(tmp_path):
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def test_labels_are_pushed_apart_until_none_overlap():
+    import random
+
+    from kg.render import spread_labels
+
+    rng = random.Random(3)
+    pos = {f"n{i}": (rng.uniform(0, 600), rng.uniform(0, 600)) for i in range(150)}  # a crowded centre
+    labels = {n: "Actor " + "x" * rng.randint(2, 20) for n in pos}
+    out = spread_labels(pos, labels, rounds=200)
+
+    def clash(a, b):
+        wa, wb = max(24.0, 7.5 * len(labels[a])) / 2, max(24.0, 7.5 * len(labels[b])) / 2
+        return abs(out[a][0] - out[b][0]) < wa + wb - 1 and abs(out[a][1] - out[b][1]) < 40.0 - 1
+
+    crowded = sum(1 for a in pos for b in pos if a < b and abs(pos[a][0] - pos[b][0]) < 60
+                  and abs(pos[a][1] - pos[b][1]) < 40)
+    assert crowded > 50  # the input does overlap
+    assert [(a, b) for a in out for b in out if a < b and clash(a, b)] == []

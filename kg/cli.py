@@ -698,17 +698,21 @@ def remove(documents: tuple[str, ...], store: str, timeout: float) -> None:
 
 def _decide(store: str, curation_file: str | None, action: str, why: str, who: str | None, **fields) -> None:
     """Record one decision in the curation file and apply it to the stored documents it touches."""
-    from .curation import Curation, apply_to_store, curation_path, resolve_actor
+    from .curation import Curation, apply_to_store, curation_path
+    from .query import resolve_actor
     from .store import KnowledgeGraph
 
     cur = _run(Curation.load, curation_path(store, curation_file))
     with _run(KnowledgeGraph, store) as kg:
         for key in ("actor", "into"):
             if fields.get(key):
-                iri, label = _run(resolve_actor, kg, fields[key])
+                iri, note = _run(resolve_actor, kg, fields[key])
+                if note:
+                    click.echo(f"kg: {note}", err=True)
                 fields[key] = iri
                 if key == "actor":
-                    fields["label"] = label
+                    fields["label"] = next((str(l) for l, in kg.query(f"SELECT ?l WHERE {{ <{iri}> skos:prefLabel ?l }} "
+                                                                      f"LIMIT 1")), iri)
         if action == "merge" and fields["actor"] == fields["into"]:
             raise Fail(f"{fields['label']} and the actor to merge it into are the same actor")
         decision = _run(cur.new, action, why=why, who=who, **fields)

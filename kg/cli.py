@@ -388,8 +388,8 @@ def build(paths: tuple[str, ...], store: str, timeout: float, model: str | None,
     try:
         total = None if quiet else _run(count_documents, paths, include or None, exclude)
         if not quiet and not sys.stderr.isatty():  # a log file or a pipe: a plain line every few seconds
-            log = ProgressLog(total, every=progress_seconds, write=lambda line: click.echo(line, err=True))
-            summary = _run(run_build, paths, on_document=log, **kw)
+            with ProgressLog(total, every=progress_seconds, write=lambda line: click.echo(line, err=True)) as log:
+                summary = _run(run_build, paths, on_document=log, **kw)
         else:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
                           TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),

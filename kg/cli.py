@@ -388,8 +388,8 @@ def build(paths: tuple[str, ...], store: str, timeout: float, model: str | None,
     try:
         total = None if quiet else _run(count_documents, paths, include or None, exclude)
         if not quiet and not sys.stderr.isatty():  # a log file or a pipe: a plain line every few seconds
-            log = ProgressLog(total, every=progress_seconds, write=lambda line: click.echo(line, err=True))
-            summary = _run(run_build, paths, on_document=log, **kw)
+            with ProgressLog(total, every=progress_seconds, write=lambda line: click.echo(line, err=True)) as log:
+                summary = _run(run_build, paths, on_document=log, **kw)
         else:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
                           TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
@@ -702,17 +702,21 @@ def remove(documents: tuple[str, ...], store: str, timeout: float) -> None:
 
 def _decide(store: str, curation_file: str | None, action: str, why: str, who: str | None, **fields) -> None:
     """Record one decision in the curation file and apply it to the stored documents it touches."""
-    from .curation import Curation, apply_to_store, curation_path, resolve_actor
+    from .curation import Curation, apply_to_store, curation_path
+    from .query import resolve_actor
     from .store import KnowledgeGraph
 
     cur = _run(Curation.load, curation_path(store, curation_file))
     with _run(KnowledgeGraph, store) as kg:
         for key in ("actor", "into"):
             if fields.get(key):
-                iri, label = _run(resolve_actor, kg, fields[key])
+                iri, note = _run(resolve_actor, kg, fields[key])
+                if note:
+                    click.echo(f"kg: {note}", err=True)
                 fields[key] = iri
                 if key == "actor":
-                    fields["label"] = label
+                    fields["label"] = next((str(l) for l, in kg.query(f"SELECT ?l WHERE {{ <{iri}> skos:prefLabel ?l }} "
+                                                                      f"LIMIT 1")), iri)
         if action == "merge" and fields["actor"] == fields["into"]:
             raise Fail(f"{fields['label']} and the actor to merge it into are the same actor")
         decision = _run(cur.new, action, why=why, who=who, **fields)

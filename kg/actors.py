@@ -517,9 +517,11 @@ def _add_groups(doc: Doc, gaz: Gazetteer, mentions: list[Mention], by_token: dic
         if m.kind == "demonym" and ((last.tag_ in {"NNS", "NNPS"} and last.dep_ not in {"amod", "compound", "poss"})
                                     or (last.dep_ in {"amod", "compound"} and last.head.lemma_.lower() in places)):
             m.sector = "CVL"  # "Palestinians", "Iraqi towns", "the Zambian people": the country's people
-        if m.kind == "demonym" and last.tag_ in {"NNS", "NNPS"} and last.dep_ == "nsubj" and any(
-                e.cls == "PROTEST" for e in load_lexicon().verbs.get(last.head.lemma_.lower(), ())):
-            m.kind, m.group, m.sector = "group", "protesters", "CVL"  # "Algerians demonstrated": people, not the state
+        people = last.head if last.dep_ in {"amod", "compound"} and last.head.lemma_.lower() in places else last
+        subj = people.head.head if people.dep_ == "pobj" and people.head.lower_ == "of" else people  # "thousands of"
+        if m.kind == "demonym" and people.tag_ in {"NNS", "NNPS"} and subj.dep_ == "nsubj" and any(
+                e.cls == "PROTEST" for e in load_lexicon().verbs.get(subj.head.lemma_.lower(), ())):
+            m.kind, m.group, m.sector = "group", "protesters", "CVL"  # "Algerians", "Iraqi Kurds demonstrated": people
         if m.kind == "collective":  # "Afghan rebel leaders": the rebels' leaders, a group of the country
             found = next((k for w in m.text.lower().split()[:-1] for k in [group_kind(w)] if k), None)
             if found:

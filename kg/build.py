@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -128,9 +129,12 @@ def _duration(seconds: float) -> str:
 
 
 class ProgressLog:
-    """Progress for a log file or pipe: one line every ``every`` seconds (count, rate, ETA), and one at the end.
+    """Progress for a log file or pipe: one line every ``every`` seconds (count, rate, ETA, the long
+    document being read), and one at the end.
 
-    Call it as ``on_document(doc_id, status)``; ``write`` gets each line; ``clock`` gives seconds.
+    Call it as ``on_document(doc_id, status)``; status "in progress" (a long document's piece) names what
+    is being read without counting a document. ``write`` gets each line; ``clock`` gives seconds. Used as
+    a context manager, a thread also writes the line when no document ends for ``every`` seconds.
 
     >>> lines, now = [], [0.0]
     >>> log = ProgressLog(total=10, every=5, write=lines.append, clock=lambda: now[0])
@@ -146,14 +150,26 @@ class ProgressLog:
         self.total, self.every, self.write, self.clock = total, every, write, clock
         self.start = self.last = clock()
         self.counts = {"new": 0, "changed": 0, "unchanged": 0, "failed": 0}
+        self.reading: str | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
 
     def __call__(self, doc: str, status: str) -> None:
-        self.counts[status] = self.counts.get(status, 0) + 1
+        with self._lock:
+            if status == "in progress":
+                self.reading = doc
+            else:
+                self.counts[status] = self.counts.get(status, 0) + 1
+                self.reading = None
         if self.clock() - self.last >= self.every:
             self.flush()
 
     def line(self) -> str:
-        done = sum(self.counts.values())
+        with self._lock:
+            done = sum(self.counts.values())
+            tally = ", ".join(f"{n:,} {k}" for k, n in self.counts.items())
+            reading = self.reading
         elapsed = max(self.clock() - self.start, 1e-9)
         rate = done / elapsed
         if self.total:
@@ -162,13 +178,27 @@ class ProgressLog:
             eta = f", ETA {_duration(left / rate)}" if rate > 0 else ""
         else:
             where, eta = f"{done:,} documents", ""
-        tally = ", ".join(f"{n:,} {k}" for k, n in self.counts.items())
-        return f"kg build: {where}, {rate:.1f} docs/s{eta}; {tally}"
+        return f"kg build: {where}, {rate:.1f} docs/s{eta}; {tally}" + (f"; reading {reading}" if reading else "")
 
     def flush(self) -> None:
         """Write the line now."""
         self.last = self.clock()
         self.write(self.line())
+
+    def __enter__(self) -> ProgressLog:
+        def tick() -> None:
+            while not self._stop.wait(self.every):
+                if self.clock() - self.last >= self.every * 0.95:
+                    self.flush()
+
+        self._ticker = threading.Thread(target=tick, name="kg-progress", daemon=True)
+        self._ticker.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
 
 
 class NearDuplicates:

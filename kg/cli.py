@@ -388,8 +388,8 @@ def build(paths: tuple[str, ...], store: str, timeout: float, model: str | None,
     try:
         total = None if quiet else _run(count_documents, paths, include or None, exclude)
         if not quiet and not sys.stderr.isatty():  # a log file or a pipe: a plain line every few seconds
-            log = ProgressLog(total, every=progress_seconds, write=lambda line: click.echo(line, err=True))
-            summary = _run(run_build, paths, on_document=log, **kw)
+            with ProgressLog(total, every=progress_seconds, write=lambda line: click.echo(line, err=True)) as log:
+                summary = _run(run_build, paths, on_document=log, **kw)
         else:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
                           TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
@@ -569,16 +569,18 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
 @click.option("--max-nodes", type=click.IntRange(1), default=5000, show_default=True,
               help="Larger graphs are cut to their most central actors; the page says what was left out.")
 @click.option("--png", type=click.Path(dir_okay=False), help="Also save a screenshot (needs chromium and playwright).")
+@click.option("--weight", type=click.Choice(["stories", "mentions"]), default="stories", show_default=True,
+              help="Edge width by story events (each real-world event once) or by mentions (every report).")
 def render(out: str, store: str, timeout: float, actor: str | None, hops: int, min_weight: int, classes: tuple[str, ...],
-           since: str | None, until: str | None, max_nodes: int, png: str | None) -> None:
+           since: str | None, until: str | None, max_nodes: int, png: str | None, weight: str) -> None:
     """Write the actor network as one HTML page that opens offline in any browser.
 
     Node shape and colour show the actor type, size its centrality; edge colour
     shows the quad class (blue cooperation to red conflict), width the number
-    of mentions, dashes negation or hypotheticals; thin grey links join
-    officials to the side they act for. Click an actor or a relation for its
-    details and evidence; the side panel filters by class, actor type, dates
-    and confidence and rolls actors up to countries.
+    of story events (--weight mentions: of reports), dashes negation or hypotheticals;
+    thin grey links join officials to the side they act for. Click an actor or a
+    relation for its details and evidence; the side panel filters by class, actor
+    type, dates and confidence and rolls actors up to countries.
 
     \b
     Examples:
@@ -586,7 +588,7 @@ def render(out: str, store: str, timeout: float, actor: str | None, hops: int, m
       kg render --actor Pakistan --hops 2 --out output/pakistan.html
       kg render --class MaterialConflict --since 2024-01 --png output/conflict.png
     """
-    from .network import read_view
+    from .network import read_view, weigh
     from .render import render_html, screenshot
     from .store import KnowledgeGraph
 
@@ -602,7 +604,7 @@ def render(out: str, store: str, timeout: float, actor: str | None, hops: int, m
              f"dated {since or '...'} to {until or '...'}" if since or until else ""]
     notes = [f"Filtered: {'; '.join(x for x in shown if x)} ({len(view):,} of {len(g):,} actors)."] \
         if any(shown) else []
-    path = render_html(view, out, max_nodes=max_nodes, notes=notes, cache_dir=Path(out).parent / ".layout-cache")
+    path = render_html(weigh(view, weight), out, max_nodes=max_nodes, notes=notes, cache_dir=Path(out).parent / ".layout-cache")
     click.echo(f"wrote {path} ({view.number_of_nodes()} actors, {view.number_of_edges()} edges)")
     if png:
         click.echo(f"wrote {_run(screenshot, path, png)}")
@@ -616,7 +618,9 @@ def render(out: str, store: str, timeout: float, actor: str | None, hops: int, m
               "plover: output/events.jsonl, csv: output/events.csv).")
 @store_option
 @timeout_option
-def export(fmt: str, out: str | None, store: str, timeout: float) -> None:
+@click.option("--weight", type=click.Choice(["stories", "mentions"]), default="stories", show_default=True,
+              help="graphml/gexf edge weight: story events (each real-world event once) or mentions (every report).")
+def export(fmt: str, out: str | None, store: str, timeout: float, weight: str) -> None:
     """Write the store as RDF (ttl, trig, nt, nq, jsonld), as a network (graphml, gexf) or as an event
     table (plover, csv).
 
@@ -636,7 +640,7 @@ def export(fmt: str, out: str | None, store: str, timeout: float) -> None:
 
     with _run(KnowledgeGraph, store, read_only=True, timeout=timeout) as kg:
         default = {"plover": "output/events.jsonl", "csv": "output/events.csv"}.get(fmt, f"output/graph.{fmt}")
-        path = _run(run_export, kg, fmt, out or default)
+        path = _run(run_export, kg, fmt, out or default, weight)
     click.echo(f"wrote {path}")
 
 
@@ -698,17 +702,21 @@ def remove(documents: tuple[str, ...], store: str, timeout: float) -> None:
 
 def _decide(store: str, curation_file: str | None, action: str, why: str, who: str | None, **fields) -> None:
     """Record one decision in the curation file and apply it to the stored documents it touches."""
-    from .curation import Curation, apply_to_store, curation_path, resolve_actor
+    from .curation import Curation, apply_to_store, curation_path
+    from .query import resolve_actor
     from .store import KnowledgeGraph
 
     cur = _run(Curation.load, curation_path(store, curation_file))
     with _run(KnowledgeGraph, store) as kg:
         for key in ("actor", "into"):
             if fields.get(key):
-                iri, label = _run(resolve_actor, kg, fields[key])
+                iri, note = _run(resolve_actor, kg, fields[key])
+                if note:
+                    click.echo(f"kg: {note}", err=True)
                 fields[key] = iri
                 if key == "actor":
-                    fields["label"] = label
+                    fields["label"] = next((str(l) for l, in kg.query(f"SELECT ?l WHERE {{ <{iri}> skos:prefLabel ?l }} "
+                                                                      f"LIMIT 1")), iri)
         if action == "merge" and fields["actor"] == fields["into"]:
             raise Fail(f"{fields['label']} and the actor to merge it into are the same actor")
         decision = _run(cur.new, action, why=why, who=who, **fields)
@@ -866,6 +874,9 @@ STATS_QUERIES = {
     "documents": "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a dipl:Document }",
     "actors by type": "SELECT ?type (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a ?type . "
                       "VALUES ?type { dipl:Country dipl:Person dipl:Organization } } GROUP BY ?type ORDER BY ?type",
+    "story events": "SELECT ?mentions ?stories ?ratio WHERE { { SELECT (COUNT(?e) AS ?mentions) WHERE "
+                    "{ ?e a dipl:Event } } { SELECT (COUNT(?s) AS ?stories) WHERE { GRAPH graph:stories "
+                    "{ ?s a dipl:StoryEvent } } } BIND(ROUND(100 * ?mentions / ?stories) / 100 AS ?ratio) }",
     "relations by class": "SELECT ?class (COUNT(?e) AS ?n) WHERE { ?e a dipl:Event ; dipl:eventType ?t . "
                           "?t skos:prefLabel ?class } GROUP BY ?class ORDER BY DESC(?n) ?class",
 }
@@ -875,7 +886,7 @@ STATS_QUERIES = {
 @store_option
 @timeout_option
 def stats(store: str, timeout: float) -> None:
-    """Count documents, actors by type and relations by class.
+    """Count documents, actors by type, event mentions and the story events they report, and relations by class.
 
     \b
     Example:

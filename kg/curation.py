@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from .store import KnowledgeGraph
 
 __all__ = ["Decision", "Curation", "curation_path", "apply", "apply_ntriples", "apply_to_store", "affected_graphs",
-           "graphs_naming", "resolve_actor", "ACTIONS", "ACTOR_TYPES", "normalize_sentence"]
+           "graphs_naming", "ACTIONS", "ACTOR_TYPES", "normalize_sentence"]
 
 ACTIONS = ("merge", "alias-add", "alias-remove", "retype", "reject")
 ACTOR_TYPES = {"Country": DIPL.Country, "Person": DIPL.Person, "Organization": DIPL.Organization}
@@ -336,24 +336,4 @@ def apply_to_store(kg: KnowledgeGraph, d: Decision, batch: int = 50) -> list[str
         kg.replace_graphs(out)
     return graphs
 
-
-def resolve_actor(kg: KnowledgeGraph, name: str) -> tuple[str, str]:
-    """(IRI, label) of the actor named ``name``: an IRI, ``actor:KEY``, a KEY, a label or an alias
-    (case-insensitive; the most mentioned wins). KGError with close names when none matches."""
-    name = name.strip()
-    if name.startswith("<") and name.endswith(">"):
-        name = name[1:-1]
-    iri = str(ID["actor/" + name.removeprefix("actor:")]) if not name.startswith("http") else name
-    rows = kg.query(f"""SELECT ?a ?l (COUNT(DISTINCT ?d) AS ?n) WHERE {{
-        {{ BIND(<{iri}> AS ?a) ?a skos:prefLabel ?l }} UNION
-        {{ ?a skos:prefLabel|skos:altLabel ?x . FILTER(LCASE(STR(?x)) = {Literal(name.lower()).n3()})
-           ?a skos:prefLabel ?l }}
-        OPTIONAL {{ ?a dipl:mentionedIn ?d }} }} GROUP BY ?a ?l ORDER BY DESC(?n) ?a LIMIT 1""")
-    for a, label, _ in rows:
-        return str(a), str(label)
-    like = kg.query(f"""SELECT DISTINCT ?l WHERE {{ ?a skos:prefLabel ?l .
-        FILTER(CONTAINS(LCASE(STR(?l)), {Literal(name.lower()[:6]).n3()})) }} ORDER BY ?l LIMIT 5""")
-    close = [str(r[0]) for r in like]
-    raise KGError(f"no actor named {name!r} in the store" + (f"; close: {', '.join(close)}" if close else
-                                                              "; list actors with kg query --name actor-profile"))
 

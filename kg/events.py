@@ -9,10 +9,14 @@ reads negation, modality and attribution. Plural references ("the two
 countries", "both leaders", "each side ... the other") stand for the actors the
 text introduced; relative clauses give their head noun as the object; a place in
 a locative phrase is a venue, not a party, unless nothing else is named; speech
-that judges ("called Y a provocation") is ACCUSE; what a request asks for is not
-an event. Search is bounded: each step looks at a fixed depth of the tree, and a
-sentence keeps at most :data:`MAX_PAIRS` relations, so long sentences and long
-lists stay cheap. Pass a :class:`Trace` to see every rule (``kg explain``).
+that judges ("called Y a provocation") is ACCUSE; what a request asks for, a
+threat threatens or a refusal refuses is not an event, and an event noun undone
+by its verb ("lifted its blockade") is none. Event nouns carried by light verbs
+take the verb's subject ("launched an investigation into X", "gave Y $5m of
+aid", "presented Y with demands"); a demand's that-clause names its target;
+armed forces that arrive deploy rather than visit. Search is bounded: each step
+looks at a fixed depth of the tree, and a sentence keeps at most
+:data:`MAX_PAIRS` relations, so long sentences and long lists stay cheap. Pass a :class:`Trace` to see every rule (``kg explain``).
 """
 from __future__ import annotations
 
@@ -40,6 +44,7 @@ PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 OBJECTS = {"dobj", "obj", "attr", "oprd", "dative"}
 MODIFIERS = {"amod", "compound", "poss", "nmod", "npadvmod"}
 CLAUSE_LINKS = {"xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp", "acomp"}
+PUNITIVE = {"SANCTION", "COERCE", "ASSAULT"}  # what "called for ... against X" can ask to be done to X
 MAX_CLIMB = 4  # how far up an xcomp/conj chain a missing subject is looked for
 MAX_PAIRS = 60  # relations kept per sentence: a list of 100 countries must not explode into 10,000 pairs
 
@@ -160,6 +165,11 @@ def _actor_map(doc: Doc) -> ActorMap:
         if m.role_span:
             for i in range(*m.role_span):
                 out.setdefault(i, m.actor)
+    for i, sector in list(out.sectors.items()):  # "French and Egyptian warships": each demonym names the warships
+        for c in doc[i].conjuncts:
+            if c.i in out and c.i not in out.sectors and doc[c.i].dep_ in {"amod", "compound", "conj"} and \
+                    doc[i].dep_ in {"amod", "compound", "conj"}:
+                out.sectors[c.i] = sector
     out.groups = _plural_reference(doc, mentions)
     return out
 
@@ -253,6 +263,8 @@ def _actors_of(tok: Token, amap: dict[int, Actor]) -> list[Actor]:
         else:  # "Afghan and American targets": the demonym modifiers and their conjuncts
             seats = getattr(amap, "seats", ())  # "the Doha agreement": a capital naming a thing is not a party
             mods = [m for m in t.children if m.dep_ in MODIFIERS]
+            mods += [g for m in mods if m.dep_ == "compound" and m.i not in amap  # "US drone attacks"
+                     for g in m.children if g.dep_ in {"compound", "amod"}]
             mods += [g for m in mods if m.lower_ in _words()["hyphen_participles"]  # "the British-flagged tanker"
                      for g in m.children if g.dep_ in MODIFIERS]
             by_mod = [[amap[c.i] for c in _conjuncts(m) if c.i in amap]
@@ -282,7 +294,31 @@ def _agents_of(tok: Token, amap: dict[int, Actor], through: frozenset[str] = fro
                          and not (p.i in getattr(amap, "seats", ()) and c.lower_ in _words()["locative_preps"])
                          for a in _actors_of(p, amap)]
                 break
+    if not found and tok.i not in amap:  # "crimes committed by Russian soldiers", "abuses by the police": the agent
+        for c in tok.children:
+            if (c.dep_ == "acl" and c.tag_ == "VBN") or (c.dep_ == "prep" and c.lower_ == "by"):
+                agents = [c] if c.dep_ == "prep" else [g for g in c.children if g.dep_ == "agent"]
+                found = [a for g in agents for p in g.children if p.dep_ == "pobj" for a in _actors_of(p, amap)]
+                if found:
+                    break
     return found
+
+
+def _light_verb(noun: Token, words) -> Token | None:
+    """The verb that carries ``noun`` as its event, or None: "launched an investigation", "gave X $5m of aid"."""
+    tok = noun
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and (tok.head.head.dep_ in {"dobj", "obj"} or (
+            tok.head.head.dep_ == "pobj" and tok.head.head.head.lower_ == "with")) and \
+            not tok.head.head.like_num and (any(c.like_num for c in tok.head.head.subtree)
+                                                 or tok.head.head.lemma_.lower() in words["container_nouns"]):
+        tok = tok.head.head  # "20 million dollars of aid", "500 tons of food aid", "a list of demands"
+    if tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.head.lemma_.lower() in words["light_verbs_in"]:
+        return tok.head.head  # "engaged in ethnic cleansing", "took part in the exercises"
+    if tok.dep_ == "pobj" and tok.head.lower_ == "with" and tok.head.head.lemma_.lower() in words["light_verbs_with"]:
+        return tok.head.head  # "presented Doha with 13 demands", "slapped Iran with sanctions"
+    if tok.dep_ not in {"dobj", "obj"} or tok.head.lemma_.lower() not in words["light_verbs"]:
+        return None
+    return tok.head
 
 
 def _is_place(tok: Token, amap: ActorMap, words) -> bool:
@@ -338,6 +374,8 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
                 and not any(p.ent_type_ in {"DATE", "TIME"} for p in c.children))}  # "called X on Monday"
     near |= {g.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "obj"}
              for g in c.children if g.dep_ == "compound"}
+    framed = {p.lemma_.lower(): c.lower_ for c in verb.children if c.dep_ == "prep" and c.lower_ in {"on", "under"}
+              for p in c.children if p.dep_ == "pobj" and p.pos_ == "NOUN"}  # "remained on alert", "put under arrest"
     near |= {c.lemma_.lower() for c in verb.children if c.dep_ in {"xcomp", "oprd", "acomp", "ccomp"}}
     objects = [c for c in verb.children if c.dep_ in {"dobj", "obj"}]
     head = _relative_object(verb)
@@ -346,9 +384,12 @@ def _match_entry(verb: Token, lex: Lexicon) -> Entry | None:
     naming = _naming_clause(verb)
     if naming is not None:  # "join what he called defensive exercises"
         objects += [c for c in naming.children if c.dep_ in {"oprd", "xcomp"}]
+    objects += [p for o in objects if o.lemma_.lower() in words["container_nouns"]  # "a mission of observers",
+                or any(c.like_num for c in o.children)  # "700 kg of medicine"
+                for c in o.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
     nouns = {w for o in objects for w in (o.lemma_.lower(), o.lower_, o.lower_.removesuffix("s"))}
     near |= nouns  # "paratroopers", which the lemmatizer may leave plural
-    matches = [e for e in entries if all(p in near for p in e.pattern[1:])]
+    matches = [e for e in entries if all(p in near or framed.get(p) in e.pattern for p in e.pattern[1:])]
     # the pattern that names the object wins over one that names a preposition ("flew teams to X")
     return next((e for e in matches if nouns & set(e.pattern[1:])), matches[0] if matches else None)
 
@@ -377,7 +418,11 @@ def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], 
     tok = verb
     for _ in range(MAX_CLIMB):
         if tok.dep_ == "relcl" or (tok.dep_ == "acl" and tok.tag_ == "VBG"):  # "demonstrators protesting X"
-            return _actors_of(tok.head, amap), True, f"head of the relative clause '{tok.head.text}'", tok.head
+            found = _actors_of(tok.head, amap)
+            if not found and tok.head.lemma_.lower() in words["speech_nouns"] and tok.head.dep_ in OBJECTS:
+                issuer, _, rule, who = _subjects(tok.head.head, amap, words)  # "issued a statement demanding ..."
+                return issuer, True, f"issuer of the '{tok.head.text}': {rule}", who
+            return found, True, f"head of the relative clause '{tok.head.text}'", tok.head
         if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "by shutting the crossings, X chose ..."
             tok = tok.head
         if tok.dep_ not in CLAUSE_LINKS | {"prep"} or tok.head.i == tok.i:
@@ -471,6 +516,11 @@ def _objects(verb: Token, entry: Entry, amap: dict[int, Actor], words, exclude: 
                         preps(rel)
     if not out:
         preps(verb)
+    if not out:  # "denounced as a crime Serbia's treatment of ...": the object follows the predicate
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ == "as":
+                for a in (a for p in c.children if p.dep_ == "pobj" for a in p.children if a.dep_ == "appos"):
+                    take(a, "object after the 'as' predicate")
     naming = _naming_clause(verb)
     if not out and naming is not None:  # "join what he called exercises near the border with X"
         preps(naming)
@@ -519,10 +569,50 @@ def _negated(verb: Token, words, entry: Entry | None = None) -> bool:
 
 
 def _intent(verb: Token, words) -> bool:
-    """The subject says it will do it: "will visit", "is willing to send", "offered to mediate"."""
-    if any(c.dep_ == "aux" and c.lower_ in words["intent_auxiliaries"] for c in verb.children):
-        return True
-    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in words["intent_governors"]
+    """The subject says it will do it: "will visit", "is willing to send", "offered to mediate",
+    "is willing to send troops to help defend X" (up an infinitive chain)."""
+    tok = verb
+    for _ in range(MAX_CLIMB):
+        if any(c.dep_ == "aux" and c.lower_ in words["intent_auxiliaries"] for c in tok.children):
+            return True
+        if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in words["intent_governors"]:
+            return True
+        if not (tok.dep_ == "xcomp" or (tok.dep_ == "advcl" and any(
+                a.dep_ == "aux" and a.lower_ == "to" for a in tok.children))) or tok.head.pos_ not in {"VERB", "AUX"}:
+            return False
+        tok = tok.head
+    return False
+
+
+def _stance(verb: Token, cls: str, symmetric: bool, negated: bool, words, step: TriggerStep | None = None
+            ) -> tuple[str, bool, frozenset[str]]:
+    """The class as PLOVER codes what ``verb`` says will or may happen, its symmetry, and the hedges to skip.
+
+    Expressed intent: cooperation -> AGREE, material conflict -> THREATEN ("will visit", "vowed to
+    strike X"); a promise or refusal on an 'unless' condition is a threat; "may halt X if ..." threatens.
+    """
+    original = cls
+    skip: frozenset[str] = frozenset()
+    if not negated and _intent(verb, words):  # expressed intent, as PLOVER codes it
+        skip = words["intent_auxiliaries"] | words["intent_governors"]
+        conditional = any(t.dep_ == "mark" and t.lower_ in words["threat_marks"] for t in verb.subtree)
+        if cls in words["intent_to_agree"] and not conditional:
+            cls, symmetric = "AGREE", symmetric and cls == "AGREE"
+        elif cls in words["intent_to_agree"]:  # "will withdraw its force unless ...": a threat
+            cls, symmetric = "THREATEN", False
+        elif cls in words["intent_to_threaten"] and verb.head.lemma_.lower() not in words["decision_governors"]:
+            cls = "THREATEN"  # "vowed to strike X"; "agreed to impose sanctions" is the act, decided
+        elif cls == "REJECT" and conditional:  # "will boycott the vote unless ...": a threat
+            cls, symmetric = "THREATEN", False
+        if cls != original:
+            _note(step, f"expressed intent: {original} coded as {cls}")
+    elif not negated and (cls in words["intent_to_threaten"] or cls == "REJECT") and any(
+            c.dep_ == "aux" and c.lower_ in {"may", "might", "could"} for c in verb.children) and any(
+            t.dep_ == "mark" and t.lower_ in {"if", "unless"} and t.head.head == verb for t in verb.subtree):
+        cls, symmetric = "THREATEN", False  # "may halt its mediation if the talks fail": a conditional threat
+        skip = words["modal_auxiliaries"] | words["hypothetical_marks"]
+        _note(step, f"conditional threat: {original} coded as THREATEN")
+    return cls, symmetric, skip
 
 
 def _modality(verb: Token, amap: dict[int, Actor], source: list[Actor], words,
@@ -560,20 +650,33 @@ def _requested_by(verb: Token, lex: Lexicon, words) -> Token | None:
 
     A clause under stop/cease is presupposed, not requested ("demanded that X stop backing Y").
     """
-    if verb.dep_ not in {"xcomp", "ccomp"} or verb.head.lemma_.lower() in words["negating_governors"]:
-        return None
     head = verb.head
+    if verb.dep_ == "acl" and head.pos_ == "NOUN" and _noun_class(head, lex) == "REQUEST" and any(
+            c.dep_ in SUBJECTS or (c.dep_ == "aux" and c.lower_ == "to") for c in verb.children):
+        return head  # "its demand that Egypt lift the curbs", "a call for X to withdraw"
+    if verb.dep_ == "ccomp":  # "reiterated its demand today that Egypt lift ...": the clause hangs on the verb
+        demand = next((c for c in head.children if c.dep_ in {"dobj", "obj"} and c.i < verb.i
+                       and _noun_class(c, lex) == "REQUEST"), None)
+        if demand is not None and verb in _content_clauses(demand):
+            return demand
+    if verb.dep_ not in {"xcomp", "ccomp"} or head.lemma_.lower() in words["negating_governors"]:
+        return None
+    if verb.dep_ == "ccomp" and head.lemma_.lower() in words["speech_verbs"] and any(
+            a.dep_ == "aux" and a.lemma_.lower() in words["demand_modals"] for a in verb.children):
+        return head  # "said that Iraq must cooperate with X": a demand of Iraq, not an act
     e = _match_entry(head, lex)
     if head.lemma_.lower() in words["demand_verbs"] and (e is None or e.cls == "REQUEST"):
         return head
     return None
 
 
-def _governed_by_reject(verb: Token, lex: Lexicon) -> bool:
+def _governed_by(verb: Token, lex: Lexicon) -> str | None:
+    """REJECT or THREATEN when ``verb`` is what a refusal refuses or a threat threatens ("refused to meet X",
+    "threatened to cut ties with X"): the refusal or threat is the event, coded on the governing verb."""
     if verb.dep_ != "xcomp" or verb.head.lemma_.lower() in _words()["negating_governors"]:
-        return False  # "denied backing X": the act, negated, not a refusal
+        return None  # "denied backing X": the act, negated, not a refusal
     e = _match_entry(verb.head, lex)
-    return e is not None and e.cls == "REJECT"
+    return e.cls if e is not None and e.cls in {"REJECT", "THREATEN"} else None
 
 
 def _own_side(s: Actor, o: Actor) -> bool:
@@ -583,6 +686,7 @@ def _own_side(s: Actor, o: Actor) -> bool:
 
 def _pairs(sources: list[Actor], targets: list[Actor], symmetric: bool,
            step: TriggerStep | None = None) -> Iterator[tuple[Actor, Actor, bool]]:
+    """(source, target, symmetric) pairs of different sides."""
     if targets:
         pairs = list(itertools.product(sources, targets))
     elif symmetric and len(sources) > 1:  # "X and Y met"
@@ -632,8 +736,9 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     if entry is None:
         return
     step = trace.step(verb, entry, "judgement" if judged else "verb") if trace else None
-    if _governed_by_reject(verb, lex):
-        _note(step, f"under the refusal '{verb.head.text}': coded there as REJECT, not here")
+    governing = _governed_by(verb, lex)
+    if governing:
+        _note(step, f"under '{verb.head.text}': coded there as {governing}, not here")
         return
     asker = _requested_by(verb, lex, words)
     if asker is not None:
@@ -656,14 +761,37 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     _note(step, f"source {_names(sources)}: {rule}")
     if not sources:
         return
-    if entry.cls == "PROTEST" and subject is not None and subject.i in amap and subject.ent_type_ != "NORP" and all(
-            a.type in {"Country", "Person"} for a in sources):
+    if entry.cls == "CONSULT" and verb.lemma_.lower() in words["travel_verbs"] and subject is not None:
+        kind = _force_kind(subject, amap)
+        if kind:  # "peacekeepers arrived in X" is aid, "troops arrived in X" a deployment: no visit
+            entry = Entry(entry.pattern, kind)
+            _note(step, f"the subject is a force ('{subject.text}'): {kind}, not a visit")
+    if entry.cls == "PROTEST" and verb.lemma_.lower() == "protest" and subject is not None and subject.i in amap \
+            and subject.ent_type_ != "NORP" and all(a.type in {"Country", "Person"} for a in sources):
         entry = Entry(entry.pattern, "ACCUSE")  # a state's or an official's protest is diplomatic: ACCUSE
         _note(step, "protest by a state or official: diplomatic protest, ACCUSE")
     why: list[str] = []
     targets = _objects(verb, entry, amap, words, exclude=sources, why=why)
     for w in why:
         _note(step, w)
+    if entry.cls == "ACCUSE" and any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children):
+        accused = [a for c in verb.children if c.dep_ == "prep" and c.lower_ in {"over", "about"}
+                   for p in c.children if p.dep_ == "pobj" for a in _agents_of(p, amap) if a not in sources]
+        if accused:  # "complained to the UN over Israeli raids": the UN hears it, Israel is accused
+            targets = accused
+            _note(step, f"target {_names(accused)}: what the complaint is about, not whom it is addressed to")
+    punitive = [n for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" for n in c.children
+                if n.dep_ == "pobj" and _noun_class(n, lex) in PUNITIVE]
+    if entry.cls == "REQUEST" and punitive and not any(
+            c.dep_ in OBJECTS | {"dative"} and _actors_of(c, amap) for c in verb.children):
+        entry = Entry(entry.pattern, "ACCUSE")  # "called for sanctions against X": a call to punish X condemns X
+        _note(step, f"a call for '{punitive[0].text}' against its target, addressed to no one: ACCUSE")
+    if not targets and entry.cls in {"ACCUSE", "REQUEST"} and verb.dep_ == "advcl" and any(
+            a.dep_ == "aux" and a.lower_ == "to" for a in verb.children):
+        targets = [a for c in verb.head.children if c.dep_ in OBJECTS for a in _actors_of(c, amap)
+                   if a not in sources]  # "summoned the envoy to complain": the envoy hears the complaint
+        if targets:
+            _note(step, f"target {_names(targets)}: object of '{verb.head.text}', which the purpose clause serves")
     own = [c for c in verb.children if c.dep_ in OBJECTS] + (
         [c for c in verb.head.children if c.dep_ in OBJECTS] if verb.dep_ == "xcomp" else [])
     if not targets and len(sources) > 1 and (any(all(a in g for a in sources) for g in amap.groups.values())
@@ -680,18 +808,7 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
     symmetric = entry.symmetric or EVENT_TYPES[entry.cls].symmetric
     negated = _negated(verb, words, entry)
     cls = entry.cls
-    skip: frozenset[str] = frozenset()
-    if not negated and _intent(verb, words):  # expressed intent, as PLOVER codes it
-        skip = words["intent_auxiliaries"] | words["intent_governors"]
-        conditional = any(t.dep_ == "mark" and t.lower_ in words["threat_marks"] for t in verb.subtree)
-        if cls in words["intent_to_agree"] and not conditional:
-            cls, symmetric = "AGREE", symmetric and cls == "AGREE"
-        elif cls in words["intent_to_agree"]:  # "will withdraw its force unless ...": a threat
-            cls, symmetric = "THREATEN", False
-        elif cls in words["intent_to_threaten"] and verb.head.lemma_.lower() not in words["decision_governors"]:
-            cls = "THREATEN"  # "vowed to strike X"; "agreed to impose sanctions" is the act, decided
-        if cls != entry.cls:
-            _note(step, f"expressed intent: {entry.cls} coded as {cls}")
+    cls, symmetric, skip = _stance(verb, cls, symmetric, negated, words, step)
     modality, reporter = _modality(verb, amap, sources, words, skip)
     _note(step, f"negated: {negated}; modality: {modality}" + (f" (reported by {reporter.label})" if reporter else ""))
     trigger = " ".join([verb.text] + [c.text for c in verb.children if c.dep_ == "prt" or (
@@ -703,15 +820,69 @@ def _verb_relations(verb: Token, amap, lex: Lexicon, words, trace: Trace | None 
                        _date_phrase(verb))
 
 
+def _noun_class(noun: Token, lex: Lexicon) -> str | None:
+    """The PLOVER class the noun lexicon gives ``noun``'s lemma, or None."""
+    e = lex.nouns.get(noun.lemma_.lower())
+    return e.cls if e is not None else None
+
+
+def _noun_entry(noun: Token, lex: Lexicon) -> Entry | None:
+    """The noun lexicon's entry for ``noun``, its compound first ("hunger strike" before "strike")."""
+    for c in noun.children:
+        if c.dep_ in {"compound", "amod"}:
+            e = lex.nouns.get(f"{c.lemma_.lower()} {noun.lemma_.lower()}")
+            if e is not None:
+                return e
+    return lex.nouns.get(noun.lemma_.lower())
+
+
+def _content_clauses(noun: Token) -> list[Token]:
+    """The clauses that say what a demand or charge is: "its demand that X ...", and "reiterated its demand
+    today that X ..." where the parser hangs the clause on the verb."""
+    out = [c for c in noun.children if c.dep_ in {"acl", "ccomp"}]
+    if noun.dep_ in {"dobj", "obj"}:
+        out += [c for c in noun.head.children if c.dep_ == "ccomp" and c.i > noun.i
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)]
+    return out
+
+
+def _force_kind(subject: Token, amap: ActorMap) -> str | None:
+    """AID when ``subject`` names peacekeepers, MOBILIZE when it names another armed or police force, else None."""
+    words = {t.lemma_.lower() for t in subject.subtree}
+    if words & {"peacekeeper", "peacekeeping"}:
+        return "AID"
+    if any(amap.sectors.get(t.i) in {"MIL", "COP"} for t in subject.subtree) or subject.lemma_.lower() in {
+            "troop", "soldier", "force", "warship", "unit", "battalion", "contingent"}:
+        return "MOBILIZE"
+    return None
+
+
+def _verb_phrase(verb: Token) -> str:
+    """The verb's lemma with its particle: "call off", "break off"."""
+    prt = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    return f"{verb.lemma_.lower()} {prt}" if prt else verb.lemma_.lower()
+
+
 def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None = None) -> Iterator[Relation]:
-    entry = lex.nouns.get(noun.lemma_.lower())
+    entry = _noun_entry(noun, lex)
     if entry is None:
         return
     step = trace.step(noun, entry, "noun") if trace else None
+    if noun.dep_ in OBJECTS | PASSIVE_SUBJECTS and {_verb_phrase(noun.head), noun.head.lemma_.lower()} & set(
+            words["undoing_verbs"]):
+        _note(step, f"undone by '{noun.head.text}' ('lifted the blockade', 'called off the visit'): no relation")
+        return
+    governing = _match_entry(noun.head, lex) if noun.dep_ in OBJECTS else None
+    if governing is not None and noun.lemma_.lower() in governing.pattern[1:]:
+        _note(step, f"part of the verb pattern '{' '.join(governing.pattern)}': coded on the verb")
+        return
     sources: list[Actor] = []
     targets: list[Actor] = []
     parties: list[Actor] = []
-    for c in noun.children:
+    kids = list(noun.children)
+    kids += [g for c in kids if c.dep_ == "compound" and c.i not in amap for g in c.children
+             if g.dep_ in {"compound", "amod"}]  # "US drone attacks"
+    for c in kids:
         if c.dep_ in MODIFIERS and c.i in amap and amap[c.i] not in sources and not (
                 c.dep_ == "compound" and c.i in amap.seats):
             sources.append(amap[c.i])
@@ -720,7 +891,7 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
             for p in c.children:
                 if p.dep_ != "pobj":
                     continue
-                found = _actors_of(p, amap)
+                found = _agents_of(p, amap, frozenset())  # "against abuses by the police": the agent
                 if c.lower_ in {"between", "among"}:
                     parties.extend(found)
                     role = "party"
@@ -734,7 +905,35 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
                     continue
                 if found:
                     _note(step, f"{role} {_names(found)}: '{c.text} {p.text}'")
+    carrier = _light_verb(noun, words) if not sources and not parties else None
+    if carrier is not None:
+        carried = _match_entry(carrier, lex)
+        if _governed_by(carrier, lex) or _requested_by(carrier, lex, words) is not None:
+            _note(step, f"'{carrier.text}' is what is refused, threatened or asked for: no relation")
+            return
+        if carried is None or carried.cls == entry.cls or noun.head.lower_ == "in":  # "rejected an offer": no offer
+            sources, _, rule, _ = _subjects(carrier, amap, words)
+            if not sources and noun.head.lower_ == "in":  # "were engaged in ethnic cleansing": a state, not a passive
+                sources = [a for c in carrier.children if c.dep_ in PASSIVE_SUBJECTS for a in _agents_of(c, amap)]
+                rule = "subject of the state verb"
+            _note(step, f"source {_names(sources)}: {rule} of the light verb '{carrier.text}'")
+            if sources and not targets:
+                why: list[str] = []
+                targets = _objects(carrier, entry, amap, words, exclude=sources, why=why)
+                for w in why:
+                    _note(step, w)
+        else:
+            carrier = None
+    if sources and not targets and entry.cls in words["clause_target_classes"]:
+        targets = [a for c in _content_clauses(noun)  # "its demand that Egypt lift ..."
+                   for k in c.children if k.dep_ in SUBJECTS for a in _actors_of(k, amap) if a not in sources]
+        if targets:
+            _note(step, f"target {_names(targets)}: subject of the clause the noun governs")
     symmetric = entry.symmetric or EVENT_TYPES[entry.cls].symmetric
+    if not sources and not parties and noun.head.dep_ == "prep" and noun.head.lower_ == "in" and not any(
+            c.dep_ == "det" for c in noun.children) and noun.head.head.pos_ in {"VERB", "AUX"}:
+        sources = _subjects(noun.head.head, amap, words)[0]  # "staged a sit-in in protest against X"
+        _note(step, f"source {_names(sources)}: subject of the clause the phrase 'in {noun.text}' modifies")
     if parties:
         sources, targets, symmetric = parties, [], True
     elif sources and not targets and noun.head.dep_ == "prep" and noun.head.lower_ in words["event_preps"]:
@@ -742,6 +941,10 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
         targets = [a for c in clause.children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
         if targets:
             _note(step, f"target {_names(targets)}: subject of the clause the event phrase modifies ('{clause.text}')")
+    elif targets and not sources and noun.head.dep_ == "prep" and noun.head.lower_ in words["event_preps"] and \
+            entry.cls == "PROTEST" and noun.head.head.pos_ in {"VERB", "AUX"}:
+        sources = _subjects(noun.head.head, amap, words)[0]  # "threw stones during protests against X": took part
+        _note(step, f"source {_names(sources)}: subject of the clause the protest phrase modifies")
     elif targets and not sources and noun.head.dep_ == "prep" and noun.head.lower_ in words["event_preps"]:
         clause = noun.head.head  # "during a meeting with Macron, Pezeshkian said ...": the clause's subject took part
         targets = [a for c in noun.children if c.dep_ == "prep" and c.lower_ == "with"
@@ -754,9 +957,14 @@ def _noun_relations(noun: Token, amap, lex: Lexicon, words, trace: Trace | None 
     if not sources:
         _note(step, "no source (no possessive/demonym modifier, no 'by' or 'between' phrase)")
         return
-    modality, reporter = _modality(noun.head if noun.dep_ != "ROOT" else noun, amap, sources, words)
+    anchor = carrier if carrier is not None else noun.head if noun.dep_ != "ROOT" else noun
+    negated = carrier is not None and _negated(carrier, words)
+    cls, skip = entry.cls, frozenset()
+    if carrier is not None:  # "will give Kenya a grant": intent, as on a verb
+        cls, symmetric, skip = _stance(carrier, cls, symmetric, negated, words, step)
+    modality, reporter = _modality(anchor, amap, sources, words, skip)
     for s, o, sym in _pairs(sources, targets, symmetric, step):
-        yield Relation(s, o, entry.cls, noun.text, False, modality, noun.sent, 0.5, sym, reporter,
+        yield Relation(s, o, cls, noun.text, negated, modality, noun.sent, 0.5, sym, reporter,
                        _date_phrase(noun))
 
 
@@ -784,7 +992,7 @@ def _describe(r: Relation, trigger: Token, amap: ActorMap) -> None:
     """The sectors the text names at the ends, and PLOVER mode, context and place (kg.attributes)."""
     r.source_sector = amap.sector_at(r.source, r.sentence, trigger.i)
     r.target_sector = amap.sector_at(r.target, r.sentence, trigger.i)
-    if r.cls in {"ASSAULT", "COERCE"} and any(amap.get(i) is r.target and i in amap.seats for i in
+    if r.cls in {"ASSAULT", "COERCE", "THREATEN"} and any(amap.get(i) is r.target and i in amap.seats for i in
                                              range(r.sentence.start, r.sentence.end)):
         r.target_sector = r.target_sector or "CVL"  # a city attacked: its people, not the government seated there
     r.source_text = amap.text_at(r.source, r.sentence, trigger.i)

@@ -35,10 +35,12 @@ def network_for_tools(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """The actor network with plain attributes for Gephi, GraphML and GEXF readers.
 
     Nodes: ``label``, ``type``, ``sector``, ``country``, ``role``, ``aliases`` ("|"-joined). Edges, one per
-    (source, target, class), keyed by the class: ``kind`` "relation", ``relation`` (PLOVER class), ``count``,
-    ``quad`` (quad class), ``intensity``, ``first_date``/``last_date`` and ``start``/``end`` (GEXF spells, so
-    Gephi's timeline plays; absent when undated), ``negated``; and one edge per official and the side it acts
-    for, ``kind`` "actsFor", keyed "actsFor".
+    (source, target, class), keyed by the class: ``kind`` "relation", ``relation`` (PLOVER class), ``count``
+    (event mentions), ``stories`` (story events, kg.stories; the mentions when the graph has none), ``weight``
+    (the edge's ``weight`` as kg.network.weigh set it, else its mentions), ``quad`` (quad class),
+    ``intensity``, ``first_date``/``last_date`` and ``start``/``end`` (GEXF spells, so Gephi's timeline
+    plays; absent when undated), ``negated``; and one edge per official and the side it acts for, ``kind``
+    "actsFor", keyed "actsFor".
     """
     g = nx.MultiDiGraph()
     for n, d in network.nodes(data=True):
@@ -47,8 +49,10 @@ def network_for_tools(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for s, o, d in network.edges(data=True):
         dates = sorted(d.get("dates", []))
         first, last = d.get("first") or (dates[0] if dates else ""), d.get("last") or (dates[-1] if dates else "")
-        attrs = {"kind": "relation", "relation": d["cls"], "count": int(d["count"]), "quad": d["quad"],
-                 "intensity": float(d["intensity"]), "negated": bool(d.get("negated")), "weight": float(d["count"])}
+        count = int(d["count"])
+        attrs = {"kind": "relation", "relation": d["cls"], "count": count, "stories": int(d.get("stories", count)),
+                 "quad": d["quad"], "intensity": float(d["intensity"]), "negated": bool(d.get("negated")),
+                 "weight": float(d.get("weight", count))}
         if first:
             attrs.update(first_date=first, last_date=last, start=first, end=last)
         g.add_edge(s, o, key=d["cls"], **attrs)
@@ -59,14 +63,16 @@ def network_for_tools(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return g
 
 
-def export(kg: KnowledgeGraph, fmt: str, out: str | Path) -> Path:
-    """Write the store to ``out`` in ``fmt`` (one of EXPORT_FORMATS) and return the path."""
+def export(kg: KnowledgeGraph, fmt: str, out: str | Path, weight: str = "stories") -> Path:
+    """Write the store to ``out`` in ``fmt`` (one of EXPORT_FORMATS) and return the path. Network formats
+    weigh each (source, target, class) edge by its story events (``weight="stories"``) or its mentions
+    (``"mentions"``) and carry both counts; ValueError for another ``weight``."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt in NETWORK_FORMATS:
-        from .network import to_networkx
+        from .network import to_networkx, weigh
 
-        g = network_for_tools(to_networkx(kg, details=False))
+        g = network_for_tools(weigh(to_networkx(kg, details=False), weight))
         (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(g, out)
         return out
     if fmt in EVENT_FORMATS:

@@ -2,7 +2,8 @@
 
 Nodes are actors (``label``, ``type``, ``role``, ``aliases``, ``affiliations``)
 from the actors graph; edges are the network graph's ``dipl:Edge`` nodes, one
-per (source, target, class), with ``count``, ``negated`` and, once
+per (source, target, class), with ``count`` (mentions), ``stories`` (story events, :mod:`kg.stories`),
+``weight`` (one of the two, :func:`weigh`), ``negated`` and, once
 :func:`add_details` has read the events, ``dates`` and up to three evidence
 sentences. Each query reads one graph without joins through labels, so its
 rows grow with the number of actors and edges, never with how many documents
@@ -23,12 +24,13 @@ import networkx as nx
 
 from .errors import KGError
 from .layout import ACTORS_GRAPH, NETWORK_GRAPH
+from .stories import STORIES_GRAPH
 from .vocab import EVENT_TYPES
 
 if TYPE_CHECKING:
     from .store import KnowledgeGraph
 
-__all__ = ["to_networkx", "add_details", "add_documents", "DOCUMENTS_QUERY", "read_view", "NODES_QUERY", "NAMES_QUERY", "EDGES_QUERY", "DETAILS_QUERY",
+__all__ = ["to_networkx", "weigh", "WEIGHTS", "add_details", "add_documents", "DOCUMENTS_QUERY", "read_view", "NODES_QUERY", "NAMES_QUERY", "EDGES_QUERY", "DETAILS_QUERY",
            "find_actor", "subgraph", "most_central", "Reduction", "resolve_classes"]
 
 NODES_QUERY = f"""
@@ -44,10 +46,12 @@ SELECT ?a ?p ?v WHERE {{
 }}"""
 
 EDGES_QUERY = f"""
-SELECT ?edge ?s ?o ?t ?n ?asserted ?first ?last WHERE {{
+SELECT ?edge ?s ?o ?t ?n ?asserted ?first ?last ?stories WHERE {{
   GRAPH <{NETWORK_GRAPH}> {{ ?edge a dipl:Edge ; dipl:edgeSource ?s ; dipl:edgeTarget ?o ; dipl:edgeType ?t ;
                                  dipl:eventCount ?n ; dipl:assertedCount ?asserted
                              OPTIONAL {{ ?edge dipl:firstDate ?first ; dipl:lastDate ?last }} }}
+  OPTIONAL {{ {{ SELECT ?edge (COUNT(DISTINCT ?story) AS ?stories) WHERE {{  # counted here, not kept (kg.stories)
+      GRAPH <{STORIES_GRAPH}> {{ ?story dipl:hasReport ?e }} GRAPH ?d {{ ?e dipl:edge ?edge }} }} GROUP BY ?edge }} }}
 }}"""
 
 DETAILS_QUERY = """
@@ -78,7 +82,8 @@ _COUNTRY = "https://w3id.org/kg-dipl/ontology#countryCode"
 def to_networkx(kg: KnowledgeGraph, details: bool = True) -> nx.MultiDiGraph:
     """Read the actor network from ``kg``.
 
-    Edge keys are PLOVER classes; each edge has ``iri``, ``count`` (events), ``negated`` (every event
+    Edge keys are PLOVER classes; each edge has ``iri``, ``count`` (event mentions), ``stories`` (story
+    events, the real-world events those mentions report), ``weight`` (``stories``), ``negated`` (every event
     negated or hypothetical) and, with ``details``, ``dates`` (sorted, distinct) and ``evidence``
     [(sentence, document identifier)], at most three distinct sentences.
     """
@@ -98,16 +103,35 @@ def to_networkx(kg: KnowledgeGraph, details: bool = True) -> nx.MultiDiGraph:
         d["acts_for"] = sorted(found[_ACTS_FOR])
         d["subtype"] = ", ".join(sorted(found[_SUBTYPE]))
         d["country"] = min(found[_COUNTRY], default="")
-    for edge, s, o, t, n, asserted, first, last in sorted(kg.select(EDGES_QUERY), key=lambda r: r[:6]):
+    for edge, s, o, t, n, asserted, first, last, stories in sorted(kg.select(EDGES_QUERY), key=lambda r: r[:6]):
         if s not in g or o not in g:
             continue
         cls = _CLASS[t]
         et = EVENT_TYPES[cls]
-        g.add_edge(s, o, key=cls, iri=edge, cls=cls, count=int(n), negated=int(asserted) == 0, dates=[],
-                   evidence=[], mentions=[], first=first or "", last=last or "", quad=et.quad,
-                   intensity=et.intensity)
+        g.add_edge(s, o, key=cls, iri=edge, cls=cls, count=int(n), stories=int(stories or n), weight=int(stories or n),
+                   negated=int(asserted) == 0, dates=[], evidence=[], mentions=[], first=first or "", last=last or "",
+                   quad=et.quad, intensity=et.intensity)
     if details:
         add_details(kg, g)
+    return g
+
+
+WEIGHTS = {"stories": "story events: each real-world event once, however many articles report it",
+           "mentions": "event mentions: every report counts"}
+
+
+def weigh(g: nx.MultiDiGraph, by: str = "stories") -> nx.MultiDiGraph:
+    """Set each edge's ``weight`` to its story events (``by="stories"``) or its mentions (``"mentions"``),
+    in place; returns ``g``. Raises ValueError for another ``by``.
+
+    >>> g = nx.MultiDiGraph(); _ = g.add_edge("a", "b", key="ACCUSE", count=5, stories=2)
+    >>> weigh(g, "mentions").edges["a", "b", "ACCUSE"]["weight"]
+    5
+    """
+    if by not in WEIGHTS:
+        raise ValueError(f"unknown weight {by!r}; choose one of {', '.join(WEIGHTS)}")
+    for _, _, d in g.edges(data=True):
+        d["weight"] = d.get("stories", d["count"]) if by == "stories" else d["count"]  # no story count: mentions
     return g
 
 

@@ -606,7 +606,7 @@ def run_query(kg: KnowledgeGraph, sparql: str, params: dict[str, Any] | None = N
     def work() -> str:
         subs = {ox.Variable(k): v for k, v in params.items()}
         try:
-            res = native(sparql, prefixes=dict(PREFIXES), substitutions=subs or None)
+            res = native(_leading_values(sparql, params), prefixes=dict(PREFIXES), substitutions=subs or None)
         except SyntaxError as e:
             raise syntax_error(e, sparql) from None
         except RuntimeError as e:
@@ -620,6 +620,26 @@ def run_query(kg: KnowledgeGraph, sparql: str, params: dict[str, Any] | None = N
         return _formatted(native_to_result(res), fmt, declared, params)
 
     return _in_thread(work, timeout)
+
+
+_WHERE = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*|\bWHERE\s*\{", re.IGNORECASE)
+
+
+def _leading_values(sparql: str, params: dict[str, Any]) -> str:
+    """``sparql`` with ``params`` (name -> pyoxigraph term) also bound by a VALUES block that opens its first
+    WHERE group, on the same line (positions in error messages elsewhere stay). Oxigraph 0.5 plans the
+    outer group as if substituted variables were free: the evidence between two actors read every event
+    (0.8 s at 10,000 documents) instead of theirs (0.01 s). The substitutions stay, for subqueries. The
+    terms are written by pyoxigraph, never pasted from the user's text; ``sparql`` is returned as it is
+    when it has no WHERE group."""
+    if not params:
+        return sparql
+    for m in _WHERE.finditer(sparql):
+        if m.group(0)[0] not in "<\"'#":
+            names = sorted(params)
+            block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(params[n]) for n in names)}) }}"
+            return sparql[:m.end()] + block + sparql[m.end():]
+    return sparql
 
 
 def _formatted(result: Result, fmt: str, declared: set[str], params: dict[str, Any]) -> str:

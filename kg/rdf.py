@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -37,9 +38,10 @@ from .ingest import Document
 from .vocab import DIPL, EVENT_TYPES, ID, SECTOR
 
 __all__ = ["actor_iri", "document_iri", "event_iri", "mention_iri", "affiliation_iri", "edge_iri", "role_iri", "post_iri",
-           "membership_iri", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
+           "membership_iri", "story_key_iri", "story_window", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
 
 TYPE_CLASS = {"Country": DIPL.Country, "Person": DIPL.Person, "Organization": DIPL.Organization}
+WINDOW_DAYS = 3  # how many days after an event (or after another report) an undated report may follow (kg.stories)
 DATE_TYPES = {"day": XSD.date, "week": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}  # by date precision
 
 
@@ -83,6 +85,49 @@ def edge_iri(source_key: str, target_key: str, cls: str) -> URIRef:
     rdflib.term.URIRef('https://w3id.org/kg-dipl/id/edge/USA/RUS/SANCTION')
     """
     return ID[f"edge/{source_key}/{target_key}/{cls}"]
+
+
+def story_key_iri(source: Actor, target: Actor, cls: str) -> URIRef:
+    """The group of event mentions that may report one story event (:mod:`kg.stories`): source and target,
+    an official (a person with a country) counted as their country unless that makes both sides one, and
+    the class family (``EventType.family``: SANCTION and COERCE are one); the two sides of a symmetric
+    family (AGREE, CONSULT) in alphabetical order, since reports name either first.
+
+    >>> lavrov = Actor("sergey-lavrov", "Sergey Lavrov", "Person", country="RUS")
+    >>> story_key_iri(lavrov, Actor("USA", "United States", "Country"), "COERCE")
+    rdflib.term.URIRef('https://w3id.org/kg-dipl/id/storykey/RUS/USA/COERCE')
+    """
+    def lift(a: Actor) -> str:
+        return a.country if a.type == "Person" and a.country else a.key
+    s, o = lift(source), lift(target)
+    if s == o:
+        s, o = source.key, target.key
+    family = EVENT_TYPES[cls].family
+    if EVENT_TYPES[family].symmetric:
+        s, o = sorted((s, o))
+    return ID[f"storykey/{s}/{o}/{family}"]
+
+
+def story_window(key: URIRef, when: str | None) -> URIRef | None:
+    """The window of a mention of story key ``key`` dated ``when`` (its event date, else its document's
+    publication date): the key and the date's bucket of :data:`WINDOW_DAYS` days (days since 0001-01-01
+    divided by WINDOW_DAYS), so that two mentions of one key at most WINDOW_DAYS apart are in the same
+    bucket or next to each other (:mod:`kg.stories` looks a new mention's neighbours up in its bucket and
+    the two beside it). A date that is not a day (a month, a year) is a window of its own; no date, none.
+
+    >>> key = ID["storykey/RUS/USA/COERCE"]
+    >>> [str(story_window(key, d)).rsplit("/", 1)[1] for d in ("2021-04-16", "2021-04-19", "2021-04")]
+    ['245965', '245966', '2021-04']
+    >>> story_window(key, None) is None
+    True
+    """
+    if not when:
+        return None
+    base = str(key).replace("/storykey/", "/storywindow/", 1)
+    try:
+        return URIRef(f"{base}/{date.fromisoformat(when).toordinal() // WINDOW_DAYS}")
+    except ValueError:
+        return URIRef(f"{base}/{when}")
 
 
 def role_slug(title: str) -> str:
@@ -218,6 +263,11 @@ def to_graph(ex: Extraction) -> Graph:
         g.add((ev, DIPL.target, actor_iri(r.target.key)))
         g.add((ev, DIPL.eventType, EVENT_TYPES[r.cls].iri))
         g.add((ev, DIPL.edge, edge_iri(r.source.key, r.target.key, r.cls)))
+        key = story_key_iri(r.source, r.target, r.cls)
+        g.add((ev, DIPL.storyKey, key))
+        window = story_window(key, r.date or d.date)
+        if window is not None:
+            g.add((ev, DIPL.storyWindow, window))
         g.add((ev, DIPL.trigger, Literal(r.trigger)))
         g.add((ev, DIPL.negated, Literal(r.negated)))
         g.add((ev, DIPL.modality, Literal(r.modality)))

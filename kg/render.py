@@ -278,15 +278,17 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
     for i, (s, o, d) in enumerate(g.edges(data=True)):
         et = EVENT_TYPES[d["cls"]]
         colour = quads[et.quad][1]
+        weight = d.get("weight", d["count"])  # story events by default (kg.network.weigh)
         mentions = [{**m, "doc": doc_index(m["doc"])} for m in d.get("mentions", [])] or \
                    [{"sentence": sentence, "trigger": "", "modality": "", "negated": False, "doc": doc_index(doc)}
                     for sentence, doc in d.get("evidence", [])]
         confidences = [m["confidence"] for m in mentions if m.get("confidence") is not None]
         edge = {"id": i, "from": str(s), "to": str(o), "cls": d["cls"], "quad": et.quad, "count": d["count"],
+                "stories": d.get("stories", d["count"]), "weight": weight,
                 "dates": list(d.get("dates", [])), "mentions": mentions,
                 "conf": max(confidences) if confidences else None,
                 "weak": bool(d.get("negated")), "color": colour,
-                "width": round(min(1 + 1.5 * math.log2(max(d["count"], 1)), 9), 2), "dashes": bool(d.get("negated")),
+                "width": round(min(1 + 1.5 * math.log2(max(weight, 1)), 9), 2), "dashes": bool(d.get("negated")),
                 "arrows": "" if et.symmetric else "to"}
         if pairs[frozenset((s, o))] > 1:  # parallel relations bend apart instead of overlapping
             rank[(s, o)] += 1

@@ -224,8 +224,10 @@ def find_groups(doc, country_at: dict[int, str], blocked: set[int], members: dic
                 c.dep_ == "appos" and c.i in blocked for c in tok.children):
             continue  # "the opposition journalist Raman Pratasevich": a title before a name
         if organ is not None and (any(c.dep_ == "poss" for c in tok.children) or not (
-                tok.dep_ == "nsubj" or (tok.dep_ == "pobj" and tok.head.dep_ == "agent"))):
-            continue  # "its troops", "sent troops": a state's instrument, not a party; "the police arrested"
+                tok.dep_ == "nsubj" or (tok.dep_ == "pobj" and tok.head.dep_ == "agent")
+                or any(i in country_at for i in range(left, tok.i)))):
+            continue  # "its troops", "sent troops": a state's instrument, not a party; "the police arrested";
+            # "fired on US forces": the country named, its sector on the end
         country = next((country_at[i] for i in range(left, tok.i) if i in country_at), None)
         end_text = tok.i + 1
         if country is None:

@@ -159,6 +159,10 @@ def _answer(ox, store, task: dict) -> tuple:
             store.update(task["text"])
         except SyntaxError as e:
             return "error", 400, _syntax_message(e, "SPARQL update")
+        except RuntimeError as e:
+            if "does not exist" not in str(e):  # anything else is the store's fault, not the request's
+                raise
+            return "error", 400, f"update refused: {e} (use DROP SILENT to ignore a missing graph)"
         store.flush()
         return "ok", None, b""
     options: dict[str, Any] = {"prefixes": task["prefixes"]}

@@ -45,6 +45,7 @@ class DIPL(DefinedNamespace):
     Mention: URIRef
     StatedAffiliation: URIRef
     Edge: URIRef
+    StoryEvent: URIRef
     Pair: URIRef
     # actor properties
     subtype: URIRef
@@ -100,6 +101,12 @@ class DIPL(DefinedNamespace):
     documentCount: URIRef
     firstDate: URIRef
     lastDate: URIRef
+    # story events (story events graph)
+    storyKey: URIRef
+    storyWindow: URIRef
+    nearClass: URIRef
+    storyGroup: URIRef
+    hasReport: URIRef
     pair: URIRef
     firstActor: URIRef
     secondActor: URIRef
@@ -164,6 +171,7 @@ PREFIXES: dict[str, str] = {
     "actor": str(ID["actor/"]),
     "doc": str(ID["doc/"]),
     "event": str(ID["event/"]),
+    "story": str(ID["story/"]),
     "sector": str(SECTOR),
     "graph": str(ID["graph/"]),
     "rdf": str(RDF),
@@ -205,6 +213,7 @@ class EventType:
     edge: URIRef
     colour: str
     symmetric: bool
+    family: str  # the story family: the alphabetically first of this class and its near classes (dipl:nearClass)
 
 
 def _event_types() -> dict[str, EventType]:
@@ -212,6 +221,7 @@ def _event_types() -> dict[str, EventType]:
     out: dict[str, EventType] = {}
     for iri in sorted(g.subjects(RDF.type, DIPL.EventType)):
         edge = g.value(iri, DIPL.edgeProperty)
+        near = {*g.objects(iri, DIPL.nearClass), *g.subjects(DIPL.nearClass, iri), iri}
         quad = g.value(iri, DIPL.quadClass)
         out[str(g.value(iri, SKOS.prefLabel))] = EventType(
             name=str(g.value(iri, SKOS.prefLabel)),
@@ -221,6 +231,7 @@ def _event_types() -> dict[str, EventType]:
             edge=edge,
             colour=str(g.value(iri, DIPL.colour)),
             symmetric=(edge, RDF.type, OWL.SymmetricProperty) in g,
+            family=min(str(g.value(t, SKOS.prefLabel)) for t in near),
         )
     return out
 

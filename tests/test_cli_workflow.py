@@ -37,6 +37,18 @@ def test_progress_log_counts_rate_and_eta():
     assert lines[1].startswith("kg build: 40/100 documents (40%), 2.0 docs/s, ETA 30s")
 
 
+def test_progress_log_writes_while_a_long_document_is_read():
+    import time
+
+    lines = []
+    with ProgressLog(total=2, every=0.05, write=lines.append) as log:
+        log("long.txt (1,000 of 90,000 words)", "in progress")  # a piece: names the document, counts nothing
+        time.sleep(0.4)  # no document ends, yet lines keep coming
+    assert len(lines) >= 3, lines
+    assert lines[-1].startswith("kg build: 0/2 documents (0%)") and lines[-1].endswith(
+        "; reading long.txt (1,000 of 90,000 words)"), lines[-1]
+
+
 def test_dates_are_checked_when_parsed(tmp_path):
     for bad in ("2025-13", "2024-02-30", "March 2024", "24"):
         out = kg("render", "--since", bad, "--store", tmp_path / "none")

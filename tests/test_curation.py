@@ -104,6 +104,15 @@ def test_reject_sentence_and_undo(store):
     assert [d.id for d in Curation.load(f"{store}/curation.yaml").decisions] == [2]
 
 
+def test_actors_are_named_by_labels_of_several_words_any_case(store):
+    code, out = kg("alias", "add", "donald trump", "The Donald", "--store", store)
+    assert code == 0 and "alias-add Donald Trump" in out, out
+    assert ask(store, 'ASK { GRAPH graph:actors { ?a skos:prefLabel "Donald Trump" ; skos:altLabel "The Donald" } }')
+    code, out = kg("merge", "The Donald", "United States", "--store", store)  # an alias names the actor too
+    assert code == 0, out
+    assert not ask(store, 'ASK { GRAPH graph:actors { ?a skos:prefLabel "Donald Trump" } }')
+
+
 def test_mistakes_are_one_line_errors(store):
     for args, words in [(["merge", "Talibn", "Afghanistan"], "no actor named 'Talibn'"),
                         (["merge", "Iran", "Iran"], "same actor"),

@@ -118,6 +118,29 @@ def test_a_protest_without_a_target_is_aimed_at_the_groups_state(extract):
     assert ("students (Kenya)", "PROTEST", "Kenya") in _rels(ex)
 
 
+def test_a_people_demonstrating_are_protesters_against_their_state(extract):
+    ex = extract("Thousands of Iraqi Kurds demonstrated in Kirkuk on Sunday.")
+    assert ("protesters (Iraq)", "PROTEST", "Iraq") in _rels(ex)
+
+
+def test_opposition_candidates_are_an_opposition_group(extract):
+    ex = extract("Ugandan police arrested Ugandan opposition candidates in Kampala.")
+    assert ("Uganda", "COERCE", "opposition (Uganda)") in _rels(ex)
+    arrest = next(r for r in ex.relations if r.cls == "COERCE")
+    assert (arrest.source_sector, arrest.target_sector) == ("COP", "OPP")
+
+
+@pytest.mark.parametrize("text, cls, sectors", [
+    ("French and Egyptian warships launched ten days of war games in the Mediterranean.", "COOPERATE", ("MIL", "MIL")),
+    ("Iraqi gunmen fired on US forces near Basra.", "ASSAULT", ("UAF", "MIL")),
+    ("Syrian officers ended their mediation between the militias.", "SANCTION", ("MIL", "REB")),
+    ("Radical French farmers said they would blockade Paris on Monday.", "THREATEN", ("AGR", "CVL")),
+])
+def test_the_sector_each_end_of_an_event_names(extract, text, cls, sectors):
+    [rel] = [r for r in extract(text).relations if r.cls == cls]
+    assert (rel.source_sector, rel.target_sector) == sectors
+
+
 def test_officials_and_organizations_take_their_sectors(extract):
     actors = _by_label(extract("Israel Defense Forces troops raided a camp while Japanese Foreign Minister "
                                "Yoko Kamikawa met UN Secretary-General Antonio Guterres in New York."))

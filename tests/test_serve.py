@@ -222,6 +222,9 @@ def test_updates_when_allowed(tmp_path):
         assert r.json()["boolean"] is True  # readers reopened the store after the update
         r = httpx.post(f"{s.url}/sparql", content="INSERT DATA { oops", headers={"Content-Type": "application/sparql-update"})
         assert r.status_code == 400 and "invalid SPARQL update: syntax error at line 1" in r.text
+        r = httpx.post(f"{s.url}/update", content="DROP GRAPH <urn:never-written>",
+                       headers={"Content-Type": "application/sparql-update"})
+        assert r.status_code == 400 and "does not exist" in r.text and "DROP SILENT" in r.text, r.text
     finally:
         s.stop()
     with KnowledgeGraph(store, read_only=True) as kg:  # the change is in the store on disk

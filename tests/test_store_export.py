@@ -11,7 +11,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from kg.export import EXPORT_FORMATS, export, network_for_tools
-from kg.layout import ACTORS_GRAPH, NETWORK_GRAPH
+from kg.layout import maintained_graphs
 from kg.rdf import document_iri, to_graph
 from kg.store import KnowledgeGraph
 from kg.validate import validate
@@ -64,7 +64,7 @@ def test_quad_exports_keep_one_named_graph_per_document(store, tmp_path, fmt, pa
         docs = {g for g, _ in kg.documents()}
     ds = Dataset().parse(out, format=parser)
     graphs = {g for *_, g in ds.quads((None, None, None, None))}
-    assert graphs == docs | {ACTORS_GRAPH, NETWORK_GRAPH}, "document graphs and the maintained graphs, as stored"
+    assert graphs == docs | set(maintained_graphs()), "document graphs and the maintained graphs, as stored"
     for d in docs:
         assert (d, DIPL.contentHash, None) in ds.graph(d)
 
@@ -83,6 +83,7 @@ def test_network_exports_open_in_networkx(store, tmp_path, fmt):
     assert len(support) == 1  # one edge per (source, target, class)
     e = support[0]
     assert e["kind"] == "relation" and e["relation"] == "SUPPORT" and int(e["count"]) == 1
+    assert int(e["stories"]) == 1 and float(e["weight"]) == 1.0  # story events weigh the edge (kg.network.weigh)
     assert e["quad"] == "VerbalCooperation" and float(e["intensity"]) > 0
     assert e["first_date"] == e["last_date"] == "2025-03-07"
     accuse = [d for _, t, d in g.out_edges(mex, data=True) if t == can]

@@ -1,0 +1,98 @@
+"""Story events on a real build: how many event mentions one story event gathers when outlets repeat the news.
+
+Makes ``--docs`` documents from the dev articles (read at run time from ``--corpus``, never copied into
+the repository): each article once as published, then paraphrased copies as other outlets would run
+them (paragraphs dropped or reordered, common reporting verbs swapped, published 0 to 3 days later,
+under another outlet's URL). Runs ``kg build`` on them and prints mentions, story events and their
+ratio, with the ratio an ideal grouping would reach (mentions of one original relation in every copy
+form one story; the copies number ``docs / articles``).
+
+    python bench/stories.py                      # 500 documents
+    python bench/stories.py --docs 100 --keep /tmp/stories-bench
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.store import KnowledgeGraph  # noqa: E402
+
+KG = str(Path(sys.executable).parent / "kg")
+SWAPS = [(r"\bsaid\b", "stated"), (r"\btold reporters\b", "told journalists"), (r"\bannounced\b", "declared"),
+         (r"\bofficials\b", "authorities")]
+
+
+def paraphrase(text: str, rng: random.Random) -> str:
+    """Another outlet's version: some paragraphs dropped (never all), the rest possibly reordered, verbs swapped."""
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    kept = [p for p in paragraphs if rng.random() < 0.8] or paragraphs[:1]
+    if rng.random() < 0.5 and len(kept) > 2:
+        body = kept[1:]
+        rng.shuffle(body)
+        kept = kept[:1] + body
+    out = "\n\n".join(kept)
+    for pattern, repl in SWAPS:
+        if rng.random() < 0.5:
+            out = re.sub(pattern, repl, out)
+    return out
+
+
+def corpus(articles: list[dict], n: int, seed: int = 17) -> list[dict]:
+    """``n`` documents: every article, then paraphrased copies in turn."""
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        a = articles[i % len(articles)]
+        copy = i // len(articles)
+        published = a.get("date")
+        if copy and published:
+            published = (date.fromisoformat(published) + timedelta(days=rng.randint(0, 3))).isoformat()
+        docs.append({"id": f"{a['id']}-{copy:03d}", "url": f"https://outlet{copy:03d}.example/{a['id']}",
+                     "date": published, "text": a["text"] if copy == 0 else paraphrase(a["text"], rng)})
+    return docs
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=500)
+    ap.add_argument("--corpus", type=Path, default=Path("/work/shared/eval/dev/news.jsonl"),
+                    help="JSON Lines articles (read, never copied)")
+    ap.add_argument("--keep", type=Path, help="keep the corpus and the store in this directory")
+    args = ap.parse_args()
+    if not args.corpus.is_file():
+        sys.exit(f"no corpus at {args.corpus}; give one with --corpus FILE.jsonl")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="kg-stories-"))
+    work.mkdir(parents=True, exist_ok=True)
+    articles = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    src = work / "corpus.jsonl"
+    src.write_text("".join(json.dumps(d) + "\n" for d in corpus(articles, args.docs)), encoding="utf-8")
+    store = work / "store"
+    t0 = time.perf_counter()
+    subprocess.run([KG, "build", str(src), "--store", str(store), "--quiet", "--workers", "2"], check=True)
+    seconds = time.perf_counter() - t0
+    with KnowledgeGraph(store, read_only=True) as kg:
+        mentions, stories = map(int, next(kg.select(
+            "SELECT (COUNT(?e) AS ?m) (COUNT(DISTINCT ?s) AS ?s) WHERE { "
+            "?e a dipl:Event OPTIONAL { GRAPH graph:stories { ?s dipl:hasReport ?e } } }")))
+        multi = int(next(kg.select(
+            "SELECT (COUNT(?s) AS ?n) WHERE { { SELECT ?s (COUNT(DISTINCT ?d) AS ?docs) WHERE { "
+            "GRAPH graph:stories { ?s dipl:hasReport ?e } ?e prov:wasDerivedFrom ?d } GROUP BY ?s } FILTER(?docs > 1) }"))[0])
+    copies = args.docs / len(articles)
+    print(f"{args.docs} documents ({len(articles)} articles, {copies:.1f} versions each), built in {seconds:.0f} s")
+    print(f"mentions {mentions:,}, story events {stories:,}, ratio {mentions / max(stories, 1):.2f} "
+          f"(ideal about {copies:.1f}); story events reported by more than one document: {multi:,}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,234 @@
+"""Story events: mentions of one real-world event across articles grouped once (kg.stories).
+
+The corpus (tests/data/stories.jsonl, written for these tests) has 12 articles from four outlets
+reporting 4 events with varied wording, dates and classes, plus 2 distractors: the same pair and
+class as an event, weeks later. Each article's ``story`` field is the gold grouping.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.actors import Actor
+from kg.extract import Extraction, RelationRecord
+from kg.ingest import Document
+from kg.query import named_query
+from kg.rdf import document_iri, to_graph
+from kg.store import KnowledgeGraph
+from kg.vocab import DIPL
+
+CORPUS = Path(__file__).parent / "data" / "stories.jsonl"
+ARTICLES = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+KG = str(Path(sys.executable).parent / "kg")
+STORY_GRAPH = "SELECT ?s ?p ?o WHERE { GRAPH graph:stories { ?s ?p ?o } }"
+
+
+def graphs(extractions: list[Extraction]) -> list[tuple[str, str]]:
+    return [(str(document_iri(ex.document)), to_graph(ex).serialize(format="nt")) for ex in extractions]
+
+
+def build(path: Path, extractions: list[Extraction], batch: int) -> KnowledgeGraph:
+    kg = KnowledgeGraph(path)
+    docs = graphs(extractions)
+    for i in range(0, len(docs), batch):
+        kg.replace_graphs(docs[i:i + batch])
+    return kg
+
+
+def story_triples(kg: KnowledgeGraph) -> set[tuple[str, ...]]:
+    return set(kg.select(STORY_GRAPH))
+
+
+def grouping(kg: KnowledgeGraph) -> dict[str, set[str]]:
+    """story IRI -> identifiers of the documents that report it."""
+    found: dict[str, set[str]] = {}
+    for story, ident in kg.select("SELECT ?st ?id WHERE { GRAPH graph:stories { ?st dipl:hasReport ?e } "
+                                  "?e prov:wasDerivedFrom ?d . ?d dcterms:identifier ?id }"):
+        found.setdefault(story, set()).add(ident)
+    return found
+
+
+def story_events(kg: KnowledgeGraph) -> dict[str, dict[str, str]]:
+    """story IRI -> the row the named query story-events gives it (counts and majorities read from the reports)."""
+    result = kg.query(named_query("story-events").text_for([]))
+    names = [str(v) for v in result.vars]
+    return {str(row[names.index("story")]): {n: None if v is None else str(v) for n, v in zip(names, row)}
+            for row in result}
+
+
+def pairing(predicted: dict[str, set[str]], gold: dict[str, str]) -> tuple[float, float]:
+    """Precision and recall of 'these two reports are the same event' over all pairs of reports."""
+    same = {frozenset(p) for docs in predicted.values() for p in itertools.combinations(sorted(docs), 2)}
+    truth = {frozenset((a, b)) for a, b in itertools.combinations(sorted(gold), 2) if gold[a] == gold[b]}
+    return (len(same & truth) / len(same) if same else 1.0), (len(same & truth) / len(truth) if truth else 1.0)
+
+
+@pytest.fixture(scope="module")
+def extractions(extractor) -> list[Extraction]:
+    docs = [Document(a["id"], a["text"], title=a["title"], date=a["date"], url=a["url"]) for a in ARTICLES]
+    return list(extractor.extract_many(docs))
+
+
+@pytest.fixture(scope="module")
+def store(extractions, tmp_path_factory) -> KnowledgeGraph:
+    kg = build(tmp_path_factory.mktemp("stories") / "store", extractions, batch=len(extractions))
+    yield kg
+    kg.close()
+
+
+def test_four_events_and_two_distractors_are_six_story_events(store):
+    found = grouping(store)
+    gold = {a["id"]: a["story"] for a in ARTICLES}
+    precision, recall = pairing(found, gold)
+    print(f"\npairing on {len(ARTICLES)} articles: precision {precision:.2f}, recall {recall:.2f}, "
+          f"{len(found)} story events")
+    assert len(found) == 4 + 2
+    assert sorted(map(sorted, found.values())) == sorted(
+        sorted(i for i, s in gold.items() if s == story) for story in set(gold.values()))
+    assert (precision, recall) == (1.0, 1.0)
+
+
+def test_a_story_event_keeps_counts_dates_and_the_dissenting_class(store):
+    row = story_events(store)["https://w3id.org/kg-dipl/id/story/RUS_USA_COERCE_2021-04-16"]
+    assert (row["cls"], row["alternatives"]) == ("SANCTION", "COERCE")  # two reports say expelled, one forced to leave
+    assert (row["reports"], row["documents"], row["sources"]) == ("3", "3", "3")
+    assert (row["first"], row["last"], row["date"]) == ("2021-04-16", "2021-04-19", "2021-04-16")
+    assert (row["negated"], row["modality"]) == ("false", "asserted")
+    assert (row["source"], row["target"]) == ("Russia", "United States")
+
+
+def test_officials_count_as_their_country_and_symmetric_sides_in_either_order(store):
+    found = grouping(store)
+    summit = found["https://w3id.org/kg-dipl/id/story/JPN_KOR_CONSULT_2023-03-16"]
+    assert summit == {"harbourtimes-2", "lakeside-2", "northwire-3"}  # Kishida met Yoon; Japan; South Korea met Japan
+    doha = found["https://w3id.org/kg-dipl/id/story/USA_taliban_AGREE_2020-02-29"]
+    assert doha == {"northwire-2", "lakeside-1", "eastgazette-2"}  # the Taliban signed with Washington, and back
+
+
+def test_edges_count_story_events_and_mentions(store):
+    from kg.network import to_networkx, weigh
+    g = to_networkx(store, details=False)
+    d = g.edges["https://w3id.org/kg-dipl/id/actor/IRN", "https://w3id.org/kg-dipl/id/actor/ISR", "ACCUSE"]
+    assert (d["count"], d["stories"], d["weight"]) == (4, 2, 2)  # Natanz three times, Karaj once
+    assert all(1 <= d["stories"] <= d["count"] for *_, d in g.edges(keys=True, data=True))
+    assert weigh(g, "mentions").edges["https://w3id.org/kg-dipl/id/actor/IRN", "https://w3id.org/kg-dipl/id/actor/ISR",
+                                      "ACCUSE"]["weight"] == 4
+
+
+def test_any_order_and_any_batches_give_the_same_story_events(store, extractions, tmp_path):
+    expected = story_triples(store)
+    shuffled = extractions[:]
+    random.Random(17).shuffle(shuffled)
+    with build(tmp_path / "one-by-one", shuffled[::-1], batch=1) as one, \
+            build(tmp_path / "threes", shuffled, batch=3) as threes:
+        assert story_triples(one) == expected
+        assert story_triples(threes) == expected
+        threes.recompute()
+        assert story_triples(threes) == expected
+
+
+def test_removing_a_report_detaches_it_and_adding_it_back_restores(store, extractions, tmp_path):
+    friday = next(ex for ex in extractions if ex.document.id == "harbourtimes-1")  # the report that states the date
+    others = [ex for ex in extractions if ex is not friday]
+    with build(tmp_path / "without", others, batch=len(others)) as without, \
+            build(tmp_path / "full", extractions, batch=len(extractions)) as full:
+        full.remove(document_iri(friday.document))
+        assert story_triples(full) == story_triples(without)
+        expel = [docs for docs in grouping(full).values() if "northwire-1" in docs]
+        assert expel == [{"northwire-1", "eastgazette-1"}]  # still one story: published a day apart
+        full.replace_graphs(graphs([friday]))
+        assert story_triples(full) == story_triples(store)
+
+
+# ----------------------------------------------------------------------------- the rule, on records
+
+RUS = Actor("RUS", "Russia", "Country", "State", "RUS")
+USA = Actor("USA", "United States", "Country", "State", "USA")
+
+
+def report(i: int, published: str | None, cls: str = "SANCTION", stated: str | None = None,
+           negated: bool = False, modality: str = "asserted") -> Extraction:
+    sentence = f"Report {i}: Russia expelled US diplomats."
+    r = RelationRecord(RUS, USA, cls, "expelled", negated, modality, sentence, 0, len(sentence), 0.9, False,
+                       stated or published, None)
+    return Extraction(Document(f"r{i}.txt", sentence, title=f"r{i}", date=published, url=f"https://o{i % 2}.example/{i}"),
+                      [RUS, USA], [r])
+
+
+def stories_of(kg: KnowledgeGraph) -> list[list[str]]:
+    return sorted(sorted(docs) for docs in grouping(kg).values())
+
+
+@pytest.mark.parametrize("dates, expected", [
+    # undated reports chain while each follows another within 3 days
+    (["2021-04-01", "2021-04-04", "2021-04-07", "2021-04-12"], [["r0.txt", "r1.txt", "r2.txt"], ["r3.txt"]]),
+    # no date at all: a story per document
+    ([None, None], [["r0.txt"], ["r1.txt"]]),
+])
+def test_publication_dates_chain_within_the_window(tmp_path, dates, expected):
+    with build(tmp_path / "s", [report(i, d) for i, d in enumerate(dates)], batch=4) as kg:
+        assert stories_of(kg) == expected
+
+
+def test_a_stated_date_is_one_story_and_undated_reports_up_to_3_days_later_join_it(tmp_path):
+    docs = [report(0, "2021-04-20", stated="2021-04-16"), report(1, "2021-04-19", stated="2021-04-17"),
+            report(2, "2021-04-18"), report(3, "2021-04-21"), report(4, "2021-04-16")]
+    with build(tmp_path / "s", docs, batch=5) as kg:
+        # r2 joins the 17th (the latest stated date at most 3 days before), r4 the 16th; r3 is 4 days after
+        # the 17th and forms its own story
+        assert stories_of(kg) == [["r0.txt", "r4.txt"], ["r1.txt", "r2.txt"], ["r3.txt"]]
+
+
+def test_adding_in_any_batches_equals_grouping_every_mention_at_once(tmp_path):
+    """New documents regroup only the mentions near theirs (dipl:storyWindow); that must give what grouping
+    every mention of the key from scratch gives (recompute), whatever the order and the batches."""
+    rng = random.Random(5)
+    days = [f"2021-04-{d:02d}" for d in range(1, 29)]
+    docs = []
+    for i in range(40):  # dense: stated dates and publication dates within a few weeks, chains and anchors mixed
+        published = rng.choice(days + [None] * 2)
+        stated = rng.choice(days) if published and rng.random() < 0.3 else None
+        docs.append(report(i, published, cls=rng.choice(["SANCTION", "COERCE"]), stated=stated))
+    rng.shuffle(docs)
+    with build(tmp_path / "s", docs, batch=3) as kg:
+        incremental = story_triples(kg)
+        assert len(grouping(kg)) > 5
+        kg.recompute()
+        assert story_triples(kg) == incremental
+
+
+def test_negation_and_modality_by_majority_with_the_dissent_counted(tmp_path):
+    docs = [report(0, "2021-04-16", negated=True), report(1, "2021-04-16", modality="hypothetical"),
+            report(2, "2021-04-17", cls="COERCE"), report(3, "2021-04-17", cls="COERCE", negated=True),
+            report(4, "2021-04-17", cls="MOBILIZE")]
+    with build(tmp_path / "s", docs, batch=2) as kg:
+        rows = list(story_events(kg).values())
+        assert len(rows) == 2  # MOBILIZE is not near SANCTION
+        main = next(r for r in rows if r["reports"] == "4")
+        assert (main["cls"], main["negated"], main["modality"], main["negatedReports"], main["hypotheticalReports"],
+                main["documents"], main["sources"]) == ("SANCTION", "false", "asserted", "2", "1", "4", "2")  # a tie: the later class
+
+
+def test_stats_and_named_queries(extractions, tmp_path):
+    path = str(tmp_path / "cli-store")
+    build(Path(path), extractions, batch=5).close()
+    run = lambda *args: subprocess.run([KG, *args], capture_output=True, text=True, timeout=120)  # noqa: E731
+    stats = run("stats", "--store", path)
+    assert "== story events" in stats.stdout and "2.33" in stats.stdout  # 14 mentions, 6 story events
+    events = run("query", "-n", "story-events", "-p", "actor=Fumio Kishida", "--format", "csv", "--store", path)
+    assert events.returncode == 0 and events.stdout.count("\n") == 2, events.stdout + events.stderr  # header + 1
+    assert "JPN_KOR_CONSULT_2023-03-16" in events.stdout
+    sanctions = run("query", "-n", "story-events", "-p", "class=COERCE", "-p", "since=2021-01-01", "--store", path)
+    assert "(1 row" in sanctions.stdout and "2021-04-16" in sanctions.stdout, sanctions.stdout  # table: IRIs left out
+    sanctions = run("query", "-n", "story-events", "-p", "class=COERCE", "-p", "since=2021-01-01", "--format", "csv",
+                    "--store", path)
+    assert "RUS_USA_COERCE_2021-04-16" in sanctions.stdout and sanctions.stdout.count("\n") == 2, sanctions.stdout
+    reports = run("query", "-n", "reports-of", "-p", "story=story:RUS_USA_COERCE_2021-04-16", "--format", "csv",
+                  "--store", path)
+    assert reports.stdout.count("eastgazette.example") == 1 and reports.stdout.count("\n") == 4

@@ -145,7 +145,7 @@ def test_affiliation_from_the_text(extract, text):
 
 
 def test_affiliation_inferred_in_the_document_with_lower_confidence(extract):
-    ex = extract("President Mwila Banda opened the regional summit in Lusaka on Monday. "
+    ex = extract("President Mwila Banda opened the regional summit on Monday. "
                  "Zambia will host the next round of talks.")
     person = people(ex)["Mwila Banda"]
     assert person.affiliations == ["ZMB"]
@@ -163,7 +163,7 @@ def test_affiliation_basis_and_confidence_are_stored_and_printed(extract, tmp_pa
     from kg.validate import validate, validate_graph
     from kg.vocab import DIPL
 
-    ex = extract("President Mwila Banda opened the regional summit in Lusaka on Monday. Zambian Foreign Minister "
+    ex = extract("President Mwila Banda opened the regional summit on Monday. Zambian Foreign Minister "
                  "Ruth Phiri met Ruto and Ghana's President Nana Akufo-Addo there. Zambia will host the next round "
                  "of talks.", date="2024-05-01")
     expected = {"Mwila Banda": ("ZMB", "inferred", 0.5), "Ruth Phiri": ("ZMB", "text", 1.0),

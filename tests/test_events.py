@@ -293,7 +293,7 @@ def test_bad_input_is_bounded(extract, kind, caplog):
     ("Recent US drone attacks have killed several al-Qaeda leaders.", ("United States", "ASSAULT", "al-Qaeda", False, A)),
     # lexicon: PLOVER's classes for these acts
     ("Turkey has strengthened its forces in Syria.", ("Turkey", "MOBILIZE", "Syria", False, A)),
-    ("Israeli troops remained on alert in the West Bank.", ("Israel", "MOBILIZE", "West Bank", False, A)),
+    ("Israeli troops remained on alert near Lebanon.", ("Israel", "MOBILIZE", "Lebanon", False, A)),  # a territory (West Bank) is no actor
     ("The Israeli army lifted its blockade of the Palestinian town.",
      ("Israel Defense Forces", "RETREAT", "Palestine", False, A)),
     ("The United Nations reduced food supplies to Syrian refugees in Jordan.",
@@ -301,7 +301,7 @@ def test_bad_input_is_bounded(extract, kind, caplog):
     ("Qatar ended its mediation between Israel and Hamas.", ("Qatar", "SANCTION", "Hamas", False, A)),
     ("Kenyan police prevented a demonstration staged by Ugandan students.",
      ("Kenya", "COERCE", "students (Uganda)", False, A)),
-    ("Israel reimposed a blockade on the West Bank.", ("Israel", "COERCE", "West Bank", False, A)),
+    ("Israel reimposed a blockade on Lebanon.", ("Israel", "COERCE", "Lebanon", False, A)),
     # "present X with demands", "slap X with sanctions": the noun after 'with' is the act, X its target
     ("Saudi Arabia and Egypt had presented Qatar with a list of demands.", ("Egypt", "REQUEST", "Qatar", False, A)),
     ("Washington slapped Iran with new sanctions on Monday.", ("United States", "SANCTION", "Iran", False, A)),

@@ -307,16 +307,16 @@ def test_bad_input_is_bounded(extract, kind, caplog):
     ("Washington slapped Iran with new sanctions on Monday.", ("United States", "SANCTION", "Iran", False, A)),
     ("Kenyan police officers landed in Haiti on Tuesday.", ("Kenya", "MOBILIZE", "Haiti", False, A)),
     # receiving observers and letting aid through are RETREAT (PLOVER: allow international involvement)
-    ("The Kyrgyz prime minister received a mission of observers from the OSCE.",
-     ("Kyrgyzstan", "RETREAT", "Organization for Security and Co-operation in Europe", False, A)),
+    ("The Georgian president received a delegation of observers from the OSCE.",
+     ("Georgia", "RETREAT", "Organization for Security and Co-operation in Europe", False, A)),
     ("Uzbekistan opened a bridge to allow the delivery of grain to Afghanistan.",
      ("Uzbekistan", "RETREAT", "Afghanistan", False, A)),
     ("The UN chief said the United Nations will withdraw its inspectors from Iraq.",
      ("United Nations", "THREATEN", "Iraq", False, R)),
-    ("Swiss doctors handed over 700 kg of medicine to the Red Crescent in Bam.",
-     ("doctors (Switzerland)", "AID", "International Federation of Red Cross and Red Crescent Societies", False, A)),
+    ("Austrian doctors handed over two tonnes of medicine to the Red Crescent after the quake.",
+     ("doctors (Austria)", "AID", "International Federation of Red Cross and Red Crescent Societies", False, A)),
     # a call to punish X condemns X; a purpose clause complains to the main verb's object
-    ("Archbishop Tutu on Sunday called for sanctions against Nigeria.", ("Tutu", "ACCUSE", "Nigeria", False, A)),
+    ("Bishop Belo on Monday called for sanctions against Indonesia.", ("Belo", "ACCUSE", "Indonesia", False, A)),
     ("France said on Friday that Iraq must cooperate with the United Nations.", ("France", "REQUEST", "Iraq", False, A)),
     ("The Kenyan foreign minister summoned Uganda's ambassador to complain about the raids.",
      ("Kenya", "ACCUSE", "Uganda", False, A)),
@@ -335,11 +335,12 @@ def test_event_nouns_light_verbs_and_presupposition(triples, text, expected):
      ("Egypt", "CONCEDE", "doctors (unknown country)", False, A)),
     ("NATO said it would tighten its blockade of Libya.", ("NATO", "COERCE", "Libya", False, H)),
     ("Russia threatened Estonia with sanctions.", ("Russia", "SANCTION", "Estonia", False, A)),
-    ("Archbishop Tutu on Sunday called for sanctions against Nigeria.", ("Tutu", "REQUEST", "Nigeria", False, A)),
+    ("Bishop Belo on Monday called for sanctions against Indonesia.", ("Belo", "REQUEST", "Indonesia", False, A)),
     ("France said on Friday that Iraq must cooperate with the United Nations.",
      ("Iraq", "COOPERATE", "United Nations", False, H)),
     # a preposition's object completes a verb pattern only with that preposition ("remained on alert")
-    ("Norway will close the last crossing still open on its border with Russia.", ("Norway", "CONCEDE", "Russia", False, A)),
+    ("Finland will shut the only checkpoint still open on its frontier with Russia.",
+     ("Finland", "CONCEDE", "Russia", False, A)),
 ])
 def test_undone_threatened_or_requested_acts_are_not_coded(triples, text, absent):
     found = triples(text)

@@ -199,6 +199,8 @@ class ProgressLog:
         self._stop.set()
         if self._ticker is not None:
             self._ticker.join()
+        if exc[0] is None:
+            self.flush()  # the last line: where the build ended
 
 
 class NearDuplicates:

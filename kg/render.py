@@ -133,23 +133,29 @@ def layout(g: nx.Graph, seed: int = 7, cache_dir: str | Path | None = None) -> d
     return dict(out)
 
 
-def spread_labels(pos: dict[str, tuple[float, float]], labels: dict[str, str], char_px: float = 7.5,
-                  line_px: float = 40.0, rounds: int = 40) -> dict[str, tuple[float, float]]:
-    """Positions nudged apart so that no two labels overlap: each node takes a box ``char_px`` pixels per
-    character of its label wide (at the page's 14 px font) and ``line_px`` high (the node and its label under
-    it); overlapping pairs are pushed apart along their shallower axis, at most ``rounds`` times. Neighbours
-    are looked up in a grid, so a round costs about linear time in the number of nodes.
+def spread_labels(pos: dict[str, tuple[float, float]], labels: dict[str, str], sizes: dict[str, float] | None = None,
+                  char_px: float | dict[str, float] = 7.5, line_px: float = 18.0,
+                  rounds: int = 40) -> dict[str, tuple[float, float]]:
+    """Positions nudged apart so that no two actors' boxes overlap: a box is the node (radius ``sizes[n]``,
+    default 10 px) with its label under it, ``char_px`` pixels per character wide (one value, or one per node)
+    and ``line_px`` high.
+    Overlapping pairs are pushed apart along their shallower axis, at most ``rounds`` times; neighbours are
+    looked up in a grid, so a round costs about linear time in the number of nodes.
 
     >>> spread_labels({"a": (0.0, 0.0), "b": (10.0, 0.0)}, {"a": "Abdul Ghani Baradar", "b": "Zalmay Khalilzad"})
     {'a': (-61.1, 0.0), 'b': (71.1, 0.0)}
     """
     xy = {n: list(p) for n, p in pos.items()}
-    half = {n: max(24.0, char_px * len(labels.get(n, ""))) / 2 for n in xy}
-    cell = 2 * max(half.values(), default=24.0)
+    size = {n: (sizes or {}).get(n, 10.0) for n in xy}
+    per_char = char_px if isinstance(char_px, dict) else dict.fromkeys(xy, char_px)
+    half = {n: max(size[n], per_char.get(n, 7.5) * len(labels.get(n, "")) / 2, 12.0) for n in xy}
+    below = {n: size[n] + line_px for n in xy}  # the label hangs under the node
+    cell_x = 2 * max(half.values(), default=12.0)
+    cell_y = max(size[n] + below[n] for n in xy) if xy else 1.0
     for _ in range(rounds):
         grid: dict[tuple[int, int], list[str]] = defaultdict(list)
         for n, (x, y) in xy.items():
-            grid[int(x // cell), int(y // line_px)].append(n)
+            grid[int(x // cell_x), int(y // cell_y)].append(n)
         moved = False
         for (cx, cy), here in grid.items():
             near = [m for dx in (-1, 0, 1) for dy in (-1, 0, 1) for m in grid.get((cx + dx, cy + dy), ())]
@@ -159,21 +165,51 @@ def spread_labels(pos: dict[str, tuple[float, float]], labels: dict[str, str], c
                         continue
                     (ax, ay), (bx, by) = xy[a], xy[b]
                     ox = half[a] + half[b] - abs(ax - bx)
-                    oy = line_px - abs(ay - by)
+                    oy = min(ay + below[a], by + below[b]) - max(ay - size[a], by - size[b])
                     if ox <= 0 or oy <= 0:
                         continue
                     moved = True
-                    if ox / (half[a] + half[b]) < oy / line_px:  # push sideways
+                    if ox / (half[a] + half[b]) < oy / (size[a] + below[a] + size[b] + below[b]) * 2:
                         d = (ox / 2 + 0.5) * (1 if ax <= bx else -1)
                         xy[a][0] -= d
                         xy[b][0] += d
                     else:
-                        d = (oy / 2 + 0.5) * (1 if ay <= by else -1)
+                        up = (ay + (below[a] - size[a]) / 2) <= (by + (below[b] - size[b]) / 2)
+                        d = (oy / 2 + 0.5) * (1 if up else -1)
                         xy[a][1] -= d
                         xy[b][1] += d
         if not moved:
             break
     return {n: (round(x, 1), round(y, 1)) for n, (x, y) in xy.items()}
+
+
+VIEWPORT = (1050.0, 860.0)  # pixels of the canvas beside the side panel in a 1400 x 900 window
+
+
+def _readable(g: nx.MultiDiGraph, pos: dict, sizes: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """``pos`` with labels apart: every label at full zoom, then the :data:`LABELLED` largest actors' at the
+    zoom that fits the actors with relations into :data:`VIEWPORT`, where the page draws them at 13 px."""
+    labels = {str(n): d.get("label", str(n)) for n, d in g.nodes(data=True)}
+    pos = spread_labels(pos, labels, sizes)
+    linked = [str(n) for n in g if g.degree(n)] or [str(n) for n in g]
+    if len(linked) < 2:
+        return pos
+    top = sorted(linked, key=lambda n: (-sizes.get(n, 0), n))[:LABELLED]
+    for _ in range(4):  # spreading widens the drawing, which lowers the zoom that fits it: settle both
+        half = {n: max(sizes.get(n, 10.0), 3.75 * len(labels[n])) for n in linked}
+        width = max(pos[n][0] + half[n] for n in linked) - min(pos[n][0] - half[n] for n in linked)
+        height = max(pos[n][1] + sizes.get(n, 10.0) + 18 for n in linked) - min(pos[n][1] - sizes.get(n, 10.0)
+                                                                                 for n in linked)
+        scale = min(1.0, VIEWPORT[0] / (width + 40), VIEWPORT[1] / (height + 40))
+        if scale >= 1.0:
+            break
+        big = set(top)  # the page draws these at 13 px on screen, the others at 14 px of the drawing
+        apart = spread_labels({n: pos[n] for n in linked}, labels, sizes, line_px=17.0 / scale,
+                              char_px={n: 7.0 / scale if n in big else 7.5 for n in linked})
+        if apart == {n: pos[n] for n in linked}:
+            break
+        pos = {**pos, **apart}
+    return pos
 
 
 # ----------------------------------------------------------------------------- page
@@ -219,37 +255,19 @@ def _doc_href(source: str, identifier: str) -> str:
     return p.resolve().as_uri() if p.is_file() else ""
 
 
-VIEWPORT = (1050.0, 860.0)  # pixels of the canvas beside the side panel in a 1400 x 900 window
-
-
-def _readable(g: nx.MultiDiGraph, pos: dict, centrality: dict) -> dict[str, tuple[float, float]]:
-    """``pos`` with labels apart: every label at full zoom, then the :data:`LABELLED` most central actors' at the
-    zoom that fits the actors with relations into :data:`VIEWPORT`, where the page draws them at 13 px."""
-    labels = {str(n): d.get("label", str(n)) for n, d in g.nodes(data=True)}
-    pos = spread_labels(pos, labels)
-    linked = [n for n in g if g.degree(n)] or list(g)
-    if len(linked) < 2:
-        return pos
-    xs, ys = [pos[n][0] for n in linked], [pos[n][1] for n in linked]
-    scale = min(1.0, VIEWPORT[0] / (max(xs) - min(xs) + 100), VIEWPORT[1] / (max(ys) - min(ys) + 100))
-    if scale >= 1.0:
-        return pos
-    top = sorted(linked, key=lambda n: (-centrality.get(n, 0), str(n)))[:LABELLED]
-    apart = spread_labels({n: pos[n] for n in top}, labels, char_px=7.0 / scale, line_px=34.0 / scale)
-    return {**pos, **apart}
-
-
 def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str | Path | None = None) -> dict:
     """Everything the page draws: vis nodes and edges with their encoding, acts-for links, documents, options
     and legend data."""
     centrality = nx.degree_centrality(g) if len(g) > 1 else {n: 1.0 for n in g}
     top = max(centrality.values(), default=1.0) or 1.0
+    rollup = rollup_map(g)
     links = [(str(n), str(a)) for n, d in g.nodes(data=True) for a in d.get("acts_for", []) if a in g and a != n]
     shape = nx.MultiDiGraph(g)
-    shape.add_edges_from(links)  # officials are laid out next to the side they act for
-    pos = _readable(g, layout(shape, cache_dir=cache_dir), centrality)
+    shape.add_edges_from(links)  # officials are laid out next to the side they act for,
+    shape.add_edges_from((n, c) for n, c in rollup.items() if c != n)  # a sector next to its country
+    sizes = {str(n): round(8 + 28 * math.sqrt(centrality.get(n, 0) / top), 1) for n in g}
+    pos = _readable(g, layout(shape, cache_dir=cache_dir), sizes)
     quads = quad_colours()
-    rollup = rollup_map(g)
     docs: dict[str, int] = {}
     doc_list: list[dict] = []
     known = g.graph.get("documents", {})
@@ -267,7 +285,7 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
     for n, d in g.nodes(data=True):
         x, y = pos[n]  # shape and colour come from the type's vis group: less for vis to parse per node
         nodes.append({"id": str(n), "label": d.get("label", str(n)), "x": x, "y": y, "group": d.get("type", "Other"),
-                      "size": round(8 + 28 * math.sqrt(centrality.get(n, 0) / top), 1), "type": d.get("type", ""),
+                      "size": sizes[str(n)], "type": d.get("type", ""),
                       "sector": d.get("subtype") or "", "country": d.get("country") or "", "role": d.get("role", ""),
                       "aff": list(d.get("affiliations", [])), "aliases": list(d.get("aliases", []))[:12],
                       "degree": g.degree(n), "rollup": rollup.get(n), "first": d.get("first") or "",

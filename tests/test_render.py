@@ -304,7 +304,7 @@ def test_labels_are_pushed_apart_until_none_overlap():
 
     def clash(a, b):
         wa, wb = max(24.0, 7.5 * len(labels[a])) / 2, max(24.0, 7.5 * len(labels[b])) / 2
-        return abs(out[a][0] - out[b][0]) < wa + wb - 1 and abs(out[a][1] - out[b][1]) < 40.0 - 1
+        return abs(out[a][0] - out[b][0]) < wa + wb - 1 and abs(out[a][1] - out[b][1]) < 10 + 10 + 18 - 1  # node, label
 
     crowded = sum(1 for a in pos for b in pos if a < b and abs(pos[a][0] - pos[b][0]) < 60
                   and abs(pos[a][1] - pos[b][1]) < 40)

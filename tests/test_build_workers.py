@@ -102,7 +102,8 @@ def test_a_killed_worker_is_reported_and_its_documents_retried(tmp_path):
     os.kill(victim, signal.SIGKILL)
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err
-    assert "worker process died" in err and str(victim) in err and "Traceback" not in err
+    # the pool names the dead worker when it can see which one died first; either way the death is reported
+    assert "worker process died" in err and (str(victim) in err or "pid unknown" in err) and "Traceback" not in err
     assert f"{n} documents: {n} new" in out and "0 failed" in out, out
     r = subprocess.run([*KG, "query", "SELECT (COUNT(DISTINCT ?d) AS ?n) { ?d a dipl:Document }", "--format", "csv",
                         "--store", str(store)], capture_output=True, text=True, timeout=120)

@@ -96,17 +96,17 @@ max_bytes_option = click.option("--max-bytes", type=click.IntRange(0), default=5
 CONFIG_FILE = "kg.yaml"  # read from the working directory when neither --config nor KG_CONFIG names one
 
 
+def _setting_names(param: click.Option) -> set[str]:
+    """The keys a settings file may name ``param`` by: its name and its flags without dashes (``max_bytes``)."""
+    return {param.name, *(o.lstrip("-").replace("-", "_") for o in param.opts)}
+
+
 def _config_defaults(group: click.Group, settings: dict, base: Path, where: str, nested: bool = False) -> dict:
     """click's ``default_map`` for ``group`` from a config mapping: top-level keys apply to every command that
     has that option, a key named after a command holds that command's own; relative paths are read from
     ``base``. Unknown keys raise :class:`Fail` naming the file."""
-    known: dict[str, click.Parameter] = {}
-    for cmd in group.commands.values():
-        for param in cmd.params:
-            if isinstance(param, click.Option):
-                known.setdefault(param.name, param)
-                for opt in param.opts:
-                    known.setdefault(opt.lstrip("-").replace("-", "_"), param)
+    known = {n for cmd in group.commands.values() for p in cmd.params if isinstance(p, click.Option)
+             for n in _setting_names(p)}
 
     def value(param: click.Parameter, v):
         def path(x):
@@ -119,8 +119,7 @@ def _config_defaults(group: click.Group, settings: dict, base: Path, where: str,
         out = {}
         for key, v in entries.items():
             k = str(key).replace("-", "_")
-            param = next((p for p in cmd.params if isinstance(p, click.Option)
-                          and (p.name == k or k in {o.lstrip("-").replace("-", "_") for o in p.opts})), None)
+            param = next((p for p in cmd.params if isinstance(p, click.Option) and k in _setting_names(p)), None)
             if param is not None:
                 out[param.name] = value(param, v)
             elif section:

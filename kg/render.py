@@ -187,13 +187,28 @@ VIEWPORT = (1050.0, 860.0)  # pixels of the canvas beside the side panel in a 14
 
 
 def _readable(g: nx.MultiDiGraph, pos: dict, sizes: dict[str, float]) -> dict[str, tuple[float, float]]:
-    """``pos`` with labels apart: every label at full zoom, then the :data:`LABELLED` largest actors' at the
-    zoom that fits the actors with relations into :data:`VIEWPORT`, where the page draws them at 13 px."""
+    """``pos`` with labels apart: at full zoom, then at the zoom that fits the actors with relations into
+    :data:`VIEWPORT`, where the page draws the :data:`LABELLED` largest actors' labels at 13 px on screen."""
     labels = {str(n): d.get("label", str(n)) for n, d in g.nodes(data=True)}
     pos = spread_labels(pos, labels, sizes)
     linked = [str(n) for n in g if g.degree(n)] or [str(n) for n in g]
     if len(linked) < 2:
         return pos
+    big = set(sorted(linked, key=lambda n: (-sizes[n], n))[:LABELLED])  # the others: 14 px of the drawing
+    half = {n: max(sizes[n], 3.75 * len(labels[n])) for n in linked}
+    for _ in range(4):  # spreading widens the drawing, which lowers the zoom that fits it: settle both
+        width = max(pos[n][0] + half[n] for n in linked) - min(pos[n][0] - half[n] for n in linked)
+        height = max(pos[n][1] + sizes[n] + 18 for n in linked) - min(pos[n][1] - sizes[n] for n in linked)
+        scale = min(1.0, VIEWPORT[0] / (width + 40), VIEWPORT[1] / (height + 40))
+        if scale >= 1.0:
+            break
+        here = {n: pos[n] for n in linked}
+        apart = spread_labels(here, labels, sizes, line_px=17.0 / scale,
+                              char_px={n: 7.0 / scale if n in big else 7.5 for n in linked})
+        if apart == here:
+            break
+        pos = {**pos, **apart}
+    return pos
     top = sorted(linked, key=lambda n: (-sizes.get(n, 0), n))[:LABELLED]
     for _ in range(4):  # spreading widens the drawing, which lowers the zoom that fits it: settle both
         half = {n: max(sizes.get(n, 10.0), 3.75 * len(labels[n])) for n in linked}

@@ -413,6 +413,12 @@ def build(paths: tuple[str, ...], store: str, timeout: float, model: str | None,
     for warning in summary.warnings:
         click.echo(f"kg: warning: {warning}", err=True)
     click.echo(str(summary))
+    from .store import KnowledgeGraph
+
+    with _run(KnowledgeGraph, store, read_only=True, timeout=timeout) as kg:
+        docs, actors, events = next(iter(_run(kg.query, TOTALS_QUERY)))
+    click.echo(f"the store holds {int(docs):,} documents, {int(actors):,} actors and {int(events):,} event mentions "
+               f"(kg stats tells more)")
 
 
 @main.command(context_settings=CONTEXT)
@@ -869,6 +875,10 @@ def curation_undo(n: int, store: str, curation_file: str | None, model: str | No
                    f"with --force: {', '.join(left[:10])}", err=True)
 
 
+TOTALS_QUERY = """SELECT ?docs ?actors ?events WHERE {
+  { SELECT (COUNT(DISTINCT ?d) AS ?docs) WHERE { ?d a dipl:Document } }
+  { SELECT (COUNT(DISTINCT ?a) AS ?actors) WHERE { ?a a ?type VALUES ?type { dipl:Country dipl:Person dipl:Organization } } }
+  { SELECT (COUNT(?e) AS ?events) WHERE { ?e a dipl:Event } } }"""
 STATS_QUERIES = {
     "documents": "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a dipl:Document }",
     "actors by type": "SELECT ?type (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a ?type . "

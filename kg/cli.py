@@ -725,6 +725,10 @@ def _decide(store: str, curation_file: str | None, action: str, why: str, who: s
         if action == "merge" and fields["actor"] == fields["into"]:
             raise Fail(f"{fields['label']} and the actor to merge it into are the same actor")
         decision = _run(cur.new, action, why=why, who=who, **fields)
+        earlier = cur.recorded(decision)
+        if earlier is not None:
+            click.echo(f"already decided: decision {earlier.id} ({earlier.summary()}); nothing changed")
+            return
         graphs = _run(apply_to_store, kg, decision)
         if action == "reject" and not graphs:
             raise Fail("no stored event matches; give an event IRI (kg query --name who-did-what --format json "

@@ -508,12 +508,12 @@ def _evidence(gaz: Gazetteer, mentions: Iterable[Mention | Actor]) -> set[str]:
 
 
 def _settle_shared_names(gaz: Gazetteer, mentions: list[Mention]) -> None:
-    """Give a name two states share ("Congo") the state the rest of the paragraph points to ("Kinshasa",
-    "DR Congo", "Tshisekedi" -> COD; "Brazzaville", "Sassou Nguesso" -> COG), else the one news mean most
-    (the first listed in mentions.json), marked ``unsettled`` for the Resolver to settle from the rest of
-    the document."""
+    """Give a name or demonym two states share ("Congo", "Congolese") the state the rest of the paragraph
+    points to ("Kinshasa", "DR Congo", "Tshisekedi" -> COD; "Brazzaville", "Sassou Nguesso" -> COG), else the
+    one news mean most (the first listed in mentions.json), marked ``unsettled`` for the Resolver to settle
+    from the rest of the document."""
     shared = _words()["ambiguous"]
-    named = [m for m in mentions if m.kind == "name" and m.text in shared]
+    named = [m for m in mentions if m.kind in {"name", "demonym"} and m.text in shared]
     if not named:
         return
     evidence = _evidence(gaz, (m for m in mentions if m.kind in {"name", "demonym", "seat", "person"}

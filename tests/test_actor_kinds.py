@@ -393,6 +393,14 @@ def test_congo_alone_is_the_state_the_document_points_to(extract, text, code):
     assert not {"COD", "COG"} - {code} & {a.key for a in ex.actors}
 
 
+def test_congolese_follows_the_evidence_too(extract):
+    ex = extract("Congolese President Denis Sassou Nguesso urged Gabon to reopen the border.", date="2024-05-01")
+    assert people(ex)["Denis Sassou Nguesso"].affiliations == ["COG"]
+    assert "COD" not in {a.key for a in ex.actors}
+    ex = extract("Congolese police dispersed protesters in Kinshasa.", date="2024-05-01")
+    assert "COG" not in {a.key for a in ex.actors}
+
+
 def test_congo_alone_follows_the_evidence_of_an_earlier_paragraph(extract):
     ex = extract("Sassou Nguesso opened the talks in Brazzaville.\n\nCongo's foreign minister urged Gabon to reopen "
                  "the border.", date="2024-05-01")

@@ -544,17 +544,22 @@ def _member_of_group(doc: Doc, start: int, by_token: dict[int, Mention], gaz: Ga
         i -= 1  # "six Indian diplomats on Monday, among them": past the date too
     group = by_token.get(i)
     if group is not None:  # "Indian diplomats" read as the country's people
-        return group.key if group.kind in {"collective", "group"} and doc[i].tag_ == "NNS" and group.key in \
-            gaz.entries and gaz.entries[group.key].type == "Country" else None
-    if doc[i].tag_ != "NNS":
+        first, key = group.start, group.key if group.kind in {"collective", "group"} else None
+    elif doc[i].tag_ == "NNS":  # "45 Russian trade officials": the country before the plural noun
+        first, key = i, None
+        for j in range(i - 1, max(sent_start, i - 3) - 1, -1):
+            m = by_token.get(j)
+            if m and m.kind in {"demonym", "name"}:
+                first, key = m.start, m.key
+                break
+            if not (doc[j].pos_ in {"ADJ", "NUM", "NOUN"} or doc[j].tag_ == "POS"):
+                break
+    else:
         return None  # "including X" after a verb or a singular noun: no group
-    for j in range(i - 1, max(sent_start, i - 3) - 1, -1):
-        m = by_token.get(j)
-        if m and m.kind in {"demonym", "name"} and m.key in gaz.entries and gaz.entries[m.key].type == "Country":
-            return m.key
-        if not (doc[j].pos_ in {"ADJ", "NUM", "NOUN"} or doc[j].tag_ == "POS"):
-            break
-    return None
+    if doc[i].tag_ != "NNS" or key not in gaz.entries or gaz.entries[key].type != "Country" \
+            or (first > sent_start and doc[first - 1].lower_ in {"and", "or", ","}):
+        return None  # no national group, or one of several countries' ("Kenyan and Ugandan officials")
+    return key
 
 
 def _add_groups(doc: Doc, gaz: Gazetteer, mentions: list[Mention], by_token: dict[int, Mention], blocked: set[int],

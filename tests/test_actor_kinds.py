@@ -374,10 +374,15 @@ def test_a_person_listed_in_a_national_group_acts_for_its_country(extract, text,
     assert person.affiliations == [side] and person.role == role
 
 
-def test_a_list_after_states_gives_nobody_a_country(extract):
-    ex = extract("Several states, including Chile and Peru, criticised Russia, the ministers of the group, "
-                 "among them Dana Rossi, said.")
-    assert people(ex)["Dana Rossi"].affiliations == []
+@pytest.mark.parametrize("text, name", [
+    ("Several states, including Chile and Peru, criticised Russia, the ministers of the group, among them Dana "
+     "Rossi, said.", "Dana Rossi"),
+    ("Kenyan and Ugandan officials, including Deputy Minister Peter Mwangi, met in Arusha.", "Peter Mwangi"),
+    ("Ministers from African countries, including Foreign Minister Amina Diallo, criticised France.",
+     "Amina Diallo"),
+])
+def test_a_list_after_no_single_national_group_gives_nobody_a_country(extract, text, name):
+    assert people(extract(text))[name].affiliations == []
 
 
 @pytest.mark.parametrize("text, code", [

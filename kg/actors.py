@@ -971,11 +971,13 @@ class Resolver:
     def finish(self, relations: Iterable[tuple[Actor, Actor]] = (), named: set[int] | None = None) -> list[Actor]:
         """The document's actors, after in-document inference of the side of officials the text and
         the gazetteer leave without one: a head of state or government whose title matches the one
-        country of the document that has no other such leader (confidence 0.5). ``relations`` are the
-        document's (source, target) pairs: a country the official acts on, or one that is only ever
-        acted on, is the other party, never the official's side (no inference rather than a wrong one).
-        ``named``: ids of the actors some mention names other than as a venue ("met in Doha"); a country
-        the document names only as where something happened is no candidate (None: all are)."""
+        country of the document that has no other such leader (confidence 0.5); likewise a minister or
+        diplomat who deals with a foreign counterpart ("the Indian envoy met Foreign Secretary X": X is of the
+        document's other country). ``relations`` are the document's (source, target) pairs: a country the
+        official acts on, one that is only ever acted on, or a counterpart's country, is the other party,
+        never the official's side (no inference rather than a wrong one). ``named``: ids of the actors some
+        mention names other than as a venue ("met in Doha"); a country the document names only as where
+        something happened is no candidate (None: all are)."""
         leaders = _words()["leaders"]
         relations = list(relations)
         sources = {id(s) for s, _ in relations}
@@ -987,9 +989,12 @@ class Resolver:
             if actor.type != "Person" or actor.affiliations or actor.key in self.former or not actor.role:
                 continue
             title = actor.role.lower()
-            if title not in leaders:
+            others = [t for s, t in relations if s is actor] + [s for s, t in relations if t is actor]
+            counterparts = {id(self.actors[k]) for o in others if o.type == "Person"
+                            for k in o.affiliations if self._is_country(k) and k in self.actors}
+            if title not in leaders and not (counterparts and actor.subtype in {"Minister", "Diplomat"}):
                 continue
-            parties = {id(t) for s, t in relations if s is actor} | {id(s) for s, t in relations if t is actor}
+            parties = {id(o) for o in others} | counterparts
             free = [c for c in countries if id(c) not in parties and not any(
                 p is not actor and c.key in p.affiliations and (p.role or "").lower() == title
                 for p in self.actors.values() if p.type == "Person")]

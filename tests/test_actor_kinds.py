@@ -361,6 +361,14 @@ def test_a_meeting_venue_is_never_the_inferred_side(extract):
     assert people(ex)["Nandi Oduya"].affiliations == []
 
 
+def test_a_minister_dealing_with_a_foreign_counterpart_is_of_the_other_country(extract):
+    ex = extract("Bangladesh summoned India's envoy Arjun Mehra over the attack. Mehra, who met acting Foreign "
+                 "Secretary Kamal Uddin, said India wanted calm.", date="2024-05-01")
+    assert people(ex)["Kamal Uddin"].affiliation_confidence == {"BGD": 0.5}
+    alone = extract("Deputy Foreign Minister Asha Salim criticised Kenya.", date="2024-05-01")
+    assert people(alone)["Asha Salim"].affiliations == []  # no counterpart: no inference for a minister
+
+
 @pytest.mark.parametrize("text, name, side, role", [
     ("Canada expelled four Indian diplomats, including the deputy high commissioner, Ravi Shankar Patel, "
      "after police accused India of spying.", "Ravi Shankar Patel", "IND", "deputy high commissioner"),

@@ -29,16 +29,18 @@ The flow, all streaming (the corpus is never held in memory):
    its named graph inside that one update, so a document is stored whole or
    not at all;
 4. a long document (over :data:`LONG_CHARS` characters) is streamed end to end
-   by this process instead: parsed, turned into RDF and written in pieces of
-   about :data:`kg.extract.PIECE_WORDS` words (:meth:`Writer.stream`), so memory
-   stays bounded whatever its size, and progress is reported inside it. Its
-   content hash is written with the last piece: a build interrupted inside it
-   leaves a graph without a hash, which the next build replaces.
+   by this process instead (:meth:`Writer.stream`): parsed in pieces of about
+   :data:`kg.extract.PIECE_WORDS` words, each piece's relations kept on disk
+   (:class:`_Spool`) until the document's actors are final, then turned into RDF
+   piece by piece and written in bounded updates
+   (:meth:`kg.store.KnowledgeGraph.write_in_pieces`), so memory stays bounded
+   whatever its size, with progress inside it. Its content hash is written
+   last: a build interrupted inside it leaves a graph without a hash, which
+   the next build replaces.
 """
 from __future__ import annotations
 
 import contextlib
-import itertools
 import pickle
 import re
 import tempfile
@@ -459,7 +461,10 @@ class Writer:
                         relations += len(part.relations)
                     self.report(f"{doc.id} (read {done:,} of {total:,} words)", "in progress")
                 actors = part  # the last piece: every actor of the document, no relation
-                say = lambda what: self.report(f"{doc.id} ({what})", "in progress")  # noqa: E731
+
+                def say(what: str) -> None:
+                    self.report(f"{doc.id} ({what})", "in progress")
+
                 triples = self.kg.write_in_pieces(
                     str(graph), self._pieces(actors, pieces, say),
                     f"<{graph}> <{DIPL.contentHash}> {Literal(doc.content_hash).n3()} .\n", progress=say)

@@ -35,8 +35,9 @@ The flow, all streaming (the corpus is never held in memory):
    piece by piece and written in bounded updates
    (:meth:`kg.store.KnowledgeGraph.write_in_pieces`), so memory stays bounded
    whatever its size, with progress inside it. Its content hash is written
-   last: a build interrupted inside it leaves a graph without a hash, which
-   the next build replaces.
+   last: a build killed inside it leaves a graph without a hash, which the
+   next build removes before anything else (and builds again if it is among
+   its documents).
 """
 from __future__ import annotations
 
@@ -579,6 +580,7 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
     summary.workers = getattr(engine, "workers", workers)
     writer = Writer(kg, summary, report, curation)
     try:
+        _remove_incomplete(kg)
         items = documents if documents is not None else read_documents(
             paths, fields, include=include, exclude=exclude, max_bytes=max_bytes, date=date)
         pairs = _to_extract(items, kg, summary, report, writer, allow_duplicates, force)
@@ -600,6 +602,14 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
                 kg.close()
             summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _remove_incomplete(kg: KnowledgeGraph) -> None:
+    """Remove what a killed build left of a long document (a graph without its content hash), and bring the
+    maintained graphs back to the complete documents: a document is in the store whole or not at all."""
+    for (graph,) in list(kg.select("SELECT ?g WHERE { GRAPH ?g { ?g a dipl:Document } "
+                                   "FILTER NOT EXISTS { GRAPH ?g { ?g dipl:contentHash ?h } } }")):
+        kg.remove_in_pieces(graph)
 
 
 def _stream_long(pairs: Iterable[tuple[Document, str]], writer: Writer, extractor) -> Iterator[tuple[Document, str]]:

@@ -85,13 +85,20 @@ def test_a_build_interrupted_inside_a_long_document_is_redone(tmp_path, extracto
         assert g.query("ASK { GRAPH ?d { ?e a dipl:Event } }").askAnswer, "the first pieces were written"
         assert not g.query("ASK { ?d dipl:contentHash ?h }").askAnswer, "a partial document has no content hash"
         assert g.query(f"ASK {{ GRAPH <{STALE_GRAPH}> {{ ?k ?p ?o }} }}").askAnswer, "what it touched is marked"
+    other = tmp_path / "other.txt"
+    other.write_text("Chile thanked Peru for its help.\n", encoding="utf-8")
+    assert build([str(other)], store=store, extractor=extractor).new == 1  # another document: the partial one goes
+    build([str(other)], store=str(tmp_path / "other"), extractor=extractor)
+    assert maintained_of(store) == maintained_of(tmp_path / "other")
+    with KnowledgeGraph(store, read_only=True) as g:
+        assert len(list(g.documents())) == 1
+        assert not g.query(f"ASK {{ GRAPH <{STALE_GRAPH}> {{ ?k ?p ?o }} }}").askAnswer
     again = build([str(doc)], store=store, extractor=extractor)
     assert again.new == 1 and not again.failed
     with KnowledgeGraph(store, read_only=True) as g:
         assert g.query("ASK { ?d dipl:contentHash ?h }").askAnswer
         assert not g.query(f"ASK {{ GRAPH <{STALE_GRAPH}> {{ ?k ?p ?o }} }}").askAnswer
-    clean = build([str(doc)], store=str(tmp_path / "clean"), extractor=extractor)
-    assert clean.new == 1
+    build([str(other), str(doc)], store=str(tmp_path / "clean"), extractor=extractor)
     assert maintained_of(store) == maintained_of(tmp_path / "clean")
 
 

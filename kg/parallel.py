@@ -29,7 +29,6 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-
 __all__ = ["THREAD_VARS", "TASK_WORDS", "Extracted", "Failed", "ChunkResult", "single_threaded",
            "extract_chunk", "SerialEngine", "ProcessEngine"]
 

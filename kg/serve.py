@@ -204,7 +204,7 @@ def _stale(e: BaseException) -> bool:
     return "Corruption" in text or "No such file" in text or "MANIFEST" in text
 
 
-def _worker_main(conn, path: str, writable: bool, generation: int = 0, parent: int = 0) -> None:
+def _worker_main(conn, path: str, writable: bool, generation: int = 0) -> None:
     """A worker process: answers tasks from ``conn`` until it gets None or the pipe closes.
 
     Readers open the store read-only (a view of its files at that moment): after an update
@@ -216,7 +216,7 @@ def _worker_main(conn, path: str, writable: bool, generation: int = 0, parent: i
 
     from .parallel import die_with_parent
 
-    die_with_parent(parent or os.getppid())  # dies with the fork server, which ends with kg serve
+    die_with_parent(os.getppid())  # dies with the fork server, which ends with kg serve
     _release_fork_server()
 
     store, backend = None, None
@@ -280,8 +280,7 @@ def _release_fork_server() -> None:
 class _Worker:
     def __init__(self, ctx, path: str, writable: bool, generation: int = 0) -> None:
         self.conn, child = ctx.Pipe()
-        # forked by the fork server, it dies with it; the fork server ends when kg serve does
-        self.proc = ctx.Process(target=_worker_main, args=(child, path, writable, generation, 0), daemon=True,
+        self.proc = ctx.Process(target=_worker_main, args=(child, path, writable, generation), daemon=True,
                                 name="kg-serve-writer" if writable else "kg-serve-reader")
         self.proc.start()
         child.close()
@@ -337,7 +336,8 @@ class Pool:
         self.path, self.size, self.writable, self.generation = path, size, writable, generation
         self.limit = max(size, limit or size)
         self.ctx = multiprocessing.get_context("forkserver")
-        self.ctx.set_forkserver_preload(["__main__", "kg.store", "kg.serve", "pyoxigraph"])  # what a worker imports
+        # what a worker imports: kg.serve, pyoxigraph, and the main module again (kg.cli imports kg.store)
+        self.ctx.set_forkserver_preload(["__main__", "kg.store", "kg.serve", "pyoxigraph"])
         self.idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self.all: set[_Worker] = set()
         self.replaced = 0

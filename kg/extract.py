@@ -101,7 +101,7 @@ class Extractor:
                         in_headline = len(result.relations)
                 result.relations = _once(result.relations, in_headline)
                 _localize(resolver, result.relations)
-                result.actors = _needed(resolver.finish((r.source, r.target) for r in result.relations),
+                result.actors = _needed(resolver.finish(((r.source, r.target) for r in result.relations), named),
                                         result.relations, named)
                 for r in result.relations:
                     r.source_sector = r.source_sector or r.source.sector
@@ -149,7 +149,7 @@ class Extractor:
                 r.source_sector = r.source_sector or r.source.sector
                 r.target_sector = r.target_sector or r.target.sector
             yield result, done
-        yield Extraction(document, actors=_needed(resolver.finish(pairs.values()), [], named, used)), done
+        yield Extraction(document, actors=_needed(resolver.finish(pairs.values(), named), [], named, used)), done
 
 
 def _records(doc, offset: int, document: Document) -> Iterator[RelationRecord]:

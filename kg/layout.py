@@ -281,6 +281,7 @@ def _actor_operations(source: str, using: str, fold: bool) -> tuple[str, ...]:
 {using}WHERE {{ {{ SELECT DISTINCT ?key WHERE {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key }} }} }}
         GRAPH $graph {{ ?key skos:prefLabel ?v ; skos:altLabel ?v }} }}""")
     ops.append(_org(source, using))
+    ops.append(_membership_confidence(source, using))
     return tuple(ops)
 
 
@@ -290,6 +291,22 @@ def _org(source: str, using: str) -> str:
     return (f"INSERT {{ GRAPH $graph {{ {_ORG_TEMPLATE} }} }}\n{using}WHERE {{ {source} GRAPH ?doc {{ {_ORG_WHERE}\n"
             f"  FILTER(!(EXISTS {{ GRAPH $graph {{ ?ms org:member ?key }} }} && "
             f"(!BOUND(?post) || EXISTS {{ GRAPH $graph {{ ?post org:heldBy ?key }} }}))) }}")
+
+
+def _membership_confidence(source: str, using: str) -> str:
+    """Each membership's ``dipl:confidence``: the highest confidence of the stated affiliations
+    (``dipl:StatedAffiliation``) behind it in the documents ``source`` and ``using`` select; a value already
+    there stays unless one of these is higher (a maximum: order-independent and foldable)."""
+    return f"""DELETE {{ GRAPH $graph {{ ?ms dipl:confidence ?old }} }}
+INSERT {{ GRAPH $graph {{ ?ms dipl:confidence ?best }} }}
+{using}WHERE {{
+  {{ SELECT ?ms (MAX(?c) AS ?best) WHERE {{
+      {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key ; dipl:qualifiedActsFor ?q . ?q dipl:side ?org ; dipl:confidence ?c }}
+      BIND(IRI(CONCAT("{ID}membership/", STRAFTER(STR(?key), "{_ACTOR}"), "/", STRAFTER(STR(?org), "{_ACTOR}"))) AS ?ms)
+    }} GROUP BY ?ms }}
+  LATERAL {{ OPTIONAL {{ GRAPH $graph {{ ?ms dipl:confidence ?old }} }} }}
+  FILTER((!BOUND(?old) || ?old < ?best) && EXISTS {{ GRAPH $graph {{ ?ms org:member ?member }} }})
+}}"""
 
 
 def _supports(stated: str) -> str:
@@ -335,6 +352,7 @@ WHERE {{ $keys GRAPH $graph {{ ?key {prop} ?v }} FILTER NOT EXISTS {{ GRAPH ?doc
             f"DELETE {{ GRAPH $graph {{ ?post org:heldBy ?key . ?key org:holds ?post }} }} "
             f"WHERE {{ {_lost('org:Membership')} GRAPH $graph {{ ?post org:heldBy ?key }} }}",
             _org(_lost("org:Membership"), ""),
+            _membership_confidence(_lost("org:Membership"), ""),
             f"DELETE {{ GRAPH $graph {{ ?key ?p ?o }} }} WHERE {{ {_lost('org:Post')} GRAPH $graph {{ ?key ?p ?o }} "
             f"FILTER NOT EXISTS {{ GRAPH $graph {{ ?key org:heldBy ?x }} }} }}",
             f"DELETE {{ GRAPH $graph {{ ?key ?p ?o }} }} WHERE {{ {_lost('org:Role')} GRAPH $graph {{ ?key ?p ?o }} "

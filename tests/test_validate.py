@@ -74,3 +74,16 @@ def test_an_unknown_actor_points_to_a_command_that_lists_actors(store):
     assert listed.returncode == 0, listed.stderr
     names = {r["name"]: r["type"] for r in json.loads(listed.stdout)}
     assert names.get("Rishi Sunak") == "Person" and names.get("France") == "Country"
+
+
+def test_officials_roles_are_those_held_for_that_side(tmp_path, extractor):
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text("".join(json.dumps(a) + "\n" for a in [
+        {"id": "lisbon.txt", "date": "2000-06-01",
+         "text": "Prime Minister Antonio Guterres of Portugal met President Jacques Chirac of France in Lisbon."},
+        {"id": "un.txt", "date": "2023-06-01",
+         "text": "UN Secretary-General Antonio Guterres met President Emmanuel Macron of France in Paris."}]),
+        encoding="utf-8")
+    build([str(corpus)], store=str(tmp_path / "store"), extractor=extractor)
+    rows = json.loads(_named(str(tmp_path / "store"), "--name", "officials", "--param", "country=Portugal").stdout)
+    assert [(r["name"], r["role"]) for r in rows] == [("Ant\u00f3nio Guterres", "Prime Minister")], rows

@@ -370,6 +370,10 @@ def build(paths: tuple[str, ...], store: str, timeout: float, model: str | None,
         except ValueError as e:
             raise Fail(f"--date: {e}") from None
     fields = {"text": text_field, "title": title_field, "date": date_field, "url": url_field, "id": id_field}
+    if os.environ.get("KG_OFFICIALS"):  # your officials files are checked before the store is made
+        from .gazetteer import load_gazetteer
+
+        _run(load_gazetteer)
     decisions = _run(Curation.load, curation_path(store, curation_file)).decisions
     kw: dict = {"store": store, "model": model, "fields": fields, "workers": workers or os.cpu_count() or 1,
                 "include": include or None, "exclude": exclude, "max_bytes": max_bytes, "date": date,

@@ -235,7 +235,7 @@ def find_actor(g: nx.MultiDiGraph, name: str) -> str:
     folded = {x.casefold(): x for x in names}
     close = [folded[c] for c in difflib.get_close_matches(key, list(folded), n=5, cutoff=0.6)]
     close += [x for x in names if key and key in x.casefold() and x not in close][: 5 - len(close)]
-    hint = f"close matches: {', '.join(close)}" if close else "no close match; list actors with kg stats or kg query"
+    hint = f"close matches: {', '.join(close)}" if close else "no close match; list the actors with kg query --name actors"
     raise KGError(f"no actor named {name!r} in the graph; {hint}")
 
 

@@ -477,7 +477,7 @@ def resolve_actor(kg: KnowledgeGraph, value: str) -> tuple[str, str | None]:
             return iri, None
         tail = iri.rstrip("/").rsplit("/", 1)[-1]
         close = _names_like(kg, tail)
-        hint = f"close matches: {', '.join(close)}" if close else "see the actors with kg stats or kg query"
+        hint = f"close matches: {', '.join(close)}" if close else "list the actors with kg query --name actors"
         raise QueryError(f"no actor {shorten(URIRef(iri))} in the store; {hint}")
     lit = Literal(value.strip()).n3()
     pattern = (f"{{ ?a skos:prefLabel {lit} BIND(0 AS ?rank) }} UNION {{ ?a skos:altLabel {lit} BIND(1 AS ?rank) }}",
@@ -494,7 +494,7 @@ def resolve_actor(kg: KnowledgeGraph, value: str) -> tuple[str, str | None]:
             if kg.query(f"ASK {{ GRAPH <{ACTORS_GRAPH}> {{ <{iri}> skos:prefLabel ?l }} }}").askAnswer:
                 return iri, None
         close = _names_like(kg, value)
-        hint = f"close matches: {', '.join(close)}" if close else "no close match; see the actors with kg stats"
+        hint = f"close matches: {', '.join(close)}" if close else "no close match; list the actors with kg query --name actors"
         raise QueryError(f"no actor named {value!r} in the store; {hint}")
     best = min(int(r) for _, r in found)
     candidates = sorted({a for a, r in found if int(r) == best})

@@ -75,3 +75,16 @@ def test_build_query_stats_render_export(tmp_path):
     ttl = tmp_path / "g.ttl"
     assert kg("export", "--store", store, "--out", ttl).returncode == 0
     assert "actor:CHL" in ttl.read_text()
+
+
+@pytest.mark.parametrize("option,name,content", [
+    ("--gazetteer", "officials.yaml", "- {name: Ana Lima, role: [}\n"),  # YAML syntax error
+    ("--gazetteer", "officials.yaml", "- {name: Ana Lima}\n"),  # a record without a role
+    ("--curation", "curation.yaml", "decisions: [{action: dissolve}]\n"),  # an unknown decision
+])
+def test_bad_gazetteer_or_curation_exits_2_before_the_store_is_made(tmp_path, option, name, content):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    out = kg("build", tmp_path / "a.txt", "--store", tmp_path / "new-store", option, tmp_path / name)
+    assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert not (tmp_path / "new-store").exists()

@@ -24,6 +24,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 
 from .errors import KGError
 from .network import most_central
@@ -138,49 +139,70 @@ def spread_labels(pos: dict[str, tuple[float, float]], labels: dict[str, str], s
                   rounds: int = 40) -> dict[str, tuple[float, float]]:
     """Positions nudged apart so that no two actors' boxes overlap: a box is the node (radius ``sizes[n]``,
     default 10 px) with its label under it, ``char_px`` pixels per character wide (one value, or one per node)
-    and ``line_px`` high.
-    Overlapping pairs are pushed apart along their shallower axis, at most ``rounds`` times; neighbours are
-    looked up in a grid, so a round costs about linear time in the number of nodes.
+    and ``line_px`` high; a node without a label in ``labels`` is a box of its own size.
+
+    In each of at most ``rounds`` rounds every overlapping pair is pushed apart along its shallower axis. The
+    pairs are found with numpy in a grid of average-sized cells, each box entered in every cell it covers, so
+    a round costs about linear time in the number of nodes however long a few labels are; only the pairs
+    that overlap are pushed, one after the other, in Python.
 
     >>> spread_labels({"a": (0.0, 0.0), "b": (10.0, 0.0)}, {"a": "Abdul Ghani Baradar", "b": "Zalmay Khalilzad"})
     {'a': (-61.1, 0.0), 'b': (71.1, 0.0)}
     """
-    xy = {n: list(p) for n, p in pos.items()}
-    size = {n: (sizes or {}).get(n, 10.0) for n in xy}
-    per_char = char_px if isinstance(char_px, dict) else dict.fromkeys(xy, char_px)
-    half = {n: max(size[n], per_char.get(n, 7.5) * len(labels.get(n, "")) / 2, 12.0) for n in xy}
-    below = {n: size[n] + line_px for n in xy}  # the label hangs under the node
-    cell_x = 2 * max(half.values(), default=12.0)
-    cell_y = max(size[n] + below[n] for n in xy) if xy else 1.0
+    names = list(pos)
+    if not names:
+        return {}
+    xy = np.array([pos[n] for n in names], dtype=float).reshape(-1, 2)
+    size = np.array([(sizes or {}).get(n, 10.0) for n in names])
+    per_char = np.array([char_px.get(n, 7.5) if isinstance(char_px, dict) else char_px for n in names])
+    length = np.array([len(labels.get(n, "")) for n in names])
+    half = np.maximum(np.maximum(size, per_char * length / 2), 12.0)
+    below = size + np.where(length > 0, line_px, 0.0)  # the label hangs under the node
+    cell = np.array([2 * half.mean(), (size + below).mean()])
+    lo, hi = np.column_stack([half, size]), np.column_stack([half, below])  # box: x - half .. x + half, y - size .. y + below
     for _ in range(rounds):
-        grid: dict[tuple[int, int], list[str]] = defaultdict(list)
-        for n, (x, y) in xy.items():
-            grid[int(x // cell_x), int(y // cell_y)].append(n)
-        moved = False
-        for (cx, cy), here in grid.items():
-            near = [m for dx in (-1, 0, 1) for dy in (-1, 0, 1) for m in grid.get((cx + dx, cy + dy), ())]
-            for a in here:
-                for b in near:
-                    if b <= a:
-                        continue
-                    (ax, ay), (bx, by) = xy[a], xy[b]
-                    ox = half[a] + half[b] - abs(ax - bx)
-                    oy = min(ay + below[a], by + below[b]) - max(ay - size[a], by - size[b])
-                    if ox <= 0 or oy <= 0:
-                        continue
-                    moved = True
-                    if ox / (half[a] + half[b]) < oy / (size[a] + below[a] + size[b] + below[b]) * 2:
-                        d = (ox / 2 + 0.5) * (1 if ax <= bx else -1)
-                        xy[a][0] -= d
-                        xy[b][0] += d
-                    else:
-                        up = (ay + (below[a] - size[a]) / 2) <= (by + (below[b] - size[b]) / 2)
-                        d = (oy / 2 + 0.5) * (1 if up else -1)
-                        xy[a][1] -= d
-                        xy[b][1] += d
-        if not moved:
+        first = np.floor((xy - lo) / cell).astype(np.int64)
+        span = np.floor((xy + hi) / cell).astype(np.int64) - first + 1
+        count = span[:, 0] * span[:, 1]
+        owner = np.repeat(np.arange(len(names)), count)
+        k = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+        cx = first[owner, 0] + k // span[owner, 1]
+        cy = first[owner, 1] + k % span[owner, 1]
+        key = (cx - cx.min()) * (int(cy.max() - cy.min()) + 1) + (cy - cy.min())
+        order = np.argsort(key, kind="stable")
+        key, owner = key[order], owner[order]
+        pairs = []
+        for d in range(1, len(key)):  # every two boxes in one cell: members d places apart in the sorted cells
+            same = np.nonzero(key[d:] == key[:-d])[0]
+            if not len(same):
+                break
+            pairs.append(np.column_stack([owner[same], owner[same + d]]))
+        if not pairs:
             break
-    return {n: (round(x, 1), round(y, 1)) for n, (x, y) in xy.items()}
+        p = np.sort(np.concatenate(pairs), axis=1)
+        a, b = np.divmod(np.unique(p[:, 0] * len(names) + p[:, 1]), len(names))  # once, however many cells shared
+        ox = half[a] + half[b] - np.abs(xy[a, 0] - xy[b, 0])
+        oy = np.minimum(xy[a, 1] + below[a], xy[b, 1] + below[b]) - np.maximum(xy[a, 1] - size[a], xy[b, 1] - size[b])
+        hit = (ox > 0) & (oy > 0)
+        if not hit.any():
+            break
+        x, y = xy[:, 0].tolist(), xy[:, 1].tolist()
+        h, s, w = half.tolist(), size.tolist(), below.tolist()
+        for i, j in zip(a[hit].tolist(), b[hit].tolist()):  # one after the other: a push may settle the next pair
+            ox = h[i] + h[j] - abs(x[i] - x[j])
+            oy = min(y[i] + w[i], y[j] + w[j]) - max(y[i] - s[i], y[j] - s[j])
+            if ox <= 0 or oy <= 0:
+                continue
+            if ox / (h[i] + h[j]) < oy / (s[i] + w[i] + s[j] + w[j]) * 2:
+                d = (ox / 2 + 0.5) * (1 if x[i] <= x[j] else -1)
+                x[i] -= d
+                x[j] += d
+            else:
+                d = (oy / 2 + 0.5) * (1 if y[i] + (w[i] - s[i]) / 2 <= y[j] + (w[j] - s[j]) / 2 else -1)
+                y[i] -= d
+                y[j] += d
+        xy = np.column_stack([x, y])
+    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(names, xy)}
 
 
 VIEWPORT = (1050.0, 860.0)  # pixels of the canvas beside the side panel in a 1400 x 900 window
@@ -188,13 +210,15 @@ VIEWPORT = (1050.0, 860.0)  # pixels of the canvas beside the side panel in a 14
 
 def _readable(g: nx.MultiDiGraph, pos: dict, sizes: dict[str, float]) -> dict[str, tuple[float, float]]:
     """``pos`` with labels apart: at full zoom, then at the zoom that fits the actors with relations into
-    :data:`VIEWPORT`, where the page draws the :data:`LABELLED` largest actors' labels at 13 px on screen."""
+    :data:`VIEWPORT`, where the page draws only the :data:`LABELLED` largest actors' labels (at 13 px on
+    screen): there the others are boxes of their own size."""
     labels = {str(n): d.get("label", str(n)) for n, d in g.nodes(data=True)}
     pos = spread_labels(pos, labels, sizes)
     linked = [str(n) for n in g if g.degree(n)] or [str(n) for n in g]
     if len(linked) < 2:
         return pos
-    big = set(sorted(linked, key=lambda n: (-sizes[n], n))[:LABELLED])  # the others: 14 px of the drawing
+    big = set(sorted(linked, key=lambda n: (-sizes[n], n))[:LABELLED])
+    shown = {n: labels[n] for n in big}
     half = {n: max(sizes[n], 3.75 * len(labels[n])) for n in linked}
     for _ in range(4):  # spreading widens the drawing, which lowers the zoom that fits it: settle both
         width = max(pos[n][0] + half[n] for n in linked) - min(pos[n][0] - half[n] for n in linked)
@@ -203,25 +227,8 @@ def _readable(g: nx.MultiDiGraph, pos: dict, sizes: dict[str, float]) -> dict[st
         if scale >= 1.0:
             break
         here = {n: pos[n] for n in linked}
-        apart = spread_labels(here, labels, sizes, line_px=17.0 / scale,
-                              char_px={n: 7.0 / scale if n in big else 7.5 for n in linked})
+        apart = spread_labels(here, shown, sizes, char_px=7.0 / scale, line_px=17.0 / scale)
         if apart == here:
-            break
-        pos = {**pos, **apart}
-    return pos
-    top = sorted(linked, key=lambda n: (-sizes.get(n, 0), n))[:LABELLED]
-    for _ in range(4):  # spreading widens the drawing, which lowers the zoom that fits it: settle both
-        half = {n: max(sizes.get(n, 10.0), 3.75 * len(labels[n])) for n in linked}
-        width = max(pos[n][0] + half[n] for n in linked) - min(pos[n][0] - half[n] for n in linked)
-        height = max(pos[n][1] + sizes.get(n, 10.0) + 18 for n in linked) - min(pos[n][1] - sizes.get(n, 10.0)
-                                                                                 for n in linked)
-        scale = min(1.0, VIEWPORT[0] / (width + 40), VIEWPORT[1] / (height + 40))
-        if scale >= 1.0:
-            break
-        big = set(top)  # the page draws these at 13 px on screen, the others at 14 px of the drawing
-        apart = spread_labels({n: pos[n] for n in linked}, labels, sizes, line_px=17.0 / scale,
-                              char_px={n: 7.0 / scale if n in big else 7.5 for n in linked})
-        if apart == {n: pos[n] for n in linked}:
             break
         pos = {**pos, **apart}
     return pos

@@ -300,7 +300,7 @@ def test_labels_are_pushed_apart_until_none_overlap():
     rng = random.Random(3)
     pos = {f"n{i}": (rng.uniform(0, 600), rng.uniform(0, 600)) for i in range(150)}  # a crowded centre
     labels = {n: "Actor " + "x" * rng.randint(2, 20) for n in pos}
-    out = spread_labels(pos, labels, rounds=200)
+    out = spread_labels(pos, labels, rounds=1000)
 
     def clash(a, b):
         wa, wb = max(24.0, 7.5 * len(labels[a])) / 2, max(24.0, 7.5 * len(labels[b])) / 2

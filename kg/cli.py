@@ -570,8 +570,11 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
 @click.option("--png", type=click.Path(dir_okay=False), help="Also save a screenshot (needs chromium and playwright).")
 @click.option("--weight", type=click.Choice(["stories", "mentions"]), default="stories", show_default=True,
               help="Edge width by story events (each real-world event once) or by mentions (every report).")
+@click.option("--mentions", type=click.IntRange(0), default=20, show_default=True, metavar="N",
+              help="Event mentions the page carries per relation, the most recent first; a relation's panel says "
+                   "how many there are in all and how to list them (kg serve's page fetches them). Setting: mentions.")
 def render(out: str, store: str, timeout: float, actor: str | None, hops: int, min_weight: int, classes: tuple[str, ...],
-           since: str | None, until: str | None, max_nodes: int, png: str | None, weight: str) -> None:
+           since: str | None, until: str | None, max_nodes: int, png: str | None, weight: str, mentions: int) -> None:
     """Write the actor network as one HTML page that opens offline in any browser.
 
     Node shape and colour show the actor type, size its centrality; edge colour
@@ -596,14 +599,18 @@ def render(out: str, store: str, timeout: float, actor: str | None, hops: int, m
 
     with _run(KnowledgeGraph, store, read_only=True, timeout=timeout) as kg:
         g, view = _run(read_view, kg, actor=actor, hops=hops, min_weight=min_weight, classes=classes or None,
-                       since=since, until=until)
+                       since=since, until=until, mentions=mentions, max_nodes=max_nodes)
     shown = [f"actor {actor}, {hops} hop{'s' if hops != 1 else ''}" if actor else "",
              f"at least {min_weight} mentions" if min_weight > 1 else "",
              f"classes {', '.join(classes)}" if classes else "",
              f"dated {since or '...'} to {until or '...'}" if since or until else ""]
-    notes = [f"Filtered: {'; '.join(x for x in shown if x)} ({len(view):,} of {len(g):,} actors)."] \
+    cut = view.graph.get("reduction")
+    notes = [f"Filtered: {'; '.join(x for x in shown if x)} ({cut.total_nodes if cut else len(view):,} of {len(g):,} "
+             f"actors)."] \
         if any(shown) else []
-    path = render_html(weigh(view, weight), out, max_nodes=max_nodes, notes=notes, cache_dir=Path(out).parent / ".layout-cache")
+    path = render_html(weigh(view, weight), out, max_nodes=max_nodes, notes=notes,
+                       cache_dir=Path(out).parent / ".layout-cache", mentions=mentions,
+                       store=None if store == DEFAULT_STORE else store)
     click.echo(f"wrote {path} ({view.number_of_nodes()} actors, {view.number_of_edges()} edges)")
     if png:
         click.echo(f"wrote {_run(screenshot, path, png)}")

@@ -103,7 +103,7 @@ def _component_layout(h: nx.Graph, seed: int) -> dict:
 
 def layout(g: nx.Graph, seed: int = 7, cache_dir: str | Path | None = None) -> dict[str, tuple[float, float]]:
     """Node positions in pixels; deterministic for a graph's structure, cached in memory and in ``cache_dir``."""
-    h = nx.Graph(g)
+    h = g if type(g) is nx.Graph else nx.Graph(g)
     if not h:
         return {}
     key = _structure_key(h, seed)
@@ -141,10 +141,9 @@ def spread_labels(pos: dict[str, tuple[float, float]], labels: dict[str, str], s
     default 10 px) with its label under it, ``char_px`` pixels per character wide (one value, or one per node)
     and ``line_px`` high; a node without a label in ``labels`` is a box of its own size.
 
-    In each of at most ``rounds`` rounds every overlapping pair is pushed apart along its shallower axis. The
-    pairs are found with numpy in a grid of average-sized cells, each box entered in every cell it covers, so
-    a round costs about linear time in the number of nodes however long a few labels are; only the pairs
-    that overlap are pushed, one after the other, in Python.
+    In each of at most ``rounds`` rounds every overlapping pair is pushed apart along its shallower axis, all
+    at once (numpy). Pairs are found in a grid of average-sized cells, each box entered in every cell it
+    covers, so a round costs about linear time in the number of nodes however long a few labels are.
 
     >>> spread_labels({"a": (0.0, 0.0), "b": (10.0, 0.0)}, {"a": "Abdul Ghani Baradar", "b": "Zalmay Khalilzad"})
     {'a': (-61.1, 0.0), 'b': (71.1, 0.0)}
@@ -166,42 +165,39 @@ def spread_labels(pos: dict[str, tuple[float, float]], labels: dict[str, str], s
         count = span[:, 0] * span[:, 1]
         owner = np.repeat(np.arange(len(names)), count)
         k = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-        cx = first[owner, 0] + k // span[owner, 1]
-        cy = first[owner, 1] + k % span[owner, 1]
-        key = (cx - cx.min()) * (int(cy.max() - cy.min()) + 1) + (cy - cy.min())
+        cells = np.column_stack([first[owner, 0] + k // span[owner, 1], first[owner, 1] + k % span[owner, 1]])
+        base = cells.min(axis=0)
+        height = int(cells[:, 1].max() - base[1]) + 1
+        key = (cells[:, 0] - base[0]) * height + (cells[:, 1] - base[1])
         order = np.argsort(key, kind="stable")
         key, owner = key[order], owner[order]
-        pairs = []
+        found = []
         for d in range(1, len(key)):  # every two boxes in one cell: members d places apart in the sorted cells
             same = np.nonzero(key[d:] == key[:-d])[0]
             if not len(same):
                 break
-            pairs.append(np.column_stack([owner[same], owner[same + d]]))
-        if not pairs:
+            found.append((owner[same], owner[same + d], key[same]))
+        if not found:
             break
-        p = np.sort(np.concatenate(pairs), axis=1)
-        a, b = np.divmod(np.unique(p[:, 0] * len(names) + p[:, 1]), len(names))  # once, however many cells shared
+        a, b, where = (np.concatenate(x) for x in zip(*found))
         ox = half[a] + half[b] - np.abs(xy[a, 0] - xy[b, 0])
-        oy = np.minimum(xy[a, 1] + below[a], xy[b, 1] + below[b]) - np.maximum(xy[a, 1] - size[a], xy[b, 1] - size[b])
-        hit = (ox > 0) & (oy > 0)
+        top = np.maximum(xy[a, 1] - size[a], xy[b, 1] - size[b])
+        oy = np.minimum(xy[a, 1] + below[a], xy[b, 1] + below[b]) - top
+        corner = np.floor(np.column_stack([np.maximum(xy[a, 0] - half[a], xy[b, 0] - half[b]), top]) / cell)
+        corner = (corner[:, 0].astype(np.int64) - base[0]) * height + (corner[:, 1].astype(np.int64) - base[1])
+        hit = (ox > 0) & (oy > 0) & (corner == where)  # a pair that shares several cells is pushed in one
         if not hit.any():
             break
-        x, y = xy[:, 0].tolist(), xy[:, 1].tolist()
-        h, s, w = half.tolist(), size.tolist(), below.tolist()
-        for i, j in zip(a[hit].tolist(), b[hit].tolist()):  # one after the other: a push may settle the next pair
-            ox = h[i] + h[j] - abs(x[i] - x[j])
-            oy = min(y[i] + w[i], y[j] + w[j]) - max(y[i] - s[i], y[j] - s[j])
-            if ox <= 0 or oy <= 0:
-                continue
-            if ox / (h[i] + h[j]) < oy / (s[i] + w[i] + s[j] + w[j]) * 2:
-                d = (ox / 2 + 0.5) * (1 if x[i] <= x[j] else -1)
-                x[i] -= d
-                x[j] += d
-            else:
-                d = (oy / 2 + 0.5) * (1 if y[i] + (w[i] - s[i]) / 2 <= y[j] + (w[j] - s[j]) / 2 else -1)
-                y[i] -= d
-                y[j] += d
-        xy = np.column_stack([x, y])
+        a, b, ox, oy = a[hit], b[hit], ox[hit], oy[hit]
+        sideways = ox / (half[a] + half[b]) < oy / (size[a] + below[a] + size[b] + below[b]) * 2
+        dx = np.where(sideways, (ox / 2 + 0.5) * np.where(xy[a, 0] <= xy[b, 0], 1, -1), 0.0)
+        up = xy[a, 1] + (below[a] - size[a]) / 2 <= xy[b, 1] + (below[b] - size[b]) / 2
+        dy = np.where(sideways, 0.0, (oy / 2 + 0.5) * np.where(up, 1, -1))
+        push = np.column_stack([dx, dy])
+        move = np.zeros_like(xy)
+        np.add.at(move, a, -push)
+        np.add.at(move, b, push)
+        xy += move
     return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(names, xy)}
 
 
@@ -273,18 +269,22 @@ def _doc_href(source: str, identifier: str) -> str:
     """Where a static page links a document: its URL, else its file if it is on this machine."""
     if source.startswith(("http://", "https://")):
         return source
-    p = Path(identifier)
-    return p.resolve().as_uri() if p.is_file() else ""
+    return Path(identifier).resolve().as_uri() if os.path.isfile(identifier) else ""
 
 
-def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str | Path | None = None) -> dict:
+def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str | Path | None = None,
+              mentions_shown: int | None = None, store: str | None = None) -> dict:
     """Everything the page draws: vis nodes and edges with their encoding, acts-for links, documents, options
-    and legend data."""
+    and legend data. An edge carries the mentions ``g`` gives it (at most ``mentions_shown``, the bound
+    kg.network read them with) and its exact ``count``; ``store`` (the store's path) goes into the command the
+    page suggests for the rest."""
     centrality = nx.degree_centrality(g) if len(g) > 1 else {n: 1.0 for n in g}
     top = max(centrality.values(), default=1.0) or 1.0
     rollup = rollup_map(g)
     links = [(str(n), str(a)) for n, d in g.nodes(data=True) for a in d.get("acts_for", []) if a in g and a != n]
-    shape = nx.MultiDiGraph(g)
+    shape = nx.Graph()
+    shape.add_nodes_from(g)
+    shape.add_edges_from(g.edges())
     shape.add_edges_from(links)  # officials are laid out next to the side they act for,
     shape.add_edges_from((n, c) for n, c in rollup.items() if c != n)  # a sector next to its country
     sizes = {str(n): round(8 + 28 * math.sqrt(centrality.get(n, 0) / top), 1) for n in g}
@@ -311,7 +311,8 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
                       "sector": d.get("subtype") or "", "country": d.get("country") or "", "role": d.get("role", ""),
                       "aff": list(d.get("affiliations", [])), "aliases": list(d.get("aliases", []))[:12],
                       "degree": g.degree(n), "rollup": rollup.get(n), "first": d.get("first") or "",
-                      "last": d.get("last") or "", "docs": [doc_index(k) for k in d.get("documents", [])]})
+                      "last": d.get("last") or "", "docs": [doc_index(k) for k in d.get("documents", [])],
+                      "ndocs": d.get("ndocs", len(d.get("documents", [])))})
     pairs = Counter(frozenset((s, o)) for s, o in g.edges())
     rank: dict = defaultdict(int)
     edges = []
@@ -323,10 +324,10 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
                    [{"sentence": sentence, "trigger": "", "modality": "", "negated": False, "doc": doc_index(doc)}
                     for sentence, doc in d.get("evidence", [])]
         confidences = [m["confidence"] for m in mentions if m.get("confidence") is not None]
-        edge = {"id": i, "from": str(s), "to": str(o), "cls": d["cls"], "quad": et.quad, "count": d["count"],
-                "stories": d.get("stories", d["count"]), "weight": weight,
+        edge = {"id": i, "iri": d.get("iri", ""), "from": str(s), "to": str(o), "cls": d["cls"], "quad": et.quad,
+                "count": d["count"], "stories": d.get("stories", d["count"]), "weight": weight,
                 "dates": list(d.get("dates", [])), "mentions": mentions,
-                "conf": max(confidences) if confidences else None,
+                "conf": d["conf"] if "conf" in d else max(confidences, default=None),
                 "weak": bool(d.get("negated")), "color": colour,
                 "width": round(min(1 + 1.5 * math.log2(max(weight, 1)), 9), 2), "dashes": bool(d.get("negated")),
                 "arrows": "" if et.symmetric else "to"}
@@ -347,21 +348,22 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
                        "classes": [c for c, et in EVENT_TYPES.items() if et.quad == q]} for q in QUAD_ORDER],
             "symmetric": [c for c, et in EVENT_TYPES.items() if et.symmetric],
             "notes": list(notes or []), "stabilization": 150 if len(nodes) <= 1000 else 40,
-            "labelled": LABELLED, "focus": g.graph.get("focus")}
+            "labelled": LABELLED, "focus": g.graph.get("focus"), "mentions": mentions_shown, "store": store}
     return {"nodes": nodes, "edges": edges, "links": [{"from": a, "to": b} for a, b in links], "docs": doc_list,
             "options": options, "meta": meta}
 
 
 def render_html(g: nx.MultiDiGraph, out: str | Path = "output/graph.html", title: str = "kg actor network",
                 *, max_nodes: int = MAX_NODES, notes: list[str] | None = None,
-                cache_dir: str | Path | None = None) -> Path:
+                cache_dir: str | Path | None = None, mentions: int | None = None, store: str | None = None) -> Path:
     """Write the page for ``g`` to ``out`` and return its path.
 
     A graph over ``max_nodes`` actors is cut to its most central ones and the
     page says what was left out; ``notes`` are shown as well (e.g. the filters used).
+    ``mentions`` and ``store``: see :func:`page_data`.
     """
     shown, reduction = most_central(g, max_nodes)
-    data = page_data(shown, [*(notes or []), *([reduction.note()] if reduction else [])], cache_dir)
+    data = page_data(shown, [*(notes or []), *([reduction.note()] if reduction else [])], cache_dir, mentions, store)
     mentions = sum(d["count"] for _, _, d in shown.edges(data=True))
     js, css = _vis_assets()
     parts = {"vis_css": css, "vis_js": js, "title": html.escape(title),

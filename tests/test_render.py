@@ -165,7 +165,7 @@ def test_cli_render_ego_view_and_unknown_actor(tmp_path, monkeypatch):
     import kg.network
     from kg.cli import main
 
-    monkeypatch.setattr(kg.network, "to_networkx", lambda _kg, details=True: chain_graph())
+    monkeypatch.setattr(kg.network, "to_networkx", lambda _kg, details=True, mentions=20: chain_graph())
     runner = CliRunner()
     store, out = str(tmp_path / "store"), tmp_path / "ego.html"
     with KnowledgeGraph(store):  # an empty store; the graph itself comes from chain_graph()

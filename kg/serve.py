@@ -90,6 +90,7 @@ class ServeConfig:
     allow_hosts: tuple[str, ...] = ()
     host: str = "127.0.0.1"
     port: int = 7878
+    mentions: int = 20  # event mentions per relation in the page at /; it fetches the rest from /mentions
 
 
 def negotiate(accept: str | None, table: dict[str, str]) -> str | None:
@@ -439,7 +440,7 @@ def create_app(config: ServeConfig):
     async def page(request):
         cached = state["page"]
         if cached is None or cached[0] != state["generation"] or time.monotonic() - cached[1] > 30:
-            html = await asyncio.to_thread(_render_page, path)
+            html = await asyncio.to_thread(_render_page, path, config.mentions)
             state["page"] = cached = (state["generation"], time.monotonic(), html)
         return HTMLResponse(cached[2])
 
@@ -676,15 +677,15 @@ def _from_browser(request) -> bool:
     return "origin" in h or "sec-fetch-mode" in h or "sec-fetch-site" in h
 
 
-def _render_page(path: str) -> str:
+def _render_page(path: str, mentions: int = 20) -> str:
     from .network import read_view
     from .render import MAX_NODES, render_html
     from .store import KnowledgeGraph
 
     with KnowledgeGraph(path, read_only=True) as kg:
-        _, g = read_view(kg, max_nodes=MAX_NODES)  # a few mentions per relation: the page fetches the rest
+        _, g = read_view(kg, max_nodes=MAX_NODES, mentions=mentions)  # the page fetches the rest
     with tempfile.TemporaryDirectory() as tmp:
-        out = render_html(g, Path(tmp) / "graph.html", title="kg actor network (kg serve)")
+        out = render_html(g, Path(tmp) / "graph.html", title="kg actor network (kg serve)", mentions=mentions)
         return out.read_text(encoding="utf-8")
 
 

@@ -276,12 +276,17 @@ def add_documents(kg: KnowledgeGraph, g: nx.MultiDiGraph, limit: int = DOCUMENTS
     for a, doc in kg.select(MENTIONED_QUERY):
         if a in g and doc in docs:
             mentioned[a].append(doc)
+    seen: dict[str, list[str]] = defaultdict(list)  # each actor's dates from its edges
+    for s, o, e in g.edges(data=True):
+        dates = [x for x in (e.get("first"), e.get("last")) if x]
+        if e.get("dates"):
+            dates += [e["dates"][0], e["dates"][-1]]
+        seen[s] += dates
+        seen[o] += dates
     for n, d in g.nodes(data=True):
         own = sorted(set(mentioned.get(n, ())), key=lambda x: (docs[x]["date"], x), reverse=True)
         d["documents"], d["ndocs"] = own[:limit], len(own)
-        dates = [docs[x]["date"] for x in own if docs[x]["date"]]
-        for _, _, e in [*g.out_edges(n, data=True), *g.in_edges(n, data=True)]:
-            dates += [x for x in (e.get("first"), e.get("last"), *e.get("dates", ())) if x]
+        dates = [docs[x]["date"] for x in own if docs[x]["date"]] + seen.get(n, [])
         d["first"], d["last"] = (min(dates), max(dates)) if dates else ("", "")
     return g
 

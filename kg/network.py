@@ -8,10 +8,10 @@ per (source, target, class), with ``count`` (mentions), ``stories`` (story event
 a bounded number of event mentions (:data:`MENTIONS`, the most recent first;
 :func:`mentions_query` pages through the rest). Each query reads one graph
 without joins through labels, so its rows grow with the number of actors and
-edges, never with how many documents repeat them. ``subgraph`` and ``most_central`` cut a view out of it (ego
-network, weight, class, dates; the most central actors); :func:`read_view`
-does both and reads event details only for the edges kept. Pure reading:
-nothing here draws or writes files.
+edges, never with how many documents repeat them. ``subgraph`` and
+``most_central`` cut a view out of it (ego network, weight, class, dates; the
+most central actors); :func:`read_view` does both and reads event details only
+for the edges kept. Pure reading: nothing here draws or writes files.
 """
 from __future__ import annotations
 

@@ -226,7 +226,7 @@ def add_details(kg: KnowledgeGraph, g: nx.MultiDiGraph, mentions: int = MENTIONS
             ranked[edge].append((date or "", float(confidence) if confidence else -1.0, e))
         kept = {edge: _latest(events, mentions) for edge, events in ranked.items()}
         info: dict[str, dict[str, str]] = {e: {} for events in kept.values() for _, _, e in events}
-        if scan:
+        if scan and info:
             for e, i in info.items():
                 i["d"] = doc_of[e]
             for name, prop in DETAIL_COLUMNS.items():

@@ -327,19 +327,27 @@ def story_comparison(work: Path, n: int, tail: int = 0, batch: int = WRITE_DOCS)
 
 # ----------------------------------------------------------------------------- timing the commands
 
+# Runs a command and writes its peak RSS (KiB) to a file. Linux gives an exec'd child the high-water mark of the
+# memory it was forked from, so a command forked straight from this process would report this process's RSS
+# (gigabytes once it has built a large store); forked from this small one, it reports its own.
+_PEAK = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL).returncode; "
+         "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(code)")
+
+
 def run(argv: list[str]) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of a command; raises when it fails.
     Its messages go to a file, read only when it fails (a pipe nobody reads would stall a chatty command)."""
-    with tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile() as peak:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen([sys.executable, "-c", _PEAK, peak.name, *argv], stdout=subprocess.DEVNULL,
+                                stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             err.seek(0)
             raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {err.read().decode()[-500:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+        return wall, usage.ru_utime + usage.ru_stime, int(Path(peak.name).read_text()) / 1024
 
 
 def busiest_actors(store: Path) -> list[tuple[str, str]]:

@@ -92,6 +92,12 @@ max_bytes_option = click.option("--max-bytes", type=click.IntRange(0), default=5
                                 help="Largest document read (a file, or one JSON Lines record); 0 for no limit. "
                                      "Env: KG_MAX_BYTES.")
 
+mentions_option = click.option("--mentions", type=click.IntRange(0), default=20, show_default=True, metavar="N",
+                               help="Event mentions the network page carries per relation, the latest first; its "
+                                    "panel gives the exact total and lists the rest (kg serve's page fetches them, "
+                                    "a page opened from a file names the kg query that prints them). "
+                                    "Setting: mentions.")
+
 
 CONFIG_FILE = "kg.yaml"  # read from the working directory when neither --config nor KG_CONFIG names one
 
@@ -526,8 +532,10 @@ def query(sparql: str | None, file: str | None, name: str | None, params: tuple[
 @allow_service_option
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="Also answer requests for this host name (repeatable); others get 403, against DNS rebinding.")
+@mentions_option
 def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, max_result_mb: float,
-          workers: int, max_workers: int, allow_service: tuple[str, ...], allow_hosts: tuple[str, ...]) -> None:
+          workers: int, max_workers: int, allow_service: tuple[str, ...], allow_hosts: tuple[str, ...],
+          mentions: int) -> None:
     """Serve the store as a SPARQL 1.1 Protocol endpoint, with the network page at /.
 
     In a browser, /sparql is a query editor with the named queries as
@@ -553,7 +561,8 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
 
     config = ServeConfig(store, allow_update=allow_update, timeout=timeout,
                          max_result_bytes=int(max_result_mb * 1024 * 1024), workers=workers,
-                         max_workers=max(workers, max_workers), allow_service=allow_service, allow_hosts=allow_hosts)
+                         max_workers=max(workers, max_workers), allow_service=allow_service, allow_hosts=allow_hosts,
+                         mentions=mentions)
 
     def ready() -> None:
         click.echo(f"kg: serving {store} at http://{host}:{port}/ (SPARQL editor and endpoint at /sparql; "
@@ -580,8 +589,9 @@ def serve(store: str, host: str, port: int, allow_update: bool, timeout: float, 
 @click.option("--png", type=click.Path(dir_okay=False), help="Also save a screenshot (needs chromium and playwright).")
 @click.option("--weight", type=click.Choice(["stories", "mentions"]), default="stories", show_default=True,
               help="Edge width by story events (each real-world event once) or by mentions (every report).")
+@mentions_option
 def render(out: str, store: str, timeout: float, actor: str | None, hops: int, min_weight: int, classes: tuple[str, ...],
-           since: str | None, until: str | None, max_nodes: int, png: str | None, weight: str) -> None:
+           since: str | None, until: str | None, max_nodes: int, png: str | None, weight: str, mentions: int) -> None:
     """Write the actor network as one HTML page that opens offline in any browser.
 
     Node shape and colour show the actor type, size its centrality; edge colour
@@ -606,14 +616,18 @@ def render(out: str, store: str, timeout: float, actor: str | None, hops: int, m
 
     with _run(KnowledgeGraph, store, read_only=True, timeout=timeout) as kg:
         g, view = _run(read_view, kg, actor=actor, hops=hops, min_weight=min_weight, classes=classes or None,
-                       since=since, until=until)
+                       since=since, until=until, mentions=mentions, max_nodes=max_nodes)
     shown = [f"actor {actor}, {hops} hop{'s' if hops != 1 else ''}" if actor else "",
              f"at least {min_weight} mentions" if min_weight > 1 else "",
              f"classes {', '.join(classes)}" if classes else "",
              f"dated {since or '...'} to {until or '...'}" if since or until else ""]
-    notes = [f"Filtered: {'; '.join(x for x in shown if x)} ({len(view):,} of {len(g):,} actors)."] \
+    cut = view.graph.get("reduction")
+    notes = [f"Filtered: {'; '.join(x for x in shown if x)} ({cut.total_nodes if cut else len(view):,} of {len(g):,} "
+             f"actors)."] \
         if any(shown) else []
-    path = render_html(weigh(view, weight), out, max_nodes=max_nodes, notes=notes, cache_dir=Path(out).parent / ".layout-cache")
+    path = render_html(weigh(view, weight), out, max_nodes=max_nodes, notes=notes,
+                       cache_dir=Path(out).parent / ".layout-cache", mentions=mentions,
+                       store=None if store == DEFAULT_STORE else store)
     click.echo(f"wrote {path} ({view.number_of_nodes()} actors, {view.number_of_edges()} edges)")
     if png:
         click.echo(f"wrote {_run(screenshot, path, png)}")

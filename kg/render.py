@@ -24,6 +24,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 
 from .errors import KGError
 from .network import most_central
@@ -102,7 +103,7 @@ def _component_layout(h: nx.Graph, seed: int) -> dict:
 
 def layout(g: nx.Graph, seed: int = 7, cache_dir: str | Path | None = None) -> dict[str, tuple[float, float]]:
     """Node positions in pixels; deterministic for a graph's structure, cached in memory and in ``cache_dir``."""
-    h = nx.Graph(g)
+    h = g if type(g) is nx.Graph else nx.Graph(g)
     if not h:
         return {}
     key = _structure_key(h, seed)
@@ -138,49 +139,66 @@ def spread_labels(pos: dict[str, tuple[float, float]], labels: dict[str, str], s
                   rounds: int = 40) -> dict[str, tuple[float, float]]:
     """Positions nudged apart so that no two actors' boxes overlap: a box is the node (radius ``sizes[n]``,
     default 10 px) with its label under it, ``char_px`` pixels per character wide (one value, or one per node)
-    and ``line_px`` high.
-    Overlapping pairs are pushed apart along their shallower axis, at most ``rounds`` times; neighbours are
-    looked up in a grid, so a round costs about linear time in the number of nodes.
+    and ``line_px`` high; a node without a label in ``labels`` is a box of its own size.
+
+    In each of at most ``rounds`` rounds every overlapping pair is pushed apart along its shallower axis, all
+    at once (numpy). Pairs are found in a grid of average-sized cells, each box entered in every cell it
+    covers, so a round costs about linear time in the number of nodes however long a few labels are.
 
     >>> spread_labels({"a": (0.0, 0.0), "b": (10.0, 0.0)}, {"a": "Abdul Ghani Baradar", "b": "Zalmay Khalilzad"})
     {'a': (-61.1, 0.0), 'b': (71.1, 0.0)}
     """
-    xy = {n: list(p) for n, p in pos.items()}
-    size = {n: (sizes or {}).get(n, 10.0) for n in xy}
-    per_char = char_px if isinstance(char_px, dict) else dict.fromkeys(xy, char_px)
-    half = {n: max(size[n], per_char.get(n, 7.5) * len(labels.get(n, "")) / 2, 12.0) for n in xy}
-    below = {n: size[n] + line_px for n in xy}  # the label hangs under the node
-    cell_x = 2 * max(half.values(), default=12.0)
-    cell_y = max(size[n] + below[n] for n in xy) if xy else 1.0
+    names = list(pos)
+    if not names:
+        return {}
+    xy = np.array([pos[n] for n in names], dtype=float).reshape(-1, 2)
+    size = np.array([(sizes or {}).get(n, 10.0) for n in names])
+    per_char = np.array([char_px.get(n, 7.5) if isinstance(char_px, dict) else char_px for n in names])
+    length = np.array([len(labels.get(n, "")) for n in names])
+    half = np.maximum(np.maximum(size, per_char * length / 2), 12.0)
+    below = size + np.where(length > 0, line_px, 0.0)  # the label hangs under the node
+    cell = np.array([2 * half.mean(), (size + below).mean()])
+    lo, hi = np.column_stack([half, size]), np.column_stack([half, below])  # box: x - half .. x + half, y - size .. y + below
     for _ in range(rounds):
-        grid: dict[tuple[int, int], list[str]] = defaultdict(list)
-        for n, (x, y) in xy.items():
-            grid[int(x // cell_x), int(y // cell_y)].append(n)
-        moved = False
-        for (cx, cy), here in grid.items():
-            near = [m for dx in (-1, 0, 1) for dy in (-1, 0, 1) for m in grid.get((cx + dx, cy + dy), ())]
-            for a in here:
-                for b in near:
-                    if b <= a:
-                        continue
-                    (ax, ay), (bx, by) = xy[a], xy[b]
-                    ox = half[a] + half[b] - abs(ax - bx)
-                    oy = min(ay + below[a], by + below[b]) - max(ay - size[a], by - size[b])
-                    if ox <= 0 or oy <= 0:
-                        continue
-                    moved = True
-                    if ox / (half[a] + half[b]) < oy / (size[a] + below[a] + size[b] + below[b]) * 2:
-                        d = (ox / 2 + 0.5) * (1 if ax <= bx else -1)
-                        xy[a][0] -= d
-                        xy[b][0] += d
-                    else:
-                        up = (ay + (below[a] - size[a]) / 2) <= (by + (below[b] - size[b]) / 2)
-                        d = (oy / 2 + 0.5) * (1 if up else -1)
-                        xy[a][1] -= d
-                        xy[b][1] += d
-        if not moved:
+        first = np.floor((xy - lo) / cell).astype(np.int64)
+        span = np.floor((xy + hi) / cell).astype(np.int64) - first + 1
+        count = span[:, 0] * span[:, 1]
+        owner = np.repeat(np.arange(len(names)), count)
+        k = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+        cells = np.column_stack([first[owner, 0] + k // span[owner, 1], first[owner, 1] + k % span[owner, 1]])
+        base = cells.min(axis=0)
+        height = int(cells[:, 1].max() - base[1]) + 1
+        key = (cells[:, 0] - base[0]) * height + (cells[:, 1] - base[1])
+        order = np.argsort(key, kind="stable")
+        key, owner = key[order], owner[order]
+        found = []
+        for d in range(1, len(key)):  # every two boxes in one cell: members d places apart in the sorted cells
+            same = np.nonzero(key[d:] == key[:-d])[0]
+            if not len(same):
+                break
+            found.append((owner[same], owner[same + d], key[same]))
+        if not found:
             break
-    return {n: (round(x, 1), round(y, 1)) for n, (x, y) in xy.items()}
+        a, b, where = (np.concatenate(x) for x in zip(*found))
+        ox = half[a] + half[b] - np.abs(xy[a, 0] - xy[b, 0])
+        top = np.maximum(xy[a, 1] - size[a], xy[b, 1] - size[b])
+        oy = np.minimum(xy[a, 1] + below[a], xy[b, 1] + below[b]) - top
+        corner = np.floor(np.column_stack([np.maximum(xy[a, 0] - half[a], xy[b, 0] - half[b]), top]) / cell)
+        corner = (corner[:, 0].astype(np.int64) - base[0]) * height + (corner[:, 1].astype(np.int64) - base[1])
+        hit = (ox > 0) & (oy > 0) & (corner == where)  # a pair that shares several cells is pushed in one
+        if not hit.any():
+            break
+        a, b, ox, oy = a[hit], b[hit], ox[hit], oy[hit]
+        sideways = ox / (half[a] + half[b]) < oy / (size[a] + below[a] + size[b] + below[b]) * 2
+        dx = np.where(sideways, (ox / 2 + 0.5) * np.where(xy[a, 0] <= xy[b, 0], 1, -1), 0.0)
+        up = xy[a, 1] + (below[a] - size[a]) / 2 <= xy[b, 1] + (below[b] - size[b]) / 2
+        dy = np.where(sideways, 0.0, (oy / 2 + 0.5) * np.where(up, 1, -1))
+        push = np.column_stack([dx, dy])
+        move = np.zeros_like(xy)
+        np.add.at(move, a, -push)
+        np.add.at(move, b, push)
+        xy += move
+    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(names, xy)}
 
 
 VIEWPORT = (1050.0, 860.0)  # pixels of the canvas beside the side panel in a 1400 x 900 window
@@ -188,13 +206,15 @@ VIEWPORT = (1050.0, 860.0)  # pixels of the canvas beside the side panel in a 14
 
 def _readable(g: nx.MultiDiGraph, pos: dict, sizes: dict[str, float]) -> dict[str, tuple[float, float]]:
     """``pos`` with labels apart: at full zoom, then at the zoom that fits the actors with relations into
-    :data:`VIEWPORT`, where the page draws the :data:`LABELLED` largest actors' labels at 13 px on screen."""
+    :data:`VIEWPORT`, where the page draws only the :data:`LABELLED` largest actors' labels (at 13 px on
+    screen): there the others are boxes of their own size."""
     labels = {str(n): d.get("label", str(n)) for n, d in g.nodes(data=True)}
     pos = spread_labels(pos, labels, sizes)
     linked = [str(n) for n in g if g.degree(n)] or [str(n) for n in g]
     if len(linked) < 2:
         return pos
-    big = set(sorted(linked, key=lambda n: (-sizes[n], n))[:LABELLED])  # the others: 14 px of the drawing
+    big = set(sorted(linked, key=lambda n: (-sizes[n], n))[:LABELLED])
+    shown = {n: labels[n] for n in big}
     half = {n: max(sizes[n], 3.75 * len(labels[n])) for n in linked}
     for _ in range(4):  # spreading widens the drawing, which lowers the zoom that fits it: settle both
         width = max(pos[n][0] + half[n] for n in linked) - min(pos[n][0] - half[n] for n in linked)
@@ -203,25 +223,8 @@ def _readable(g: nx.MultiDiGraph, pos: dict, sizes: dict[str, float]) -> dict[st
         if scale >= 1.0:
             break
         here = {n: pos[n] for n in linked}
-        apart = spread_labels(here, labels, sizes, line_px=17.0 / scale,
-                              char_px={n: 7.0 / scale if n in big else 7.5 for n in linked})
+        apart = spread_labels(here, shown, sizes, char_px=7.0 / scale, line_px=17.0 / scale)
         if apart == here:
-            break
-        pos = {**pos, **apart}
-    return pos
-    top = sorted(linked, key=lambda n: (-sizes.get(n, 0), n))[:LABELLED]
-    for _ in range(4):  # spreading widens the drawing, which lowers the zoom that fits it: settle both
-        half = {n: max(sizes.get(n, 10.0), 3.75 * len(labels[n])) for n in linked}
-        width = max(pos[n][0] + half[n] for n in linked) - min(pos[n][0] - half[n] for n in linked)
-        height = max(pos[n][1] + sizes.get(n, 10.0) + 18 for n in linked) - min(pos[n][1] - sizes.get(n, 10.0)
-                                                                                 for n in linked)
-        scale = min(1.0, VIEWPORT[0] / (width + 40), VIEWPORT[1] / (height + 40))
-        if scale >= 1.0:
-            break
-        big = set(top)  # the page draws these at 13 px on screen, the others at 14 px of the drawing
-        apart = spread_labels({n: pos[n] for n in linked}, labels, sizes, line_px=17.0 / scale,
-                              char_px={n: 7.0 / scale if n in big else 7.5 for n in linked})
-        if apart == {n: pos[n] for n in linked}:
             break
         pos = {**pos, **apart}
     return pos
@@ -266,18 +269,22 @@ def _doc_href(source: str, identifier: str) -> str:
     """Where a static page links a document: its URL, else its file if it is on this machine."""
     if source.startswith(("http://", "https://")):
         return source
-    p = Path(identifier)
-    return p.resolve().as_uri() if p.is_file() else ""
+    return Path(identifier).resolve().as_uri() if os.path.isfile(identifier) else ""
 
 
-def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str | Path | None = None) -> dict:
+def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str | Path | None = None,
+              mentions_shown: int | None = None, store: str | None = None) -> dict:
     """Everything the page draws: vis nodes and edges with their encoding, acts-for links, documents, options
-    and legend data."""
+    and legend data. An edge carries the mentions ``g`` gives it (at most ``mentions_shown``, the bound
+    kg.network read them with) and its exact ``count``; ``store`` (the store's path) goes into the command the
+    page suggests for the rest."""
     centrality = nx.degree_centrality(g) if len(g) > 1 else {n: 1.0 for n in g}
     top = max(centrality.values(), default=1.0) or 1.0
     rollup = rollup_map(g)
     links = [(str(n), str(a)) for n, d in g.nodes(data=True) for a in d.get("acts_for", []) if a in g and a != n]
-    shape = nx.MultiDiGraph(g)
+    shape = nx.Graph()
+    shape.add_nodes_from(g)
+    shape.add_edges_from(g.edges())
     shape.add_edges_from(links)  # officials are laid out next to the side they act for,
     shape.add_edges_from((n, c) for n, c in rollup.items() if c != n)  # a sector next to its country
     sizes = {str(n): round(8 + 28 * math.sqrt(centrality.get(n, 0) / top), 1) for n in g}
@@ -304,7 +311,8 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
                       "sector": d.get("subtype") or "", "country": d.get("country") or "", "role": d.get("role", ""),
                       "aff": list(d.get("affiliations", [])), "aliases": list(d.get("aliases", []))[:12],
                       "degree": g.degree(n), "rollup": rollup.get(n), "first": d.get("first") or "",
-                      "last": d.get("last") or "", "docs": [doc_index(k) for k in d.get("documents", [])]})
+                      "last": d.get("last") or "", "docs": [doc_index(k) for k in d.get("documents", [])],
+                      "ndocs": d.get("ndocs", len(d.get("documents", [])))})
     pairs = Counter(frozenset((s, o)) for s, o in g.edges())
     rank: dict = defaultdict(int)
     edges = []
@@ -316,10 +324,10 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
                    [{"sentence": sentence, "trigger": "", "modality": "", "negated": False, "doc": doc_index(doc)}
                     for sentence, doc in d.get("evidence", [])]
         confidences = [m["confidence"] for m in mentions if m.get("confidence") is not None]
-        edge = {"id": i, "from": str(s), "to": str(o), "cls": d["cls"], "quad": et.quad, "count": d["count"],
-                "stories": d.get("stories", d["count"]), "weight": weight,
+        edge = {"id": i, "iri": d.get("iri", ""), "from": str(s), "to": str(o), "cls": d["cls"], "quad": et.quad,
+                "count": d["count"], "stories": d.get("stories", d["count"]), "weight": weight,
                 "dates": list(d.get("dates", [])), "mentions": mentions,
-                "conf": max(confidences) if confidences else None,
+                "conf": d["conf"] if "conf" in d else max(confidences, default=None),
                 "weak": bool(d.get("negated")), "color": colour,
                 "width": round(min(1 + 1.5 * math.log2(max(weight, 1)), 9), 2), "dashes": bool(d.get("negated")),
                 "arrows": "" if et.symmetric else "to"}
@@ -340,21 +348,22 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
                        "classes": [c for c, et in EVENT_TYPES.items() if et.quad == q]} for q in QUAD_ORDER],
             "symmetric": [c for c, et in EVENT_TYPES.items() if et.symmetric],
             "notes": list(notes or []), "stabilization": 150 if len(nodes) <= 1000 else 40,
-            "labelled": LABELLED, "focus": g.graph.get("focus")}
+            "labelled": LABELLED, "focus": g.graph.get("focus"), "mentions": mentions_shown, "store": store}
     return {"nodes": nodes, "edges": edges, "links": [{"from": a, "to": b} for a, b in links], "docs": doc_list,
             "options": options, "meta": meta}
 
 
 def render_html(g: nx.MultiDiGraph, out: str | Path = "output/graph.html", title: str = "kg actor network",
                 *, max_nodes: int = MAX_NODES, notes: list[str] | None = None,
-                cache_dir: str | Path | None = None) -> Path:
+                cache_dir: str | Path | None = None, mentions: int | None = None, store: str | None = None) -> Path:
     """Write the page for ``g`` to ``out`` and return its path.
 
     A graph over ``max_nodes`` actors is cut to its most central ones and the
     page says what was left out; ``notes`` are shown as well (e.g. the filters used).
+    ``mentions`` and ``store``: see :func:`page_data`.
     """
     shown, reduction = most_central(g, max_nodes)
-    data = page_data(shown, [*(notes or []), *([reduction.note()] if reduction else [])], cache_dir)
+    data = page_data(shown, [*(notes or []), *([reduction.note()] if reduction else [])], cache_dir, mentions, store)
     mentions = sum(d["count"] for _, _, d in shown.edges(data=True))
     js, css = _vis_assets()
     parts = {"vis_css": css, "vis_js": js, "title": html.escape(title),

@@ -6,7 +6,9 @@ A small Starlette app run by uvicorn. Endpoints:
   and updates (POST URL-encoded or ``application/sparql-update``);
   ``/query`` and ``/update`` split them as ``oxigraph serve`` and Fuseki do, so
   ``kg ... --store http://127.0.0.1:7878`` works against this server too;
-  ``/`` is the interactive network page (or SPARQL, given ``?query=``).
+  ``/`` is the interactive network page (or SPARQL, given ``?query=``);
+  ``/mentions?edge=IRI&offset=N&limit=N`` pages through a relation's event
+  mentions as JSON for it.
 * Results as SPARQL JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE as Turtle,
   JSON-LD, N-Triples or RDF/XML, by ``Accept`` header or ``?format=``.
 * Read-only unless started with ``allow_update``: updates get 403.
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import multiprocessing
 import os
 import re
@@ -89,6 +92,7 @@ class ServeConfig:
     allow_hosts: tuple[str, ...] = ()
     host: str = "127.0.0.1"
     port: int = 7878
+    mentions: int = 20  # event mentions per relation in the page at /; it fetches the rest from /mentions
 
 
 def negotiate(accept: str | None, table: dict[str, str]) -> str | None:
@@ -466,7 +470,7 @@ def create_app(config: ServeConfig):
     async def page(request):
         cached = state["page"]
         if cached is None or cached[0] != state["generation"] or time.monotonic() - cached[1] > 30:
-            html = await asyncio.to_thread(_render_page, path)
+            html = await asyncio.to_thread(_render_page, path, config.mentions)
             state["page"] = cached = (state["generation"], time.monotonic(), html)
         return HTMLResponse(cached[2])
 
@@ -603,6 +607,38 @@ def create_app(config: ServeConfig):
         media = a if a.startswith("application/") and not a.endswith("xml") else f"{a}; charset=utf-8"
         return Response(b, media_type=media)
 
+    async def mentions(request):
+        """``GET /mentions?edge=IRI[&edge=IRI...]&offset=N&limit=N``: the events of those network edges in the
+        page's order (kg.network.MENTION_ORDER), as JSON ``{"mentions": [...], "offset", "limit"}``."""
+        from starlette.responses import JSONResponse
+
+        from .network import mention_rows, mentions_query
+
+        refused = guard(request)
+        if refused is not None:
+            return refused
+        qs = request.query_params
+        edges = qs.getlist("edge")
+        try:
+            offset, limit = int(qs.get("offset", "0")), int(qs.get("limit", "100"))
+        except ValueError:
+            return _text(400, "offset and limit are whole numbers")
+        if not 1 <= len(edges) <= 200 or not all(_ABSOLUTE_IRI.match(e) for e in edges):
+            return _text(400, "give 1 to 200 edge= parameters, each an edge IRI (the page's relations)")
+        if offset < 0 or not 1 <= limit <= 500:
+            return _text(400, "offset must be 0 or more and limit 1 to 500")
+        task = {"kind": "query", "text": mentions_query(edges, offset, limit), "prefixes": prefixes,
+                "result_type": "application/sparql-results+json", "graph_type": None, "default_graphs": [],
+                "named_graphs": [], "dataset": False, "max_bytes": config.max_result_bytes,
+                "generation": state["generation"]}
+        try:
+            status, a, b = await state["readers"].run(task, config.timeout)
+        except QueryTimedOut as e:
+            return _text(503, f"query {e}", {"Retry-After": "1"})
+        if status != "ok":
+            return _text(a, b)
+        return JSONResponse({"mentions": mention_rows(json.loads(b)), "offset": offset, "limit": limit})
+
     async def editor(request):
         return HTMLResponse(await asyncio.to_thread(_editor_page))
 
@@ -631,7 +667,7 @@ def create_app(config: ServeConfig):
 
     routes = [Route("/", root, methods=["GET", "POST"]), Route("/sparql", both, methods=["GET", "POST"]),
               Route("/query", query_only, methods=["GET", "POST"]), Route("/update", update_only, methods=["POST"]),
-              Route("/doc/{key}", document, methods=["GET"])]
+              Route("/doc/{key}", document, methods=["GET"]), Route("/mentions", mentions, methods=["GET"])]
     return Starlette(routes=routes, lifespan=lifespan)
 
 
@@ -671,15 +707,15 @@ def _from_browser(request) -> bool:
     return "origin" in h or "sec-fetch-mode" in h or "sec-fetch-site" in h
 
 
-def _render_page(path: str) -> str:
-    from .network import to_networkx
-    from .render import render_html
+def _render_page(path: str, mentions: int = 20) -> str:
+    from .network import read_view
+    from .render import MAX_NODES, render_html
     from .store import KnowledgeGraph
 
     with KnowledgeGraph(path, read_only=True) as kg:
-        g = to_networkx(kg)
+        _, g = read_view(kg, max_nodes=MAX_NODES, mentions=mentions)  # the page fetches the rest
     with tempfile.TemporaryDirectory() as tmp:
-        out = render_html(g, Path(tmp) / "graph.html", title="kg actor network (kg serve)")
+        out = render_html(g, Path(tmp) / "graph.html", title="kg actor network (kg serve)", mentions=mentions)
         return out.read_text(encoding="utf-8")
 
 

@@ -153,9 +153,8 @@ class OxigraphBackend:
             res = self.store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as e:
             raise QueryError(f"invalid SPARQL: {e}") from None
-        names = [v.value for v in res.variables]
-        for row in res:
-            yield tuple(None if (t := row[n]) is None else t.value for n in names)
+        for row in res:  # a solution iterates over its terms in the variables' order: faster than by name
+            yield tuple([None if t is None else t.value for t in row])
 
     def native_query(self, sparql: str, **options):
         """pyoxigraph's own results over the union of the named graphs, or over the dataset the query

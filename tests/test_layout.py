@@ -68,7 +68,8 @@ def named(url: str, name: str, copies: int) -> Counter:
 def page(url: str, copies: int) -> tuple[list, list]:
     with KnowledgeGraph(url, read_only=True) as kg:
         data = page_data(to_networkx(kg))
-    nodes = sorted(json.dumps({k: v for k, v in n.items() if k != "docs"}, sort_keys=True) for n in data["nodes"])
+    nodes = sorted(json.dumps({**{k: v for k, v in n.items() if k != "docs"}, "ndocs": n["ndocs"] / copies},
+                              sort_keys=True) for n in data["nodes"])
     edges = sorted((e["from"], e["to"], e["cls"], e["count"] / copies, e["dates"],
                     sorted({m["sentence"] for m in e["mentions"]}), e["weak"]) for e in data["edges"])
     return nodes, edges

@@ -268,6 +268,85 @@ def test_document_view_without_the_source_file_lists_the_evidence(example_store,
     assert html.escape(str(trigger)) in page and html.escape(str(sentence).split(str(trigger))[0]) in page
 
 
+# ----------------------------------------------------------------------------- a bounded number of mentions per relation
+
+BUSY = ("/AFG", "/USA", "AGREE")  # a relation the example articles mention twice
+
+
+def busy_edge(opened: Opened) -> dict:
+    return opened.js(f"window.kgData.edges.get().find(e => e.from.endsWith('{BUSY[0]}') && "
+                     f"e.to.endsWith('{BUSY[1]}') && e.cls === '{BUSY[2]}')")
+
+
+def test_a_relation_carries_at_most_the_bound_and_its_exact_total(example_store):
+    with KnowledgeGraph(example_store, read_only=True) as kg:
+        _, full = read_view(kg)
+        _, none = read_view(kg, mentions=0)
+        _, one = read_view(kg, mentions=1)
+    assert max(d["count"] for _, _, d in full.edges(data=True)) >= 2
+    for s, o, k, d in full.edges(keys=True, data=True):
+        assert len(d["mentions"]) == d["count"]  # the bound (20) is above every relation here
+        latest = max((m["date"], m["confidence"] or -1) for m in d["mentions"])
+        kept = one.edges[s, o, k]
+        assert kept["count"] == none.edges[s, o, k]["count"] == d["count"] and none.edges[s, o, k]["mentions"] == []
+        assert len(kept["mentions"]) == 1 and (kept["mentions"][0]["date"], kept["mentions"][0]["confidence"] or -1) == latest
+        assert kept["dates"] == d["dates"] and kept["conf"] == d["conf"]  # read from every event, not the kept ones
+
+
+def test_a_static_page_shows_the_bound_and_the_command_for_the_rest(browser, example_store, tmp_path):
+    import shlex
+
+    out = tmp_path / "g.html"
+    result = CliRunner().invoke(main, ["render", "--store", example_store, "--out", str(out), "--mentions", "1"])
+    assert result.exit_code == 0, result.output
+    opened = Opened(browser, out, 1400, 900)
+    edge = busy_edge(opened)
+    assert edge["count"] == 2 and len(edge["mentions"]) == 1
+    assert all(len(e["mentions"]) <= 1 for e in opened.js("window.kgData.edges.get()"))
+    opened.js(f"window.kg.selectEdge({edge['id']})")
+    text = opened.page.inner_text("#details")
+    assert "showing 1 of 2 \u2014 run kg query --name evidence" in text and "2 mentions" in text
+    command = text.split("\u2014 run ", 1)[1].split(" for all", 1)[0]
+    assert f"--store {example_store}" in command and opened.page.locator("#details .ev").count() == 1
+    assert opened.errors == [] and opened.outside() == []
+    opened.close()
+    listed = CliRunner().invoke(main, [*shlex.split(command)[1:], "--format", "csv"])  # the command works
+    assert listed.exit_code == 0 and len(listed.output.strip().splitlines()) == 1 + 2, listed.output
+
+
+def test_the_served_page_fetches_the_remaining_mentions(browser, example_store):
+    import json
+    import urllib.error
+    import urllib.request
+
+    server = ServerProcess(lambda port: [*KG, "serve", "--store", example_store, "--port", str(port), "--mentions", "1"],
+                           "/sparql?query=ASK%7B%7D")
+    try:
+        opened = Opened(browser, server.url + "/", 1400, 900, allow=server.url)
+        edge = busy_edge(opened)
+        assert edge["count"] == 2 and len(edge["mentions"]) == 1
+        opened.js(f"window.kg.selectEdge({edge['id']})")
+        assert opened.page.locator("#details .ev").count() == 1
+        opened.page.click("#details .more button")  # "showing 1 of 2: show 1 more"
+        opened.page.wait_for_function("document.querySelectorAll('#details .ev').length === 2", timeout=20_000)
+        assert opened.page.locator("#details .more").count() == 0
+        assert any(u.startswith(server.url + "/mentions?") for u in opened.requests)
+        href = opened.page.locator("#details .ev a").nth(1).get_attribute("href")
+        assert href.startswith("/doc/") and "?event=" in href  # the fetched mention links its document
+        assert opened.errors == [] and opened.outside() == []
+        opened.close()
+        url = server.url + "/mentions?" + "&".join(f"edge={x}" for x in [edge["iri"]])
+        with urllib.request.urlopen(url + "&offset=0&limit=5") as answer:
+            got = json.load(answer)["mentions"]
+        assert len(got) == 2 and got[0]["sentence"] == edge["mentions"][0]["sentence"]  # the page's order
+        for bad in ("?edge=not-an-iri", "?offset=0", url[len(server.url) + 9:] + "&limit=0"):
+            with pytest.raises(urllib.error.HTTPError) as e:
+                urllib.request.urlopen(server.url + "/mentions" + bad)
+            assert e.value.code == 400
+    finally:
+        server.stop()
+
+
 def test_document_view_shows_the_article_without_its_front_matter(tmp_path, extractor, monkeypatch):
     from kg.build import build
     from kg.docview import document_view

@@ -165,7 +165,7 @@ def test_cli_render_ego_view_and_unknown_actor(tmp_path, monkeypatch):
     import kg.network
     from kg.cli import main
 
-    monkeypatch.setattr(kg.network, "to_networkx", lambda _kg, details=True: chain_graph())
+    monkeypatch.setattr(kg.network, "to_networkx", lambda _kg, details=True, mentions=20: chain_graph())
     runner = CliRunner()
     store, out = str(tmp_path / "store"), tmp_path / "ego.html"
     with KnowledgeGraph(store):  # an empty store; the graph itself comes from chain_graph()
@@ -300,7 +300,7 @@ def test_labels_are_pushed_apart_until_none_overlap():
     rng = random.Random(3)
     pos = {f"n{i}": (rng.uniform(0, 600), rng.uniform(0, 600)) for i in range(150)}  # a crowded centre
     labels = {n: "Actor " + "x" * rng.randint(2, 20) for n in pos}
-    out = spread_labels(pos, labels, rounds=200)
+    out = spread_labels(pos, labels, rounds=1000)
 
     def clash(a, b):
         wa, wb = max(24.0, 7.5 * len(labels[a])) / 2, max(24.0, 7.5 * len(labels[b])) / 2

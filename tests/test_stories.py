@@ -232,3 +232,27 @@ def test_stats_and_named_queries(extractions, tmp_path):
     reports = run("query", "-n", "reports-of", "-p", "story=story:RUS_USA_COERCE_2021-04-16", "--format", "csv",
                   "--store", path)
     assert reports.stdout.count("eastgazette.example") == 1 and reports.stdout.count("\n") == 4
+
+
+def test_exports_one_row_per_story_event(extractions, tmp_path):
+    import csv
+
+    path = str(tmp_path / "export-store")
+    build(Path(path), extractions, batch=4).close()
+    run = lambda *args: subprocess.run([KG, "export", "--store", path, *args], capture_output=True, text=True,  # noqa: E731
+                                       timeout=120)
+    for per, rows in (("mention", 14), ("story", 4 + 2)):
+        out = tmp_path / f"{per}.csv"
+        assert run("--format", "csv", "--per", per, "--out", str(out)).returncode == 0
+        table = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+        assert len(table) == rows
+    expulsion = next(r for r in table if r["event_id"].endswith("/story/RUS_USA_COERCE_2021-04-16"))
+    assert (expulsion["class"], expulsion["other_classes"], expulsion["reports"], expulsion["documents"],
+            expulsion["sources"], expulsion["date"]) == ("SANCTION", "COERCE", "3", "3", "3", "2021-04-16")
+    assert (expulsion["source_country"], expulsion["target_country"]) == ("RUS", "USA")  # Russia expelled US diplomats
+    out = tmp_path / "stories.jsonl"
+    assert run("--format", "plover", "--per", "story", "--out", str(out)).returncode == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 6 and sum(r["story"]["reports"] for r in records) == 14
+    refused = run("--format", "graphml", "--per", "story", "--out", str(tmp_path / "g.graphml"))
+    assert refused.returncode == 2 and "--per story is for --format plover or csv" in refused.stderr

@@ -23,18 +23,19 @@ Each step reads only the set of mentions of the key, so the same documents in an
 order give the same story events; a story's IRI follows from its key and its first
 date (or document), e.g. ``story:RUS_USA_COERCE_2021-04-16``.
 
-**Incremental.** New documents regroup only the neighbourhood of their mentions: the
-mentions in the ``dipl:storyWindow`` of one or the two beside it
-(:func:`kg.rdf.story_window`: the same key, buckets of :data:`WINDOW_DAYS` days, so
-every mention at most WINDOW_DAYS away), and every mention of those mentions' stories. That set is closed under the rule (an addition only turns
-chained reports into reports of a stated date, and a chain is regrouped whole), so
-the result equals grouping all mentions of the key, at a cost that grows with the
-batch, not with the store. A removal or a replacement regroups every mention of the
-keys the old version touched (found through the ``dipl:storyKey`` index). Every
-lookup into the document graphs and the story events graph is LATERAL (one index
-lookup per mention or story), and the rule is one query over the mentions' own
-facts: the update writes the marks of the mentions it regroups and the story
-events, nothing else.
+**Incremental.** A new mention with no other mention of its key in its ``dipl:storyWindow``
+(:func:`kg.rdf.story_window`: the key and a bucket of :data:`WINDOW_DAYS` days) or the two beside it
+is a story event of its own and changes no other: it is written at once (most are). The others are
+grouped again with their neighbourhood: the mentions in those windows, and every report of the story
+events of all those. That set is closed under the rule (an addition only turns chained reports into
+reports of a stated date, or joins chains, and a chain is regrouped whole), so the result equals
+grouping all mentions of the key, at a cost that grows with the batch, not with the store. A removal,
+a new version or an edit (the marked keys are the old versions' event mentions) regroups the same way
+from the story events those mentions were in: what they still hold, with its neighbourhood; the
+mentions of documents the same update adds are left to the addition. The mentions to group are marked
+once with their facts (key, date, whether the date is stated), each read from its document graph by
+one index lookup (LATERAL); the rule then reads those marks alone, and the update writes the marks
+and the story events, nothing else.
 
 The graph stores the grouping alone: each story event (``a dipl:StoryEvent``, its
 ``dipl:storyGroup`` key) and its ``dipl:hasReport`` links to its mentions (each
@@ -138,37 +139,54 @@ _CLEAR = (f"DELETE {{ GRAPH {_P} {{ ?s ?p ?o }} }} "
 
 # Which mentions to group again and which stories they replace. Every lookup into the document graphs or the
 # story events graph is LATERAL: one index lookup per mention or story, never a join with the whole graph.
-_ALL_OF_MARKED_KEYS = (  # after a removal or a replacement: every mention and story of the marked keys
-    _mark("$keys LATERAL { GRAPH ?doc { ?e dipl:storyKey ?key } }"),
-    f"INSERT {{ GRAPH {_P} {{ ?story {_OLD} true }} }} WHERE {{ $keys LATERAL {{ GRAPH $graph {{ ?story dipl:storyGroup ?key }} }} }}",
+# The neighbourhood of the marked mentions: those in their windows or the two beside each (``storied``: only
+# mentions in a story event already, i.e. not documents of this update still to be added), then every report of
+# the story events of all those.
+def _neighbours(storied: bool) -> tuple[str, ...]:
+    only = f"FILTER EXISTS {{ GRAPH $graph {{ ?s dipl:hasReport ?e }} }}" if storied else ""
+    return (
+        _mark(f"""GRAPH {_P} {{ ?m {_KEY} ?k0 }} LATERAL {{ GRAPH ?mdoc {{ ?m dipl:storyWindow ?w }} }}
+        {_NEAR}
+        LATERAL {{ GRAPH ?doc {{ ?e dipl:storyWindow ?near }} }}
+        FILTER NOT EXISTS {{ {_MARKED} }} {only} BIND(?k0 AS ?key)  # a window is of one key"""),
+        f"""INSERT {{ GRAPH {_P} {{ ?story {_OLD} true }} }}
+WHERE {{ {_MARKED} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?e }} }} }}""",
+        _mark(f"""GRAPH {_P} {{ ?story {_OLD} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?e }} }}
+        FILTER NOT EXISTS {{ {_MARKED} }} LATERAL {{ GRAPH ?doc {{ ?e prov:wasDerivedFrom ?doc ; dipl:storyKey ?key }} }}"""),
+    )
+
+
+# Documents removed, replaced or edited (the marked keys are event mentions, as the old versions had them): the
+# story events those mentions were in and what they still hold, the marked mentions that are still stored, and
+# their neighbourhood. Only what the change touches is grouped again; mentions of documents this update still
+# adds are left to ``add``.
+_TOUCHED = (
+    f"INSERT {{ GRAPH {_P} {{ ?story {_OLD} true }} }} WHERE {{ $keys LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?key }} }} }}",
+    _mark(f"""{{ {{ GRAPH {_P} {{ ?story {_OLD} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?e }} }} }}
+          UNION {{ SELECT ?e WHERE {{ $keys BIND(?key AS ?e) }} }} }}
+        LATERAL {{ GRAPH ?doc {{ ?e prov:wasDerivedFrom ?doc ; dipl:storyKey ?key }} }}"""),
+    *_neighbours(storied=True),
 )
 _NEAR_NEW_MENTIONS = (  # new documents: their mentions, those sharing a window with one, and their stories' mentions
-    _CLEAR,  # the marked keys are regrouped already
+    _CLEAR,
     # a new mention with no other mention of its key in its window or the two beside it (most) is a story of its
     # own, which changes no other: written at once; the others are marked
     f"""INSERT {{ GRAPH $graph {{ ?story a dipl:StoryEvent ; dipl:storyGroup ?key ; dipl:hasReport ?alone }}
          GRAPH {_P} {{ ?marked {_KEY} ?key ; ?kind ?x }} }}
-WHERE {{ $values GRAPH ?doc {{ ?e dipl:storyKey ?key }} MINUS {{ $keys }}
+WHERE {{ $values GRAPH ?doc {{ ?e dipl:storyKey ?key }}
         LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ ?e dipl:storyWindow ?w }} }} }}
         LATERAL {{ OPTIONAL {{ {_NEAR} LATERAL {{ GRAPH ?other {{ ?n dipl:storyWindow ?near }} FILTER(?n != ?e) }} }} }}
 {_DATE}
         BIND(IF(BOUND(?n), ?none, {_story("STR(?x)")}) AS ?story)
         BIND(IF(BOUND(?n), ?none, ?e) AS ?alone)
         BIND(IF(BOUND(?n), ?e, ?none) AS ?marked) }}""",
-    _mark(f"""GRAPH {_P} {{ ?m {_KEY} ?k0 }} LATERAL {{ GRAPH ?mdoc {{ ?m dipl:storyWindow ?w }} }}
-        {_NEAR}
-        LATERAL {{ GRAPH ?doc {{ ?e dipl:storyWindow ?near }} }}
-        FILTER NOT EXISTS {{ {_MARKED} }} BIND(?k0 AS ?key)  # a window is of one key"""),
-    f"""INSERT {{ GRAPH {_P} {{ ?story {_OLD} true }} }}
-WHERE {{ {_MARKED} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?e }} }} }}""",
-    _mark(f"""GRAPH {_P} {{ ?story {_OLD} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?e }} }}
-        FILTER NOT EXISTS {{ {_MARKED} }} LATERAL {{ GRAPH ?doc {{ ?e prov:wasDerivedFrom ?doc ; dipl:storyKey ?key }} }}"""),
+    *_neighbours(storied=False),
 )
 
 STORIES = register(MaintainedGraph(
     name="stories",
     iri=STORIES_GRAPH,
-    keys="?e dipl:storyKey ?key",
-    recompute=(*_ALL_OF_MARKED_KEYS, *_GROUP),
+    keys="?key dipl:storyKey ?k",
+    recompute=(*_TOUCHED, *_GROUP),
     add=(*_NEAR_NEW_MENTIONS, *_GROUP),
 ))

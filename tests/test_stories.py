@@ -185,22 +185,47 @@ def test_a_stated_date_is_one_story_and_undated_reports_up_to_3_days_later_join_
         assert stories_of(kg) == [["r0.txt", "r4.txt"], ["r1.txt", "r2.txt"], ["r3.txt"]]
 
 
+def dense(rng: random.Random, numbers) -> list[Extraction]:
+    """Reports of one key within a few weeks: stated dates and publication dates, chains and anchors mixed."""
+    days = [f"2021-04-{d:02d}" for d in range(1, 29)]
+    docs = []
+    for i in numbers:
+        published = rng.choice(days + [None] * 2)
+        stated = rng.choice(days) if published and rng.random() < 0.3 else None
+        docs.append(report(i, published, cls=rng.choice(["SANCTION", "COERCE"]), stated=stated))
+    return docs
+
+
 def test_adding_in_any_batches_equals_grouping_every_mention_at_once(tmp_path):
     """New documents regroup only the mentions near theirs (dipl:storyWindow); that must give what grouping
     every mention of the key from scratch gives (recompute), whatever the order and the batches."""
     rng = random.Random(5)
-    days = [f"2021-04-{d:02d}" for d in range(1, 29)]
-    docs = []
-    for i in range(40):  # dense: stated dates and publication dates within a few weeks, chains and anchors mixed
-        published = rng.choice(days + [None] * 2)
-        stated = rng.choice(days) if published and rng.random() < 0.3 else None
-        docs.append(report(i, published, cls=rng.choice(["SANCTION", "COERCE"]), stated=stated))
+    docs = dense(rng, range(40))
     rng.shuffle(docs)
     with build(tmp_path / "s", docs, batch=3) as kg:
         incremental = story_triples(kg)
         assert len(grouping(kg)) > 5
         kg.recompute()
         assert story_triples(kg) == incremental
+
+
+def test_removing_and_replacing_regroups_what_they_touch_as_a_fresh_build_would(tmp_path):
+    """A removal or a new version regroups the story events the old mentions were in and their neighbourhood only;
+    that must give what building the remaining documents afresh gives. New versions keep their event IRIs
+    (same document and offsets) with other dates."""
+    rng = random.Random(8)
+    docs = dense(rng, range(40))
+    with build(tmp_path / "s", docs, batch=5) as kg:
+        for _ in range(3):
+            gone = rng.sample(docs, 2)
+            for ex in gone:
+                kg.remove(document_iri(ex.document))
+            docs = [ex for ex in docs if ex not in gone]
+            redated = {ex.document.id for ex in rng.sample(docs, 4)}
+            docs = [dense(rng, [int(ex.document.id[1:-4])])[0] if ex.document.id in redated else ex for ex in docs]
+            kg.replace_graphs(graphs([ex for ex in docs if ex.document.id in redated]))
+            with build(tmp_path / f"fresh-{len(docs)}", docs, batch=len(docs)) as fresh:
+                assert story_triples(kg) == story_triples(fresh)
 
 
 def test_negation_and_modality_by_majority_with_the_dissent_counted(tmp_path):

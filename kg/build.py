@@ -97,7 +97,7 @@ class BuildSummary:
             ("duplicates skipped", self.duplicates), ("near-duplicates", self.near_duplicates),
             ("fields left out", self.warnings), ("files skipped (not text)", self.skipped)) if items)
         return (f"{self.documents} documents: {self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
-                f"{len(self.failed)} failed{extra}; {self.actors} actors, {self.relations} relations; "
+                f"{len(self.failed)} failed{extra}; {self.relations} relations found; "
                 f"{self.seconds:.1f} s{rate}")
 
 

@@ -413,6 +413,12 @@ def build(paths: tuple[str, ...], store: str, timeout: float, model: str | None,
     for warning in summary.warnings:
         click.echo(f"kg: warning: {warning}", err=True)
     click.echo(str(summary))
+    from .store import KnowledgeGraph
+
+    with _run(KnowledgeGraph, store, read_only=True, timeout=timeout) as kg:
+        docs, actors, events = next(iter(_run(kg.query, TOTALS_QUERY)))
+    click.echo(f"the store holds {int(docs):,} documents, {int(actors):,} actors and {int(events):,} event mentions "
+               f"(kg stats tells more)")
 
 
 @main.command(context_settings=CONTEXT)
@@ -727,6 +733,10 @@ def _decide(store: str, curation_file: str | None, action: str, why: str, who: s
         if action == "merge" and fields["actor"] == fields["into"]:
             raise Fail(f"{fields['label']} and the actor to merge it into are the same actor")
         decision = _run(cur.new, action, why=why, who=who, **fields)
+        earlier = cur.recorded(decision)
+        if earlier is not None:
+            click.echo(f"already decided: decision {earlier.id} ({earlier.summary()}); nothing changed")
+            return
         graphs = _run(apply_to_store, kg, decision)
         if action == "reject" and not graphs:
             raise Fail("no stored event matches; give an event IRI (kg query --name who-did-what --format json "
@@ -877,6 +887,10 @@ def curation_undo(n: int, store: str, curation_file: str | None, model: str | No
                    f"with --force: {', '.join(left[:10])}", err=True)
 
 
+TOTALS_QUERY = """SELECT ?docs ?actors ?events WHERE {
+  { SELECT (COUNT(DISTINCT ?d) AS ?docs) WHERE { ?d a dipl:Document } }
+  { SELECT (COUNT(DISTINCT ?a) AS ?actors) WHERE { ?a a ?type VALUES ?type { dipl:Country dipl:Person dipl:Organization } } }
+  { SELECT (COUNT(?e) AS ?events) WHERE { ?e a dipl:Event } } }"""
 STATS_QUERIES = {
     "documents": "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a dipl:Document }",
     "actors by type": "SELECT ?type (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a ?type . "

@@ -185,6 +185,14 @@ class Curation:
         d.check()
         return d
 
+    def recorded(self, d: Decision) -> Decision | None:
+        """The earlier decision that decides what ``d`` decides (same action and fields; names compared
+        without case), or None."""
+        def key(x: Decision) -> tuple:
+            return (x.action, *((getattr(x, f) or "").casefold() if f == "name" else getattr(x, f) for f in FIELDS))
+
+        return next((x for x in self.decisions if key(x) == key(d)), None)
+
     def find(self, n: int) -> Decision:
         for d in self.decisions:
             if d.id == n:

@@ -27,8 +27,9 @@ mark{background:#ffe58a;padding:1px 0}mark b{background:#f6b73c}.ev{border-left:
 margin:8px 0}.ev.hit{border-color:#f6b73c}.text{white-space:pre-wrap}nav{font:13px system-ui,sans-serif}"""
 
 
-def _local_text(identifier: str, content_hash: str) -> str | None:
-    """The document's text read again from its file, when that file still holds the stored text."""
+def _local_text(identifier: str, content_hash: str) -> tuple[str, int] | None:
+    """(text, where the article starts after any front matter) read again from the document's file, when that
+    file still holds the stored text (the stored offsets count from the start of the file's text)."""
     from .errors import KGError
     from .ingest import read_document
 
@@ -39,7 +40,7 @@ def _local_text(identifier: str, content_hash: str) -> str | None:
         doc = read_document(str(p))
     except (KGError, OSError):
         return None
-    return doc.text if doc.content_hash == content_hash else None
+    return (doc.text, doc.body_start) if doc.content_hash == content_hash else None
 
 
 def _marked(sentence: str, trigger: str) -> str:
@@ -79,14 +80,15 @@ def document_view(kg: KnowledgeGraph, key: str, event: str = "") -> str | None:
     if hit:
         parts.append(f" · {html.escape(hit[5])} <i>{html.escape(hit[4])}</i>")
     parts.append("</p>")
-    text = _local_text(identifier, content_hash)
-    if text is not None and (hit is None or text[hit[2]:hit[3]].strip()):
-        if hit:
+    local = _local_text(identifier, content_hash)
+    text, body = local or ("", 0)
+    if local is not None and (hit is None or (hit[2] >= body and text[hit[2]:hit[3]].strip())):
+        if hit:  # the article without its front matter, the evidence marked
             s, e = hit[2], hit[3]
-            parts.append(f"<div class='text'>{html.escape(text[:s])}<mark id='hit'>{_marked(text[s:e], hit[4])}"
-                         f"</mark>{html.escape(text[e:])}</div>")
+            parts.append(f"<div class='text'>{html.escape(text[body:s])}<mark id='hit'>"
+                         f"{_marked(text[s:e], hit[4])}</mark>{html.escape(text[e:])}</div>")
         else:
-            parts.append(f"<div class='text'>{html.escape(text)}</div>")
+            parts.append(f"<div class='text'>{html.escape(text[body:])}</div>")
     else:
         parts.append("<p class='meta'>The source file is not available here (or has changed since the build); "
                      "these are the document's evidence sentences.</p>")

@@ -24,6 +24,7 @@ def test_a_build_into_a_log_prints_progress_lines(tmp_path):
     assert lines, out.stderr
     assert "/6 documents (" in lines[-1] and "docs/s" in lines[-1] and "ETA" in lines[-1] and "new" in lines[-1]
     assert "6 documents: 6 new" in out.stdout
+    assert "the store holds 6 documents, 2 actors and " in out.stdout  # Chile and Peru, once each
 
 
 def test_progress_log_counts_rate_and_eta():

@@ -97,6 +97,9 @@ def test_reject_sentence_and_undo(store):
     quoted = json.dumps(str(sentence))
     assert not ask(store, f"ASK {{ ?e dipl:sentence {quoted} }}")
     assert kg("alias", "add", "Pakistan", "Islamabad", "--store", store)[0] == 0
+    code, out = kg("alias", "add", "pakistan", "ISLAMABAD", "--store", store)  # the same decision again
+    assert code == 0 and "already decided: decision 2" in out and "nothing changed" in out, out
+    assert [d.id for d in Curation.load(f"{store}/curation.yaml").decisions] == [1, 2]
     code, out = kg("curation", "undo", "1", "--store", store)
     assert code == 0 and "undid decision 1" in out, out
     assert ask(store, f"ASK {{ ?e dipl:sentence {quoted} }}")  # extracted again without the decision

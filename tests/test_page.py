@@ -266,3 +266,21 @@ def test_document_view_without_the_source_file_lists_the_evidence(example_store,
         assert document_view(kg, "../../etc/passwd", "") is None and document_view(kg, "no-such-doc", "") is None
     assert "not available here" in page and page.count("id='hit'") == 1
     assert html.escape(str(trigger)) in page and html.escape(str(sentence).split(str(trigger))[0]) in page
+
+
+def test_document_view_shows_the_article_without_its_front_matter(tmp_path, extractor, monkeypatch):
+    from kg.build import build
+    from kg.docview import document_view
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "note.md").write_text("---\ntitle: Talks on the river\ndate: 2024-05-02\nsource: Wire desk\n---\n"
+                                      "Chile accused Peru of blocking the border crossing at Tacna.\n", encoding="utf-8")
+    build(["note.md"], store="st", extractor=extractor)
+    with KnowledgeGraph("st", read_only=True) as kg:
+        d, e = next(iter(kg.query("SELECT ?d ?e WHERE { ?e a dipl:Event ; prov:wasDerivedFrom ?d } LIMIT 1")))
+        page = document_view(kg, str(d).rsplit("/", 1)[-1], str(e).rsplit("/", 1)[-1])
+        whole = document_view(kg, str(d).rsplit("/", 1)[-1])
+    for shown in (page, whole):
+        assert "title: Talks" not in shown and "source: Wire desk" not in shown and "---" not in shown
+        assert "Talks on the river" in shown and "border crossing" in shown  # the title as heading, the article
+    assert page.count("id='hit'") == 1 and "<b>accused</b>" in page

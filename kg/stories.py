@@ -84,11 +84,13 @@ _DATE = f"""        LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ ?e dcterms:date ?d }} }
         LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ ?doc dcterms:date ?p }} }} }}
         BIND(COALESCE(?d, ?p, STRAFTER(STR(?doc), "/doc/")) AS ?x)
         BIND(IF(BOUND(?d) && (!BOUND(?p) || !sameTerm(?d, ?p)), {_STATED}, IF(BOUND(?p), {_DATED}, {_UNDATED})) AS ?kind)"""
-# ?near: each window beside ?w, and ?w itself (a month or a year has none beside it)
-_NEAR = """VALUES ?step { -1 0 1 }
-        BIND(IF(?step = 0, ?w, IRI(CONCAT(REPLACE(STR(?w), "[^/]*$$", ""),
-                                          STR(xsd:integer(REPLACE(STR(?w), "^.*/", "")) + ?step)))) AS ?near)
-        FILTER(BOUND(?near))"""
+# ?near: ?w and the windows beside it (a month or a year has none beside it), from ?w substituted (LATERAL). A
+# subquery, so that the FILTER drops the windows that do not exist before they are looked up: in a group a
+# FILTER applies to the whole group, and an unbound ?near would read every window of the store.
+_NEAR = """{ SELECT ?w ?near WHERE { VALUES ?step { -1 0 1 }
+            BIND(IF(?step = 0, ?w, IRI(CONCAT(REPLACE(STR(?w), "[^/]*$$", ""),
+                                              STR(xsd:integer(REPLACE(STR(?w), "^.*/", "")) + ?step)))) AS ?near)
+            FILTER(BOUND(?near)) } }"""
 
 
 def _mark(where: str, using: str = "") -> str:
@@ -146,7 +148,7 @@ def _neighbours(storied: bool) -> tuple[str, ...]:
     only = f"FILTER EXISTS {{ GRAPH $graph {{ ?s dipl:hasReport ?e }} }}" if storied else ""
     return (
         _mark(f"""GRAPH {_P} {{ ?m {_KEY} ?k0 }} LATERAL {{ GRAPH ?mdoc {{ ?m dipl:storyWindow ?w }} }}
-        {_NEAR}
+        LATERAL {_NEAR}
         LATERAL {{ GRAPH ?doc {{ ?e dipl:storyWindow ?near }} }}
         FILTER NOT EXISTS {{ {_MARKED} }} {only} BIND(?k0 AS ?key)  # a window is of one key"""),
         f"""INSERT {{ GRAPH {_P} {{ ?story {_OLD} true }} }}

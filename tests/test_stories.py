@@ -6,6 +6,7 @@ class as an event, weeks later. Each article's ``story`` field is the gold group
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import random
@@ -226,6 +227,27 @@ def test_removing_and_replacing_regroups_what_they_touch_as_a_fresh_build_would(
             kg.replace_graphs(graphs([ex for ex in docs if ex.document.id in redated]))
             with build(tmp_path / f"fresh-{len(docs)}", docs, batch=len(docs)) as fresh:
                 assert story_triples(kg) == story_triples(fresh)
+
+
+def test_month_dates_and_other_keys_stay_apart(tmp_path):
+    """A date of a month has no window beside it, an undated report none at all: neither may reach the mentions
+    of another key (each report is in one story event, of its own key), in any batches."""
+    def dated(i: int, published: str | None, stated: str | None, precision: str, source: Actor, target: Actor):
+        ex = report(i, published, stated=stated)
+        ex.relations[0] = dataclasses.replace(ex.relations[0], source=source, target=target, date_precision=precision)
+        ex.actors[:] = [source, target]
+        return ex
+
+    fra = Actor("FRA", "France", "Country", "State", "FRA")
+    docs = [dated(0, "2021-04-20", "2021-04", "month", RUS, USA), dated(1, "2021-04-21", "2021-04", "month", RUS, USA),
+            dated(2, "2021-04-20", None, "day", fra, USA), dated(3, "2021-04-21", "2021-04", "month", fra, USA),
+            dated(4, None, None, "day", RUS, USA), dated(5, "2021-04-19", None, "day", RUS, USA)]
+    expected = [["r0.txt", "r1.txt"], ["r2.txt"], ["r3.txt"], ["r4.txt"], ["r5.txt"]]
+    for batch in (1, 6):
+        with build(tmp_path / f"s{batch}", docs, batch=batch) as kg:
+            assert stories_of(kg) == expected
+            assert not list(kg.select("SELECT ?e WHERE { GRAPH graph:stories { ?s dipl:hasReport ?e } } "
+                                      "GROUP BY ?e HAVING(COUNT(?s) > 1)"))
 
 
 def test_negation_and_modality_by_majority_with_the_dissent_counted(tmp_path):

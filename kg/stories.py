@@ -78,8 +78,6 @@ def _story(date_or_doc: str) -> str:
 _KEY, _STATED, _DATED, _UNDATED, _LOOSE = (f"<{_TMP}{name}>" for name in ("key", "stated", "dated", "undated", "loose"))
 _MARKS = (_OLD, _KEY, _STATED, _DATED, _UNDATED, _LOOSE)
 _FACTS = f"GRAPH {_P} {{ ?e {_KEY} ?key ; ?kind ?x }}"
-
-
 _DATE = f"""        LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ ?e dcterms:date ?d }} }} }}
         LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ ?doc dcterms:date ?p }} }} }}
         BIND(COALESCE(?d, ?p, STRAFTER(STR(?doc), "/doc/")) AS ?x)
@@ -93,11 +91,11 @@ _NEAR = """{ SELECT ?w ?near WHERE { VALUES ?step { -1 0 1 }
             FILTER(BOUND(?near)) } }"""
 
 
-def _mark(where: str, using: str = "") -> str:
+def _mark(where: str) -> str:
     """The operation marking with its facts each mention ``?e`` that ``where`` binds together with its document
     ``?doc`` and its story key ``?key``; each fact is looked up in the mention's document graph (LATERAL: one
     index lookup per mention)."""
-    return f"INSERT {{ {_FACTS} }}\n{using}WHERE {{ {where}\n{_DATE} }}"
+    return f"INSERT {{ {_FACTS} }}\nWHERE {{ {where}\n{_DATE} }}"
 
 
 _MARKED = f"GRAPH {_P} {{ ?e {_KEY} ?k }}"
@@ -139,12 +137,14 @@ WHERE {{
 _CLEAR = (f"DELETE {{ GRAPH {_P} {{ ?s ?p ?o }} }} "
           f"WHERE {{ VALUES ?p {{ {' '.join(_MARKS)} }} GRAPH {_P} {{ ?s ?p ?o }} }}")
 
+
+
 # Which mentions to group again and which stories they replace. Every lookup into the document graphs or the
 # story events graph is LATERAL: one index lookup per mention or story, never a join with the whole graph.
-# The neighbourhood of the marked mentions: those in their windows or the two beside each (``storied``: only
-# mentions in a story event already, i.e. not documents of this update still to be added), then every report of
-# the story events of all those.
 def _neighbours(storied: bool) -> tuple[str, ...]:
+    """The operations marking the neighbourhood of the marked mentions: the mentions in their windows or the two
+    beside each (``storied``: only those in a story event already, not those of documents the same update still
+    adds), then every report of the story events of all those."""
     only = f"FILTER EXISTS {{ GRAPH $graph {{ ?s dipl:hasReport ?e }} }}" if storied else ""
     return (
         _mark(f"""GRAPH {_P} {{ ?m {_KEY} ?k0 }} LATERAL {{ GRAPH ?mdoc {{ ?m dipl:storyWindow ?w }} }}

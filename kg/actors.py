@@ -41,6 +41,8 @@ NAME_PARTICLES = {"al", "el", "bin", "ibn", "bint", "de", "da", "van", "von", "d
 CLAUSE_TAGS = {"VB", "VBD", "VBZ", "VBP", "MD", "WP", "WDT", "WP$"}  # a finite verb or a relative: a clause, not a title
 QUOTES = {'"', "“", "”", "'", "‘", "’"}
 NAME_TOKEN = re.compile(r"^(?:[A-Za-z][a-z]?['’])?[A-ZÀ-ÖØ-Þ][\w]*(?:['’][A-Za-z]\w*)?\.?$")  # O'Malley, d'Estaing
+WHEN = {"DATE", "TIME"}
+LIST_INTRODUCERS = {"including", "among", "them", "notably", "especially"}  # "six diplomats, including the consul, X"
 ROLE_MODIFIERS = {"acting", "former", "formerly", "senior", "deputy", "interim", "chief", "top", "then", "new",
                   "special", "assistant", "vice", "outgoing", "incoming", "foreign", "general"}
 
@@ -53,7 +55,8 @@ def _words() -> dict:
             "definite": {k: frozenset(v) for k, v in data["definite"].items()},
             "leaders": frozenset(data["leader_titles"]), "places": frozenset(data["place_nouns"]),
             "calendar": frozenset(data["calendar_words"]), "locative": frozenset(data["locative_prepositions"]),
-            "place_verbs": frozenset(data["place_verbs"])}
+            "place_verbs": frozenset(data["place_verbs"]),
+            "ambiguous": {k: tuple(v) for k, v in data["ambiguous_country_names"].items() if not k.startswith("_")}}
 
 
 @dataclass
@@ -80,6 +83,8 @@ class Mention:
     sector: str | None = None  # the sector this mention names ("Kenyan police": COP), when it names one
     group: str | None = None  # groups: their kind ("protesters"); with ``sector``, and ``key`` their country
     organ: bool = False  # groups: a state organ named without its country ("the police")
+    unsettled: tuple[str, ...] = ()  # a name two states share ("Congo") that nothing in its paragraph settled:
+    # the states it may mean (``key`` is the first, the one news mean most)
     actor: "Actor | None" = None  # set by the Resolver
 
 
@@ -315,7 +320,7 @@ def _person_role(doc: Doc, start: int, end: int, roles: dict[int, Span], role_to
     if start >= 2 and doc[start - 1].text == ",":
         left = start - 2
         while left > doc[start].sent.start and doc[left - 1].text not in {",", ";", "“", '"'} \
-                and doc[left - 1].tag_ not in CLAUSE_TAGS:
+                and doc[left - 1].tag_ not in CLAUSE_TAGS and doc[left - 1].lower_ not in LIST_INTRODUCERS:
             left -= 1  # "The junta ordered the ambassador, X": the title is what follows the verb
         found.append(_role_phrase(doc, left, start - 1, roles, by_token))
     found = [f for f in found if f]
@@ -360,6 +365,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             continue
         add(Mention(s.start, s.end, s.text, kind, key=entry.key, role=entry.role, affiliations=entry.affiliations))
     blocked |= nonactor
+    _settle_shared_names(gaz, mentions)
     for m in [m for m in mentions if m.kind == "person"]:  # known officials: the text's title phrase too
         found = _person_role(doc, m.start, m.end, roles, role_tokens, by_token)
         if found:
@@ -478,12 +484,82 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
                     add(Mention(left, tok.i + 1, doc[left:tok.i + 1].text, "definite", category=category))
                 break
     for m in mentions:
+        if m.kind == "person" and not any(gaz.entries[k].type == "Country" for k in m.affiliations
+                                          if k in gaz.entries):
+            side = _member_of_group(doc, m.start, by_token, gaz)
+            if side:
+                m.affiliations = (*m.affiliations, side)
         if m.kind == "person" and m.end - m.start == 1 and m.start - 1 in role_tokens:
             title = next(r for r in roles.values() if r.start < m.start <= r.end)  # "Pope Francis", "King Salman"
             m.aliases = (*m.aliases, doc[title.start:m.end].text)
         if m.kind == "person" and m.role and m.role.lower().startswith(FORMER):
             m.former = True  # "the former president": the gazetteer's side no longer holds; the text's does
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _evidence(gaz: Gazetteer, mentions: Iterable[Mention | Actor]) -> set[str]:
+    """The countries that mentions (or actors) point to: their own keys, and known officials' countries."""
+    out = set()
+    for m in mentions:
+        key = m.key
+        if key in gaz.entries:
+            out.add(gaz.entries[key].country if gaz.entries[key].type == "Person" else key)
+    return out
+
+
+def _settle_shared_names(gaz: Gazetteer, mentions: list[Mention]) -> None:
+    """Give a name or demonym two states share ("Congo", "Congolese") the state the rest of the paragraph
+    points to ("Kinshasa", "DR Congo", "Tshisekedi" -> COD; "Brazzaville", "Sassou Nguesso" -> COG), else the
+    one news mean most (the first listed in mentions.json), marked ``unsettled`` for the Resolver to settle
+    from the rest of the document."""
+    shared = _words()["ambiguous"]
+    named = [m for m in mentions if m.kind in {"name", "demonym"} and m.text in shared]
+    if not named:
+        return
+    evidence = _evidence(gaz, (m for m in mentions if m.kind in {"name", "demonym", "seat", "person"}
+                               and m.text not in shared))
+    for m in named:
+        states = shared[m.text]
+        found = [k for k in states if k in evidence]
+        m.key = found[0] if len(found) == 1 else states[0]
+        m.unsettled = () if len(found) == 1 else states
+
+
+def _member_of_group(doc: Doc, start: int, by_token: dict[int, Mention], gaz: Gazetteer) -> str | None:
+    """The country of a national group a person is listed in: "six Indian diplomats, among them High
+    Commissioner X", "three Kazakh officials, including the consul, X" -> the country of the demonym (or
+    name) before the group's plural noun; None when the person is not listed after such a group.
+
+    The list is read back from the name within its sentence: past the person's title and commas to
+    "including" / "among (them)", then the plural noun, then its national modifier."""
+    i, sent_start = start - 1, doc[start].sent.start
+    while i > sent_start and start - i <= 10 and doc[i].lower_ not in LIST_INTRODUCERS:
+        if doc[i].tag_ in CLAUSE_TAGS or doc[i].text in {";", "(", ")"}:
+            return None
+        i -= 1
+    if i <= sent_start or doc[i].lower_ not in LIST_INTRODUCERS:
+        return None
+    while i > sent_start and (doc[i].lower_ in LIST_INTRODUCERS or doc[i].text == "," or doc[i].ent_type_ in WHEN
+                              or (doc[i].tag_ == "IN" and doc[i + 1].ent_type_ in WHEN)):
+        i -= 1  # "six Indian diplomats on Monday, among them": past the date too
+    group = by_token.get(i)
+    if group is not None:  # "Indian diplomats" read as the country's people
+        first, key = group.start, group.key if group.kind in {"collective", "group"} else None
+    elif doc[i].tag_ == "NNS":  # "45 Russian trade officials": the country before the plural noun
+        first, key = i, None
+        for j in range(i - 1, max(sent_start, i - 3) - 1, -1):
+            m = by_token.get(j)
+            if m and m.kind in {"demonym", "name"}:
+                first, key = m.start, m.key
+                break
+            if not (doc[j].pos_ in {"ADJ", "NUM", "NOUN"} or doc[j].tag_ == "POS"):
+                break
+    else:
+        return None  # "including X" after a verb or a singular noun: no group
+    if doc[i].tag_ != "NNS" or key not in gaz.entries or gaz.entries[key].type != "Country" \
+            or (first > sent_start and doc[first - 1].lower_ in {"and", "or", ","}):
+        return None  # no national group, or one of several countries' ("Kenyan and Ugandan officials")
+    return key
 
 
 def _add_groups(doc: Doc, gaz: Gazetteer, mentions: list[Mention], by_token: dict[int, Mention], blocked: set[int],
@@ -603,6 +679,7 @@ class Resolver:
         self.persons: list[Actor] = []
         self.former: set[str] = set()  # persons the text calls former holders of their role
         self.organs: dict[str, Actor] = {}  # sector -> the country whose organ of that sector the text named last
+        self.shared: dict[str, str] = {}  # a name two states share ("Congo") -> the state this document means
 
     def _get(self, key: str) -> Actor:
         if key not in self.actors:
@@ -695,6 +772,12 @@ class Resolver:
             found = self.gaz.official_on(name, self.date, m.role)
             if found:
                 return self._get(found.key)
+        known = self.gaz.person_spelled(name)  # "Владимир Путин", "Andrej Babis": a known person's other spelling
+        if known is not None:
+            actor = self._get(known.key)
+            if actor not in self.persons:
+                self.persons.append(actor)
+            return actor
         key = slug(name)
         actor = self.actors.get(key) or Actor(key, name, "Person")
         self.actors[key] = actor
@@ -768,6 +851,7 @@ class Resolver:
         """Resolve ``doc._.kg_mentions``, then add the bare names NER missed ("Kamikawa later said")."""
         mentions: list[Mention] = doc._.kg_mentions or []
         doc._.kg_context = list(self.recent)
+        self._settle(mentions)
         self.resolve(mentions)
         mentions = [m for m in mentions if m.actor is not None or m.kind in {"pronoun", "definite", "leader"}]
         covered = {i for m in mentions for i in range(m.start, m.end)}
@@ -789,6 +873,22 @@ class Resolver:
         mentions = sorted(mentions + extra, key=lambda m: m.start)
         doc._.kg_mentions = mentions
         return mentions
+
+    def _settle(self, mentions: list[Mention]) -> None:
+        """A shared name ("Congo") its paragraph left unsettled means the state the document's earlier
+        paragraphs point to, or the one the document already gave that name; the titles that hold the
+        name follow ("Congo's foreign minister")."""
+        for m in mentions:
+            if not m.unsettled:
+                continue
+            found = [k for k in m.unsettled if k in _evidence(self.gaz, self.actors.values())]
+            key = self.shared.get(m.text) or (found[0] if len(found) == 1 else m.key)
+            self.shared[m.text] = key
+            if key != m.key:
+                for o in mentions:
+                    if o.role_span and o.role_span[0] <= m.start and m.end <= o.role_span[1]:
+                        o.affiliations = tuple(key if k == m.key else k for k in o.affiliations)
+                m.key = key
 
     def resolve(self, mentions: Iterable[Mention]) -> None:
         """Give each mention its actor (or leave ``actor`` None when nothing fits).
@@ -868,25 +968,33 @@ class Resolver:
                 text_country = True
         self._on_the_day(actor)
 
-    def finish(self, relations: Iterable[tuple[Actor, Actor]] = ()) -> list[Actor]:
+    def finish(self, relations: Iterable[tuple[Actor, Actor]] = (), named: set[int] | None = None) -> list[Actor]:
         """The document's actors, after in-document inference of the side of officials the text and
         the gazetteer leave without one: a head of state or government whose title matches the one
-        country of the document that has no other such leader (confidence 0.5). ``relations`` are the
-        document's (source, target) pairs: a country the official acts on, or one that is only ever
-        acted on, is the other party, never the official's side (no inference rather than a wrong one)."""
+        country of the document that has no other such leader (confidence 0.5); likewise a minister or
+        diplomat who deals with a foreign counterpart ("the Indian envoy met Foreign Secretary X": X is of the
+        document's other country). ``relations`` are the document's (source, target) pairs: a country the
+        official acts on, one that is only ever acted on, or a counterpart's country, is the other party,
+        never the official's side (no inference rather than a wrong one). ``named``: ids of the actors some
+        mention names other than as a venue ("met in Doha"); a country the document names only as where
+        something happened is no candidate (None: all are)."""
         leaders = _words()["leaders"]
         relations = list(relations)
         sources = {id(s) for s, _ in relations}
         targets = {id(t) for _, t in relations}
         countries = [a for a in self.actors.values() if a.type == "Country" and a.subtype == "State"
-                     and not (id(a) in targets and id(a) not in sources)]
+                     and not (id(a) in targets and id(a) not in sources)
+                     and (named is None or id(a) in named)]
         for actor in self.actors.values():
             if actor.type != "Person" or actor.affiliations or actor.key in self.former or not actor.role:
                 continue
             title = actor.role.lower()
-            if title not in leaders:
+            others = [t for s, t in relations if s is actor] + [s for s, t in relations if t is actor]
+            counterparts = {id(self.actors[k]) for o in others if o.type == "Person"
+                            for k in o.affiliations if self._is_country(k) and k in self.actors}
+            if title not in leaders and not (counterparts and actor.subtype in {"Minister", "Diplomat"}):
                 continue
-            parties = {id(t) for s, t in relations if s is actor} | {id(s) for s, t in relations if t is actor}
+            parties = {id(o) for o in others} | counterparts
             free = [c for c in countries if id(c) not in parties and not any(
                 p is not actor and c.key in p.affiliations and (p.role or "").lower() == title
                 for p in self.actors.values() if p.type == "Person")]

@@ -29,27 +29,36 @@ The flow, all streaming (the corpus is never held in memory):
    its named graph inside that one update, so a document is stored whole or
    not at all;
 4. a long document (over :data:`LONG_CHARS` characters) is streamed end to end
-   by this process instead: parsed, turned into RDF and written in pieces of
-   about :data:`kg.extract.PIECE_WORDS` words (:meth:`Writer.stream`), so memory
-   stays bounded whatever its size, and progress is reported inside it. Its
-   content hash is written with the last piece: a build interrupted inside it
-   leaves a graph without a hash, which the next build replaces.
+   by this process instead (:meth:`Writer.stream`): parsed in pieces of about
+   :data:`kg.extract.PIECE_WORDS` words, each piece's relations kept on disk
+   (:class:`_Spool`) until the document's actors are final, then turned into RDF
+   piece by piece and written in bounded updates
+   (:meth:`kg.store.KnowledgeGraph.write_in_pieces`), so memory stays bounded
+   whatever its size, with progress inside it. Its content hash is written
+   last: a build killed inside it leaves a graph without a hash, which the
+   next build removes before anything else (and builds again if it is among
+   its documents).
 """
 from __future__ import annotations
 
 import contextlib
+import pickle
 import re
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from rdflib import Literal
+
+from .actors import Actor
 from .curation import Decision, apply_ntriples
 from .errors import InputError, QueryError
 from .extract import LONG_CHARS, Extraction
 from .ingest import JSONL_SUFFIXES, MAX_BYTES, Document, Skipped, by_words, count_words, iter_paths, read_documents
 from .parallel import TASK_WORDS, ChunkResult, Extracted, Failed, ProcessEngine, SerialEngine, convert
-from .rdf import actor_iri, document_iri, to_graph
+from .rdf import document_iri, to_graph
 from .store import KnowledgeGraph
 from .vocab import DIPL
 
@@ -64,6 +73,7 @@ NEAR_DUPLICATE = 0.7  # estimated Jaccard similarity of word 3-shingles from whi
 NUM_PERM = 64  # MinHash permutations
 CANDIDATE = 0.5  # the LSH index's threshold: low, so that pairs near NEAR_DUPLICATE are always compared
 MIN_SHINGLES = 20  # shorter texts are never near-duplicates: a few shared words say nothing
+SHINGLE_BATCH = 20_000  # shingles hashed at once (datasketch holds NUM_PERM x batch integers meanwhile)
 
 
 @dataclass
@@ -225,15 +235,31 @@ class NearDuplicates:
 
     @staticmethod
     def signature(text: str):
-        """The MinHash of ``text``'s lower-cased word 3-shingles, or None for a text too short to compare."""
+        """The MinHash of ``text``'s lower-cased word 3-shingles, or None for a text too short to compare.
+
+        The shingles are hashed :data:`SHINGLE_BATCH` at a time as they are read (a MinHash keeps minima, so
+        batches give the signature of the whole set), so a long text costs no list of its words.
+        """
         from datasketch import MinHash
 
-        words = re.findall(r"\w+", text.lower())
-        shingles = {" ".join(words[i:i + 3]) for i in range(len(words) - 2)}
-        if len(shingles) < MIN_SHINGLES:
-            return None
         m = MinHash(num_perm=NUM_PERM, seed=1)
-        m.update_batch([s.encode("utf-8", "surrogatepass") for s in shingles])
+        seen: set[str] = set()  # the distinct shingles, until there are enough to compare
+        batch: set[str] = set()
+        last: list[str] = []
+        for word in re.finditer(r"\w+", text.lower()):
+            last = [*last[-2:], word.group(0)]
+            if len(last) < 3:
+                continue
+            shingle = " ".join(last)
+            batch.add(shingle)
+            if len(seen) < MIN_SHINGLES:
+                seen.add(shingle)
+            if len(batch) >= SHINGLE_BATCH:
+                m.update_batch([s.encode("utf-8", "surrogatepass") for s in batch])
+                batch = set()
+        if len(seen) < MIN_SHINGLES:
+            return None
+        m.update_batch([s.encode("utf-8", "surrogatepass") for s in batch])
         return m
 
     @staticmethod
@@ -426,59 +452,44 @@ class Writer:
         self.flush()
         graph = document_iri(doc)
         total = count_words(doc.text)
-        pieces = extractor.extract_pieces(doc)
-        relations = triples = 0
-        keys: dict[int, tuple[object, str]] = {}  # id(actor) -> (actor, its key when a piece was written)
+        relations = 0
         try:
-            part, done = next(pieces)
-            first = True
-            for following in pieces:  # every piece but the last (which holds the actors): no content hash
-                g = to_graph(part)
-                g.remove((graph, DIPL.contentHash, None))
-                self._write_piece(graph, g, first)
-                first = False
-                relations, triples = relations + len(part.relations), triples + len(g)
-                for r in part.relations:
-                    for a in (r.source, r.target, r.reporter):
-                        if a is not None:
-                            keys.setdefault(id(a), (a, a.key))
-                self.report(f"{doc.id} ({done:,} of {total:,} words)", "in progress")
-                part, done = following
-            if not first:  # the maintained graphs know the first piece: mark what it touched before renaming
-                self.kg.refresh_graphs([str(graph)], mark_only=True)
-            self._renamed(graph, keys.values())  # before the last piece: its content hash says "complete"
-            g = to_graph(part)
-            self._write_piece(graph, g, first)
-            if not first:
-                self.kg.refresh_graphs([str(graph)])
+            with tempfile.TemporaryFile(prefix="kg-pieces-") as spool:
+                pieces = _Spool(spool)
+                for part, done in extractor.extract_pieces(doc):
+                    if part.relations:
+                        pieces.put(part.relations)
+                        relations += len(part.relations)
+                    self.report(f"{doc.id} (read {done:,} of {total:,} words)", "in progress")
+                actors = part  # the last piece: every actor of the document, no relation
+
+                def say(what: str) -> None:
+                    self.report(f"{doc.id} ({what})", "in progress")
+
+                triples = self.kg.write_in_pieces(
+                    str(graph), self._pieces(actors, pieces, say),
+                    f"<{graph}> <{DIPL.contentHash}> {Literal(doc.content_hash).n3()} .\n", progress=say)
         except Exception as e:  # noqa: BLE001 - one bad document must not stop a corpus build
             with contextlib.suppress(QueryError):
-                self.kg.backend.update(f"DROP SILENT GRAPH <{graph}>")
+                self.kg.remove_in_pieces(str(graph))
             self.add(Failed(doc.id, f"extraction failed ({type(e).__name__}: {e})"))
             return
-        self._done(Extracted(doc.id, str(graph), doc.content_hash, status, None, triples + len(g),
-                             len(part.actors), relations, total))
+        self._done(Extracted(doc.id, str(graph), doc.content_hash, status, None, triples,
+                             len(actors.actors), relations, total))
 
-    def _renamed(self, graph, written) -> None:
-        """Point a streamed document's earlier pieces at the final IRI of each actor renamed after them
-        (a person first named "Khan", later "Imran Khan", takes the fuller name)."""
-        for actor, old in written:
-            if actor.key != old:
-                a, b = actor_iri(old), actor_iri(actor.key)
-                self.kg.backend.update(
-                    f"DELETE {{ GRAPH <{graph}> {{ <{a}> ?p ?o }} }} INSERT {{ GRAPH <{graph}> {{ <{b}> ?p ?o }} }} "
-                    f"WHERE {{ GRAPH <{graph}> {{ <{a}> ?p ?o }} }} ;\n"
-                    f"DELETE {{ GRAPH <{graph}> {{ ?s ?p <{a}> }} }} INSERT {{ GRAPH <{graph}> {{ ?s ?p <{b}> }} }} "
-                    f"WHERE {{ GRAPH <{graph}> {{ ?s ?p <{a}> }} }}")
+    def _pieces(self, actors: Extraction, spool: "_Spool", say: Callable[[str], None]) -> Iterator[str]:
+        """A streamed document's N-Triples: its actors, then each piece of its relations (read back from ``spool``)."""
+        yield self._ntriples(actors)
+        for n, relations in enumerate(spool, 1):
+            say(f"writing piece {n} of {len(spool)}")
+            yield self._ntriples(Extraction(actors.document, relations=relations))
 
-    def _write_piece(self, graph, g, first: bool) -> None:
+    def _ntriples(self, part: Extraction) -> str:
+        """One piece of a streamed document as N-Triples, without its content hash (written last), curated."""
+        g = to_graph(part)
+        g.remove((document_iri(part.document), DIPL.contentHash, None))
         nt = g.serialize(format="nt")
-        if self.curation:  # the analyst's decisions, applied to every piece as to every document
-            nt = apply_ntriples(nt, self.curation)
-        if first:
-            self.kg.replace_graphs([(graph, nt)])
-        else:
-            self.kg.append_graph(graph, nt)
+        return apply_ntriples(nt, self.curation) if self.curation else nt
 
     def _failed(self, doc_id: str, reason: str) -> None:
         self.summary.failed.append(f"{doc_id}: {reason}")
@@ -496,6 +507,46 @@ class Writer:
         self.in_flight.pop(item.id, None)
         for copy in self.held.pop(item.graph, []):
             self.add(copy)
+
+
+class _Spool:
+    """The relations of a long document's pieces, kept on disk until its actors are final (an actor may be
+    renamed or classified later in the text): pickled with their actors as references to the live objects,
+    so memory holds one piece and the document's actor table, never every relation.
+
+    >>> import io
+    >>> from kg.actors import Actor
+    >>> france = Actor("FRA", "France", "Country")
+    >>> spool = _Spool(io.BytesIO())
+    >>> spool.put([("met", france)]); france.label = "French Republic"
+    >>> [[(what, a.label) for what, a in piece] for piece in spool]
+    [[('met', 'French Republic')]]
+    """
+
+    def __init__(self, file) -> None:
+        self.file, self.actors, self.pieces = file, {}, 0
+
+    def put(self, relations: list) -> None:
+        pickler = pickle.Pickler(self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.persistent_id = self._actor_id
+        pickler.dump(relations)
+        self.pieces += 1
+
+    def _actor_id(self, obj) -> int | None:
+        if isinstance(obj, Actor):
+            self.actors[id(obj)] = obj
+            return id(obj)
+        return None
+
+    def __len__(self) -> int:
+        return self.pieces
+
+    def __iter__(self) -> Iterator[list]:
+        self.file.seek(0)
+        for _ in range(self.pieces):
+            unpickler = pickle.Unpickler(self.file)
+            unpickler.persistent_load = self.actors.__getitem__
+            yield unpickler.load()
 
 
 def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", model: str | None = None,
@@ -529,6 +580,7 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
     summary.workers = getattr(engine, "workers", workers)
     writer = Writer(kg, summary, report, curation)
     try:
+        _remove_incomplete(kg)
         items = documents if documents is not None else read_documents(
             paths, fields, include=include, exclude=exclude, max_bytes=max_bytes, date=date)
         pairs = _to_extract(items, kg, summary, report, writer, allow_duplicates, force)
@@ -550,6 +602,14 @@ def build(paths: Iterable[str], store: str | KnowledgeGraph = "output/store", mo
                 kg.close()
             summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _remove_incomplete(kg: KnowledgeGraph) -> None:
+    """Remove what a killed build left of a long document (a graph without its content hash), and bring the
+    maintained graphs back to the complete documents: a document is in the store whole or not at all."""
+    for (graph,) in list(kg.select("SELECT ?g WHERE { GRAPH ?g { ?g a dipl:Document } "
+                                   "FILTER NOT EXISTS { GRAPH ?g { ?g dipl:contentHash ?h } } }")):
+        kg.remove_in_pieces(graph)
 
 
 def _stream_long(pairs: Iterable[tuple[Document, str]], writer: Writer, extractor) -> Iterator[tuple[Document, str]]:

@@ -101,7 +101,7 @@ class Extractor:
                         in_headline = len(result.relations)
                 result.relations = _once(result.relations, in_headline)
                 _localize(resolver, result.relations)
-                result.actors = _needed(resolver.finish((r.source, r.target) for r in result.relations),
+                result.actors = _needed(resolver.finish(((r.source, r.target) for r in result.relations), named),
                                         result.relations, named)
                 for r in result.relations:
                     r.source_sector = r.source_sector or r.source.sector
@@ -123,7 +123,7 @@ class Extractor:
         resolver = Resolver(date=document.date)
         named: set[int] = set()  # actors some mention names other than as a venue
         used: set[int] = set()  # actors some relation of an earlier piece has at an end
-        pairs: list[tuple] = []  # (source, target) of every relation so far
+        pairs: dict[tuple[int, int], tuple[Actor, Actor]] = {}  # (source, target) of the relations so far, once
         done = 0
         parts = segments(document)
         for n, piece in enumerate(by_words(parts, lambda part: count_words(part[1]), words or PIECE_WORDS)):
@@ -141,7 +141,7 @@ class Extractor:
             if n == 0:
                 result.relations = _once(result.relations, in_headline)
             _localize(resolver, result.relations)
-            pairs.extend((r.source, r.target) for r in result.relations)
+            pairs.update(((id(r.source), id(r.target)), (r.source, r.target)) for r in result.relations)
             for r in result.relations:
                 for a in (r.source, r.target):
                     used.add(id(a))
@@ -149,7 +149,7 @@ class Extractor:
                 r.source_sector = r.source_sector or r.source.sector
                 r.target_sector = r.target_sector or r.target.sector
             yield result, done
-        yield Extraction(document, actors=_needed(resolver.finish(pairs), [], named, used)), done
+        yield Extraction(document, actors=_needed(resolver.finish(pairs.values(), named), [], named, used)), done
 
 
 def _records(doc, offset: int, document: Document) -> Iterator[RelationRecord]:

@@ -34,6 +34,7 @@ from pathlib import Path
 import pycountry
 import yaml
 from slugify import slugify
+from text_unidecode import unidecode
 
 from .errors import KGError
 
@@ -107,6 +108,8 @@ class Gazetteer:
     collectives: frozenset[str] = frozenset()
     surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)  # last name -> person keys
     families: dict[str, tuple[str, ...]] = field(default_factory=dict)  # last name -> every person key bearing it
+    spellings: dict[str, str | None] = field(default_factory=dict)  # a person name's letters (see letters) -> key;
+    # None when two persons share them
 
     def add(self, entry: Entry, forms: dict[str, list[str]]) -> None:
         self.entries.setdefault(entry.key, entry)
@@ -125,6 +128,22 @@ class Gazetteer:
         """The one known official with this last name; None when there are none or several ("Khan")."""
         found = self.surnames.get(surname, ())
         return self.entries[found[0]] if len(found) == 1 else None
+
+    def person_spelled(self, name: str) -> Entry | None:
+        """The known person whose name or a variant, transliterated, has the letters of ``name``: the same
+        name in another script ("Владимир Путин", "习近平") or spelling ("Andrej Babis"). None when no one
+        or several persons match; names of one word never match (a first name alone is no name).
+
+        Transliteration is text-unidecode's: Cyrillic, Greek and Chinese names come out as the Latin
+        spellings news use; Arabic, Hebrew and other scripts written without vowels do not, so those match
+        only through a variant in their own script in an officials file.
+
+        >>> load_gazetteer().person_spelled("Владимир Путин").label
+        'Vladimir Putin'
+        """
+        spelled = letters(name)
+        key = self.spellings.get(spelled) if len(name.split()) > 1 or not _is_latin(name) else None
+        return self.entries[key] if key else None
 
     def official_on(self, surname: str, day: str, title: str | None = None) -> Entry | None:
         """The one official with this last name in office on ``day`` (ISO date), among several who share it;
@@ -161,6 +180,15 @@ def load_data(name: str) -> dict | list:
         return json.loads((files("kg") / "data" / name).read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
         raise GazetteerError(f"kg/data/{name}:{e.lineno}: {e.msg}; fix the JSON syntax there") from None
+
+
+def letters(name: str) -> str:
+    """The letters of a name, transliterated to ASCII and lowercased, without spaces, hyphens or marks.
+
+    >>> letters("Владимир Путин"), letters("习近平"), letters("Xi Jinping")
+    ('vladimirputin', 'xijinping', 'xijinping')
+    """
+    return "".join(ch for ch in unidecode(unicodedata.normalize("NFC", name)).lower() if ch.isalnum())
 
 
 def _is_latin(text: str) -> bool:
@@ -366,6 +394,9 @@ def load_gazetteer() -> Gazetteer:
                       last.role, last.affiliations, terms),
                 {NAME: [name, *p["variants"]]})
         for n in {name, *p["variants"]}:
+            if len(n.split()) > 1 or not _is_latin(n):
+                spelled = letters(n)
+                gaz.spellings[spelled] = key if gaz.spellings.get(spelled, key) == key else None
             s = _surname(n)
             family = s or (n if " " not in n and n[:1].isupper() else None)  # a bare variant: "Kenyatta"
             if family and key not in families.setdefault(family, []):

@@ -52,13 +52,15 @@ from rdflib import URIRef
 
 from .vocab import ID, ONTOLOGY_GRAPH, PREFIXES
 
-__all__ = ["refresh_update", "ACTORS_GRAPH", "NETWORK_GRAPH", "PENDING_GRAPH", "RECOMPUTE", "MaintainedGraph", "MAINTAINED",
-           "register", "maintained_graphs", "system_graphs", "write_update", "recompute_all", "LAYOUT_VERSION"]
+__all__ = ["ACTORS_GRAPH", "NETWORK_GRAPH", "PENDING_GRAPH", "STALE_GRAPH", "RECOMPUTE", "MaintainedGraph", "MAINTAINED",
+           "register", "maintained_graphs", "system_graphs", "write_update", "stale_update", "refresh_stale_update",
+           "recompute_all", "LAYOUT_VERSION"]
 
 LAYOUT_VERSION = 3  # 1: every document graph repeated the actors it mentions and their direct edges; 2: no story events
 ACTORS_GRAPH = ID["graph/actors"]
 NETWORK_GRAPH = ID["graph/network"]
 PENDING_GRAPH = ID["graph/pending"]  # keys to recompute; exists only inside one update request
+STALE_GRAPH = ID["graph/stale"]  # keys whose facts may lag behind the documents (a long document being written)
 RECOMPUTE = ID["graph/recompute"]  # predicate of the marks: ?key RECOMPUTE <maintained graph>
 LOST = ID["graph/lost"]  # ?key LOST property: a functional value no document supports any more (retract)
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())  # once per request: Oxigraph wants it first
@@ -158,7 +160,7 @@ def write_update(replace: Iterable[tuple[str, str]] = (), drop: Iterable[str] = 
     docs = [g for g, _ in replace] + drop
     if not docs:
         return ""
-    ops = [m.mark(docs, using_named) for m in MAINTAINED]
+    ops = [*_STALE_TO_PENDING, *(m.mark(docs, using_named) for m in MAINTAINED)]
     for g, nt in replace:
         ops += [f"DROP SILENT GRAPH <{g}>", f"INSERT DATA {{ GRAPH <{g}> {{\n{nt}}} }}"]
     ops += [f"DROP SILENT GRAPH <{g}>" for g in drop]
@@ -171,22 +173,44 @@ def write_update(replace: Iterable[tuple[str, str]] = (), drop: Iterable[str] = 
     return _PROLOGUE + " ;\n".join(ops)
 
 
-def refresh_update(docs: Iterable[str], using_named: bool = True, mark_only: bool = False) -> str:
-    """One SPARQL update request that re-derives every fact of the maintained graphs that the document graphs
-    ``docs``, as stored now, touch (a document written in pieces, or edited in place). With ``mark_only`` it
-    only marks them (before an edit that removes keys: a later refresh then recomputes those too)."""
-    docs = list(docs)
-    ops = [m.mark(docs, using_named) for m in MAINTAINED]
-    if not mark_only:
-        for m in MAINTAINED:
-            ops += m.recompute_operations()
-        ops.append(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
+_STALE_TO_PENDING = (f"ADD SILENT GRAPH <{STALE_GRAPH}> TO GRAPH <{PENDING_GRAPH}>",  # a write left unfinished
+                     f"DROP SILENT GRAPH <{STALE_GRAPH}>")
+
+
+def _marks(keys: Iterable[tuple[str, str]]) -> str:
+    """``(key IRI, maintained graph IRI)`` pairs as the triples that mark them."""
+    return "\n".join(f"<{key}> <{RECOMPUTE}> <{graph}> ." for key, graph in keys)
+
+
+def stale_update(keys: Iterable[tuple[str, str]], graph: str | None = None, ntriples: str = "") -> str:
+    """One SPARQL update request that adds N-Triples to the document graph ``graph`` and marks ``keys``
+    (``(key IRI, maintained graph IRI)`` pairs, the keys they touch) stale in :data:`STALE_GRAPH`, for a
+    document written in pieces (:meth:`kg.store.KnowledgeGraph.write_in_pieces`). The marks outlive the
+    request: :func:`refresh_stale_update` recomputes them, and so does the next :func:`write_update` (after
+    a crash)."""
+    keys = list(keys)
+    data = f"GRAPH <{STALE_GRAPH}> {{\n{_marks(keys)}\n}}" if keys else ""
+    if graph is not None and ntriples:
+        data += f" GRAPH <{graph}> {{\n{ntriples}}}"
+    return f"INSERT DATA {{ {data} }}"
+
+
+def refresh_stale_update(keys: Iterable[tuple[str, str]]) -> str:
+    """One SPARQL update request that re-derives every fact of the stale ``keys`` (``(key IRI, maintained
+    graph IRI)`` pairs) from all document graphs and unmarks them: the maintained graphs are brought up to
+    date a few keys at a time, so the cost of one request is bounded by those keys' evidence."""
+    keys = list(keys)
+    ops = [f"INSERT DATA {{ GRAPH <{PENDING_GRAPH}> {{\n{_marks(keys)}\n}} }}",
+           f"DELETE DATA {{ GRAPH <{STALE_GRAPH}> {{\n{_marks(keys)}\n}} }}"]
+    for m in MAINTAINED:
+        ops += m.recompute_operations()
+    ops.append(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
     return _PROLOGUE + " ;\n".join(ops)
 
 
 def recompute_all() -> str:
     """One SPARQL update request that derives every maintained graph afresh from all document graphs."""
-    ops = [f"DROP SILENT GRAPH <{m.iri}>" for m in MAINTAINED]
+    ops = [f"DROP SILENT GRAPH <{g}>" for g in (*maintained_graphs(), STALE_GRAPH)]
     ops += [m.mark(None) for m in MAINTAINED]
     for m in MAINTAINED:
         ops += m.recompute_operations()
@@ -260,6 +284,7 @@ def _actor_operations(source: str, using: str, fold: bool) -> tuple[str, ...]:
 {using}WHERE {{ {{ SELECT DISTINCT ?key WHERE {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key }} }} }}
         GRAPH $graph {{ ?key skos:prefLabel ?v ; skos:altLabel ?v }} }}""")
     ops.append(_org(source, using))
+    ops.append(_membership_confidence(source, using))
     return tuple(ops)
 
 
@@ -269,6 +294,22 @@ def _org(source: str, using: str) -> str:
     return (f"INSERT {{ GRAPH $graph {{ {_ORG_TEMPLATE} }} }}\n{using}WHERE {{ {source} GRAPH ?doc {{ {_ORG_WHERE}\n"
             f"  FILTER(!(EXISTS {{ GRAPH $graph {{ ?ms org:member ?key }} }} && "
             f"(!BOUND(?post) || EXISTS {{ GRAPH $graph {{ ?post org:heldBy ?key }} }}))) }}")
+
+
+def _membership_confidence(source: str, using: str) -> str:
+    """Each membership's ``dipl:confidence``: the highest confidence of the stated affiliations
+    (``dipl:StatedAffiliation``) behind it in the documents ``source`` and ``using`` select; a value already
+    there stays unless one of these is higher (a maximum: order-independent and foldable)."""
+    return f"""DELETE {{ GRAPH $graph {{ ?ms dipl:confidence ?old }} }}
+INSERT {{ GRAPH $graph {{ ?ms dipl:confidence ?best }} }}
+{using}WHERE {{
+  {{ SELECT ?ms (MAX(?c) AS ?best) WHERE {{
+      {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key ; dipl:qualifiedActsFor ?q . ?q dipl:side ?org ; dipl:confidence ?c }}
+      BIND(IRI(CONCAT("{ID}membership/", STRAFTER(STR(?key), "{_ACTOR}"), "/", STRAFTER(STR(?org), "{_ACTOR}"))) AS ?ms)
+    }} GROUP BY ?ms }}
+  LATERAL {{ OPTIONAL {{ GRAPH $graph {{ ?ms dipl:confidence ?old }} }} }}
+  FILTER((!BOUND(?old) || ?old < ?best) && EXISTS {{ GRAPH $graph {{ ?ms org:member ?member }} }})
+}}"""
 
 
 def _supports(stated: str) -> str:
@@ -314,6 +355,7 @@ WHERE {{ $keys GRAPH $graph {{ ?key {prop} ?v }} FILTER NOT EXISTS {{ GRAPH ?doc
             f"DELETE {{ GRAPH $graph {{ ?post org:heldBy ?key . ?key org:holds ?post }} }} "
             f"WHERE {{ {_lost('org:Membership')} GRAPH $graph {{ ?post org:heldBy ?key }} }}",
             _org(_lost("org:Membership"), ""),
+            _membership_confidence(_lost("org:Membership"), ""),
             f"DELETE {{ GRAPH $graph {{ ?key ?p ?o }} }} WHERE {{ {_lost('org:Post')} GRAPH $graph {{ ?key ?p ?o }} "
             f"FILTER NOT EXISTS {{ GRAPH $graph {{ ?key org:heldBy ?x }} }} }}",
             f"DELETE {{ GRAPH $graph {{ ?key ?p ?o }} }} WHERE {{ {_lost('org:Role')} GRAPH $graph {{ ?key ?p ?o }} "

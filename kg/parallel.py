@@ -29,8 +29,6 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from .ingest import count_words
-
 __all__ = ["THREAD_VARS", "TASK_WORDS", "Extracted", "Failed", "ChunkResult", "single_threaded",
            "extract_chunk", "SerialEngine", "ProcessEngine"]
 
@@ -76,6 +74,7 @@ def peak_rss_mib() -> float:
 
 def convert(result) -> Extracted:
     """An Extraction as what the store needs: N-Triples of the document's graph and counts."""
+    from .ingest import count_words
     from .rdf import document_iri, to_graph
 
     doc = result.document

@@ -22,8 +22,10 @@ A small Starlette app run by uvicorn. Endpoints:
   once when ``Content-Length`` says so) with ``body_timeout`` per read (408).
 * Every query runs in a worker process that opens the store read-only. A query
   past the time limit is answered 503 and its worker is killed and replaced
-  (Oxigraph queries cannot be cancelled in-thread); while the warm workers are
-  busy, more start (up to ``max_workers``), so short queries keep being answered. Results larger than ``max_result_bytes`` are refused (400)
+  (Oxigraph queries cannot be cancelled in-thread). One spare worker is kept
+  ready while the others are busy (up to ``max_workers``), forked from a fork
+  server in a fraction of a second, so short queries keep being answered while
+  long ones run. Results larger than ``max_result_bytes`` are refused (400)
   rather than truncated. Updates run in one writer process, killed the same way
   (its transaction is then not committed); readers reopen the store after each
   update to see it.
@@ -202,7 +204,7 @@ def _stale(e: BaseException) -> bool:
     return "Corruption" in text or "No such file" in text or "MANIFEST" in text
 
 
-def _worker_main(conn, path: str, writable: bool, generation: int = 0, parent: int = 0) -> None:
+def _worker_main(conn, path: str, writable: bool, generation: int = 0) -> None:
     """A worker process: answers tasks from ``conn`` until it gets None or the pipe closes.
 
     Readers open the store read-only (a view of its files at that moment): after an update
@@ -214,7 +216,8 @@ def _worker_main(conn, path: str, writable: bool, generation: int = 0, parent: i
 
     from .parallel import die_with_parent
 
-    die_with_parent(parent or os.getppid())  # no orphan if kg serve is killed
+    die_with_parent(os.getppid())  # dies with the fork server, which ends with kg serve
+    _release_fork_server()
 
     store, backend = None, None
     if not writable:  # open now, so a replacement worker is warm for its first query
@@ -260,10 +263,24 @@ def _worker_main(conn, path: str, writable: bool, generation: int = 0, parent: i
         backend.close()
 
 
+def _release_fork_server() -> None:
+    """Close this worker's copy of the pipe that keeps multiprocessing's fork server alive (it lives while
+    any child holds it), so that the server ends when kg serve does, even while this worker is busy, and
+    takes this worker with it (parent-death signal)."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        server._forkserver_alive_fd = None
+
+
 class _Worker:
     def __init__(self, ctx, path: str, writable: bool, generation: int = 0) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, path, writable, generation, os.getpid()), daemon=True,
+        self.proc = ctx.Process(target=_worker_main, args=(child, path, writable, generation), daemon=True,
                                 name="kg-serve-writer" if writable else "kg-serve-reader")
         self.proc.start()
         child.close()
@@ -304,18 +321,23 @@ class QueryTimedOut(Exception):
 
 
 class Pool:
-    """Worker processes of one kind: ``size`` kept warm, up to ``limit`` at once.
+    """Worker processes of one kind: ``size`` kept warm, up to ``limit`` at once, one spare.
 
-    A task takes an idle worker, or starts another while fewer than ``limit`` run, so a quick
-    query is not queued behind long ones; a worker past the time limit is killed (and replaced
-    while the pool is below ``size``); workers above ``size`` stop when they fall idle.
+    A task takes an idle worker; the one that takes the last idle worker starts a spare (while
+    fewer than ``limit`` run), so the next query finds one ready while long ones run; a task
+    that finds none waits for the first freed or started. Workers are forked from a fork server
+    that has imported kg once, so a new one is ready in a fraction of a second rather than after
+    a fresh interpreter's imports. A worker past the time limit is killed (and replaced while the
+    pool is below ``size``); workers above ``size`` stop when they fall idle while another is idle.
     """
 
     def __init__(self, path: str, size: int, writable: bool = False, generation=lambda: 0,
                  limit: int | None = None) -> None:
         self.path, self.size, self.writable, self.generation = path, size, writable, generation
         self.limit = max(size, limit or size)
-        self.ctx = multiprocessing.get_context("spawn")
+        self.ctx = multiprocessing.get_context("forkserver")
+        # what a worker imports: kg.serve, pyoxigraph, and the main module again (kg.cli imports kg.store)
+        self.ctx.set_forkserver_preload(["__main__", "kg.store", "kg.serve", "pyoxigraph"])
         self.idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self.all: set[_Worker] = set()
         self.replaced = 0
@@ -332,14 +354,23 @@ class Pool:
             self.idle.put_nowait(w)
 
     async def _take(self, timeout: float) -> _Worker:
-        """The first worker free: an idle one, one freed meanwhile, or one started now (below ``limit``)."""
-        if self.idle.empty() and len(self.all) + self.starting < self.limit:
-            self.starting += 1
-            asyncio.ensure_future(self._start_one())
+        """The first worker free: an idle one, one freed meanwhile, or one started now (below ``limit``);
+        taking the last idle one starts a spare."""
+        if self.idle.empty():
+            self._start()
         try:
-            return await asyncio.wait_for(self.idle.get(), timeout)
+            w = await asyncio.wait_for(self.idle.get(), timeout)
         except asyncio.TimeoutError:
             raise QueryTimedOut(f"every worker stayed busy for {timeout:g} s") from None
+        if self.idle.empty() and not self.starting:
+            self._start()
+        return w
+
+    def _start(self) -> None:
+        """Start one more worker in the background, unless ``limit`` are running or starting."""
+        if len(self.all) + self.starting < self.limit:
+            self.starting += 1
+            asyncio.ensure_future(self._start_one())
 
     async def _start_one(self) -> None:
         try:
@@ -375,8 +406,7 @@ class Pool:
         self.replaced += 1
         await asyncio.to_thread(w.kill)
         if len(self.all) + self.starting < self.size:
-            self.starting += 1
-            asyncio.ensure_future(self._start_one())
+            self._start()
 
     def close(self) -> None:
         for w in list(self.all):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -27,16 +27,19 @@ from rdflib import Graph, URIRef
 from rdflib.query import Result
 
 from .errors import QueryError, StoreError, StoreLocked
-from .layout import LAYOUT_VERSION, recompute_all, refresh_update, write_update
+from .layout import (LAYOUT_VERSION, MAINTAINED, RECOMPUTE, STALE_GRAPH, recompute_all, refresh_stale_update,
+                     stale_update, write_update)
 from .sparql import scan
 from .vocab import ONTOLOGY_GRAPH, PREFIXES, ontology_path
 
 __all__ = ["Backend", "OxigraphBackend", "SparqlBackend", "BACKENDS", "open_store", "KnowledgeGraph",
-           "DEFAULT_STORE", "prologue"]
+           "DEFAULT_STORE", "prologue", "PIECE_TRIPLES", "STALE_KEYS"]
 
 DEFAULT_STORE = os.environ.get("KG_STORE", "output/store")
 REMOTE_TIMEOUT = float(os.environ.get("KG_TIMEOUT") or 30.0)  # seconds, per connect and per read of a remote store
 MARKER = "kg-store.json"
+PIECE_TRIPLES = 20_000  # triples per update of a document written in pieces (a few tens of MB in a transaction)
+STALE_KEYS = 100  # keys of the maintained graphs re-derived per update after a document written in pieces
 FORMAT_VERSION = LAYOUT_VERSION  # the marker's "version": the graph layout (kg.layout) the store was built with
 
 
@@ -372,6 +375,18 @@ class Added:
     triples: int
 
 
+def _keys_of(ntriples: str) -> list[tuple[str, str]]:
+    """The ``(key IRI, maintained graph IRI)`` pairs that N-Triples of a document touch (each maintained
+    graph's ``keys`` pattern, asked of them in memory)."""
+    import pyoxigraph
+
+    piece = pyoxigraph.Store()
+    piece.load(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES,
+               to_graph=pyoxigraph.NamedNode("urn:kg:piece"))
+    return [(row["key"].value, str(m.iri)) for m in MAINTAINED for row in piece.query(
+        _with_prefixes(f"SELECT DISTINCT ?key WHERE {{ GRAPH ?doc {{ {m.keys} }} }}"))]
+
+
 class KnowledgeGraph:
     """The project's graph in a store: add documents, remove them, ask SPARQL."""
 
@@ -448,18 +463,60 @@ class KnowledgeGraph:
         """Derive every maintained graph afresh from the document graphs, in one update."""
         self.backend.update(recompute_all())
 
-    def append_graph(self, graph: str, ntriples: str) -> None:
-        """Add N-Triples to a document graph, keeping what it holds (a long document is written in pieces),
-        and flush the store, so the memory of a long write stays bounded. The maintained graphs are not
-        touched: call :meth:`refresh_graphs` once the document is complete."""
-        self.backend.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}}} }}")
-        self.backend.flush()
+    def write_in_pieces(self, graph: str, pieces: Iterable[str], last: str,
+                        progress: Callable[[str], None] | None = None) -> int:
+        """Replace the document graph ``graph`` by the N-Triples of ``pieces`` and ``last``, in bounded memory;
+        returns the number of triples written.
 
-    def refresh_graphs(self, graphs: Iterable[str], mark_only: bool = False) -> None:
-        """Bring the maintained graphs up to date for the document graphs ``graphs`` as they are now stored
-        (after :meth:`append_graph` or edits in place). ``mark_only``: only mark what they touch now for the
-        next refresh (call it before an edit that removes things from them)."""
-        self.backend.update(refresh_update(graphs, using_named=self._using_named, mark_only=mark_only))
+        One update holds at most :data:`PIECE_TRIPLES` triples or :data:`STALE_KEYS` keys, whatever the
+        document's size: the keys (actors, edges, stories) that the stored version and each piece touch are
+        marked stale (:data:`kg.layout.STALE_GRAPH`) as they are written, the stored version is deleted, the
+        pieces added, then the stale keys re-derived a few at a time, and ``last`` (the document's content
+        hash: what says it is complete) goes in last. A crash on the way leaves a graph without ``last``, which
+        the next build replaces, and stale marks that the next write re-derives. ``progress`` gets a line
+        after each update of the maintained graphs.
+        """
+        say = progress or (lambda line: None)
+        self._forget(graph)
+        written = 0
+        for piece in pieces:
+            lines = piece.splitlines(keepends=True)
+            keys = _keys_of(piece)
+            for at in range(0, len(lines), PIECE_TRIPLES):
+                self.backend.update(stale_update(keys, graph, "".join(lines[at:at + PIECE_TRIPLES])))
+                self.backend.flush()
+                keys = []
+            written += len(lines)
+        self._refresh_stale(say)
+        self.backend.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{last}}} }}")
+        return written + len(last.splitlines())
+
+    def remove_in_pieces(self, graph: str) -> None:
+        """Remove the document graph ``graph`` in bounded memory, as :meth:`write_in_pieces` writes one."""
+        self._forget(graph)
+        self._refresh_stale()
+
+    def _refresh_stale(self, say: Callable[[str], None] = lambda line: None) -> None:
+        """Re-derive the stale keys of the maintained graphs, :data:`STALE_KEYS` per update."""
+        stale = list(self.backend.select(f"SELECT ?k ?g WHERE {{ GRAPH <{STALE_GRAPH}> {{ ?k <{RECOMPUTE}> ?g }} }}"))
+        for at in range(0, len(stale), STALE_KEYS):
+            self.backend.update(refresh_stale_update(stale[at:at + STALE_KEYS]))
+            self.backend.flush()
+            say(f"updating actors and network: {min(at + STALE_KEYS, len(stale)):,} of {len(stale):,} keys")
+
+    def _forget(self, graph: str) -> None:
+        """Mark stale the keys that the stored version of ``graph`` touches, then delete it (its content hash
+        first), at most :data:`PIECE_TRIPLES` triples per update."""
+        keys = {(k, str(m.iri)) for m in MAINTAINED
+                for (k,) in self.select(f"SELECT DISTINCT ?key WHERE {{ GRAPH <{graph}> {{ {m.keys} }} }}")}
+        keys = sorted(keys)
+        self.backend.update(_with_prefixes(f"DELETE WHERE {{ GRAPH <{graph}> {{ <{graph}> dipl:contentHash ?h }} }}"))
+        for at in range(0, len(keys), PIECE_TRIPLES):
+            self.backend.update(stale_update(keys[at:at + PIECE_TRIPLES]))
+        while self.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").askAnswer:
+            self.backend.update(f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ {{ SELECT ?s ?p ?o "
+                                f"WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT {PIECE_TRIPLES} }} }}")
+            self.backend.flush()
 
     def add(self, graph: URIRef, triples: Graph, content_hash: str) -> Added:
         """Put a document's triples in its named graph, replacing an older version, in one update."""

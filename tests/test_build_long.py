@@ -10,9 +10,10 @@ import kg.build
 import kg.extract
 from kg.build import build
 from kg.ingest import Document
-from kg.layout import ACTORS_GRAPH, NETWORK_GRAPH
+from kg.layout import ACTORS_GRAPH, NETWORK_GRAPH, STALE_GRAPH
 from kg.records import records
 from kg.store import KnowledgeGraph
+from kg.stories import STORIES_GRAPH
 
 PARAS = ["France and Germany signed a trade agreement in Berlin on Monday.",
          "Russia accused Ukraine of shelling the power plant, the foreign minister Sergei Lavrov said.",
@@ -29,10 +30,11 @@ def graph_of(store) -> set:
 
 
 def maintained_of(store) -> set:
-    """The actors and network graphs (kg.layout), which a streamed document must leave as a whole one does."""
+    """The actors, network and story graphs (kg.layout), which a streamed document must leave as a whole one does."""
     with KnowledgeGraph(store, read_only=True) as g:
         return {tuple(map(str, row)) for row in g.query(
-            f"SELECT ?g ?s ?p ?o {{ VALUES ?g {{ <{ACTORS_GRAPH}> <{NETWORK_GRAPH}> }} GRAPH ?g {{ ?s ?p ?o }} }}")}
+            f"SELECT ?g ?s ?p ?o {{ VALUES ?g {{ <{ACTORS_GRAPH}> <{NETWORK_GRAPH}> <{STORIES_GRAPH}> }} "
+            f"GRAPH ?g {{ ?s ?p ?o }} }}")}
 
 
 @pytest.fixture()
@@ -74,17 +76,43 @@ def test_a_build_interrupted_inside_a_long_document_is_redone(tmp_path, extracto
     store = str(tmp_path / "st")
 
     def stop_midway(d: str, status: str) -> None:
-        if status == "in progress" and "of" in d and not stop_midway.done:
-            stop_midway.done = True
+        if status == "in progress" and "writing piece 2 of" in d:
             raise KeyboardInterrupt
 
-    stop_midway.done = False
     with pytest.raises(KeyboardInterrupt):
         build([str(doc)], store=store, extractor=extractor, on_document=stop_midway)
     with KnowledgeGraph(store, read_only=True) as g:
-        assert g.query("ASK { GRAPH ?d { ?e a dipl:Event } }").askAnswer, "the first piece was written"
+        assert g.query("ASK { GRAPH ?d { ?e a dipl:Event } }").askAnswer, "the first pieces were written"
         assert not g.query("ASK { ?d dipl:contentHash ?h }").askAnswer, "a partial document has no content hash"
+        assert g.query(f"ASK {{ GRAPH <{STALE_GRAPH}> {{ ?k ?p ?o }} }}").askAnswer, "what it touched is marked"
+    other = tmp_path / "other.txt"
+    other.write_text("Chile thanked Peru for its help.\n", encoding="utf-8")
+    assert build([str(other)], store=store, extractor=extractor).new == 1  # another document: the partial one goes
+    build([str(other)], store=str(tmp_path / "other"), extractor=extractor)
+    assert maintained_of(store) == maintained_of(tmp_path / "other")
+    with KnowledgeGraph(store, read_only=True) as g:
+        assert len(list(g.documents())) == 1
+        assert not g.query(f"ASK {{ GRAPH <{STALE_GRAPH}> {{ ?k ?p ?o }} }}").askAnswer
     again = build([str(doc)], store=store, extractor=extractor)
     assert again.new == 1 and not again.failed
     with KnowledgeGraph(store, read_only=True) as g:
         assert g.query("ASK { ?d dipl:contentHash ?h }").askAnswer
+        assert not g.query(f"ASK {{ GRAPH <{STALE_GRAPH}> {{ ?k ?p ?o }} }}").askAnswer
+    build([str(other), str(doc)], store=str(tmp_path / "clean"), extractor=extractor)
+    assert maintained_of(store) == maintained_of(tmp_path / "clean")
+
+
+def test_a_changed_long_document_replaces_the_stored_one(tmp_path, extractor, small_pieces):
+    """The stored version is marked, deleted in pieces and its actors and edges re-derived: what only it
+    said leaves the maintained graphs."""
+    doc = tmp_path / "long.txt"
+    doc.write_text(TEXT.replace("Japan condemned the missile test by North Korea.", "Chile thanked Peru."),
+                   encoding="utf-8")
+    store = str(tmp_path / "st")
+    assert build([str(doc)], store=store, extractor=extractor).new == 1
+    doc.write_text(TEXT, encoding="utf-8")
+    assert build([str(doc)], store=store, extractor=extractor).changed == 1
+    build([str(doc)], store=str(tmp_path / "clean"), extractor=extractor)
+    assert graph_of(store) == graph_of(tmp_path / "clean")
+    assert maintained_of(store) == maintained_of(tmp_path / "clean")
+    assert "Peru" not in str(maintained_of(store))

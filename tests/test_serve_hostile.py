@@ -257,19 +257,22 @@ def test_reads_during_writes_never_fail(server):
 # ----------------------------------------------------------------------------- availability
 
 def test_short_queries_are_answered_while_long_ones_run(store):
+    """Two never-ending queries hold the two warm workers; a spare, forked at once, answers the quick one."""
     s = kg_server(store, "--timeout", "60", "--workers", "2")
     try:
         long_ones = [threading.Thread(target=lambda: httpx.post(f"{s.url}/query", data={"query": EXPENSIVE},
                                                                 timeout=90), daemon=True) for _ in range(2)]
         for t in long_ones:
             t.start()
-        time.sleep(1.0)
+        time.sleep(0.5)
+        waits = []
         for _ in range(3):
             t0 = time.monotonic()
             r = httpx.get(f"{s.url}/query", params={"query": "ASK { ?s dipl:accuses ?o }"}, timeout=45)
-            # a quick query that waited for a long one would take the long one's 60 s; 25 s leaves room for
-            # starting a fresh worker on a loaded machine
-            assert r.status_code == 200 and time.monotonic() - t0 < 25, (r.status_code, time.monotonic() - t0)
+            assert r.status_code == 200
+            waits.append(time.monotonic() - t0)
+        # waiting for a long one would take its 60 s, a fresh interpreter's start 5-20 s on a loaded machine
+        assert max(waits) < 4, waits
     finally:
         s.stop()
 
@@ -330,8 +333,10 @@ def test_query_workers_die_with_a_killed_server(store):
     from test_build_workers import alive, children
 
     s = kg_server(store, "--workers", "2", "--timeout", "120")
-    kids = children(s.proc.pid)
-    assert len(kids) >= 2, kids
+    kids = children(s.proc.pid)  # the fork server (and multiprocessing's resource tracker)
+    workers = {w for k in kids for w in children(k)}  # forked by the fork server
+    assert len(workers) >= 2, (kids, workers)
+    kids = [*kids, *workers]
     busy = [threading.Thread(target=lambda: httpx.post(f"{s.url}/query", data={"query": EXPENSIVE}, timeout=60),
                              daemon=True) for _ in range(2)]
     for t in busy:  # both workers deep in a never-ending query, not reading their pipe

@@ -243,6 +243,10 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
     role = doc[start:end].text.strip(" ,")
     before = _affiliation_in(doc, start, title.start, by_token)
     after = _affiliation_in(doc, title.end, end, by_token)
+    gaz = load_gazetteer()
+    if gaz.subtype_of(title.text) == "Diplomat" and any(gaz.entries[k].type == "Country" for k in before if k in gaz.entries):
+        # "Nigeria's UN ambassador": the envoy acts for the sending country; the body is where they serve
+        before = tuple(k for k in before if k in gaz.entries and gaz.entries[k].type == "Country")
     # "US envoy to Afghanistan": the actor before the title is whom the person acts for;
     # "spokesman for the Afghan president": with nothing before, the one after is.
     affs = before or after[:1]
@@ -645,9 +649,12 @@ def _nicknamed(doc: Doc, blocked: set[int]) -> list[Mention]:
         if doc[i].text not in QUOTES or i in blocked or not _is_name_token(doc[i - 1]):
             continue
         j = i + 1
-        while j < len(doc) and j - i <= 3 and doc[j].text not in QUOTES and doc[j].text[:1].isupper():
+        if doc[j].lower_ == "the":  # 'Ahmed "the Engineer" Barre'
             j += 1
-        if j == i + 1 or j >= len(doc) - 1 or doc[j].text not in QUOTES or not _is_name_token(doc[j + 1]):
+        while j < len(doc) and j - i <= 4 and doc[j].text not in QUOTES and doc[j].text[:1].isupper():
+            j += 1
+        if j == i + 1 or not doc[j - 1].text[:1].isupper() or j >= len(doc) - 1 or doc[j].text not in QUOTES \
+                or not _is_name_token(doc[j + 1]):
             continue
         start, _ = _name_run(doc, i - 1, i, blocked)
         _, end = _name_run(doc, j + 1, j + 2, blocked)

@@ -399,6 +399,21 @@ def _their(tok: Token) -> bool:
     return any(c.dep_ == "poss" and c.lower_ == "their" for c in tok.children)
 
 
+def _accusation(verb: Token, words) -> tuple[Token, Token] | None:
+    """The accusation verb and its accused when ``verb`` is the alleged act ("accused Y of attacking Z").
+
+    The gerund hangs under 'of'/'for' on an accusation verb; the accused is that verb's object
+    (or its passive subject: "Y was accused of ..."). Returns ``(accusation verb, accused token)``.
+    """
+    if verb.dep_ != "pcomp" or verb.head.dep_ != "prep" or verb.head.lower_ not in {"of", "for"}:
+        return None
+    head = verb.head.head
+    if head.lemma_.lower() not in words["accusation_verbs"]:
+        return None
+    accused = [c for c in head.children if c.dep_ in OBJECTS or c.dep_ == "nsubjpass"]
+    return (head, accused[0]) if accused else None
+
+
 def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], bool, str, Token | None]:
     """Who acts, whether the subject was inherited from another clause, the rule that found it, and the token."""
     passive = any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children) or (
@@ -415,6 +430,9 @@ def _subjects(verb: Token, amap: dict[int, Actor], words) -> tuple[list[Actor], 
             if _relative_pronoun(c) and verb.dep_ == "relcl":
                 return _agents_of(verb.head, amap), False, f"relative pronoun '{c.text}' -> head '{verb.head.text}'", verb.head
             return _agents_of(c, amap), False, f"subject '{c.text}' ({c.dep_})", c
+    accusation = _accusation(verb, words)
+    if accusation:  # "X accused Y of attacking Z": Y is the alleged attacker
+        return _actors_of(accusation[1], amap), True, f"the accused '{accusation[1].text}' of '{accusation[0].text}'", accusation[1]
     tok = verb
     for _ in range(MAX_CLIMB):
         if tok.dep_ == "relcl" or (tok.dep_ == "acl" and tok.tag_ == "VBG"):  # "demonstrators protesting X"
@@ -620,6 +638,13 @@ def _modality(verb: Token, amap: dict[int, Actor], source: list[Actor], words,
     """asserted / hypothetical / reported, and who reports it; ``skip`` lemmas do not count as hedges."""
     tok = verb
     reporter = None
+    accusation = _accusation(verb, words)
+    if accusation:  # "X accused Y of attacking Z": X's allegation, not an asserted fact
+        accusers = [a for c in accusation[0].children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
+        if not accusers:
+            accusers = [a for c in accusation[0].children if c.dep_ == "agent" for p in c.children for a in _actors_of(p, amap)]
+        reporter = accusers[0] if accusers else None
+        tok = accusation[0]
     for step in range(MAX_CLIMB + 1):
         if any(c.dep_ == "aux" and c.lemma_.lower() in words["modal_auxiliaries"] - skip for c in tok.children):
             return "hypothetical", None

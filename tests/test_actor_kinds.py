@@ -64,6 +64,14 @@ def test_a_quoted_nickname_is_an_alias_of_one_person(extract):
     assert "Bulldozer" in found["Samuel Otieno"].aliases
 
 
+def test_a_nickname_with_the_article_is_an_alias_of_one_person(extract):
+    ex = extract('Former rebel leader Ahmed "the Engineer" Barre accused Somalia of rigging the vote. '
+                 "Ahmed Barre met Kenyan officials on Monday.")
+    found = people(ex)
+    assert list(found) == ["Ahmed Barre"]
+    assert "the Engineer" in found["Ahmed Barre"].aliases
+
+
 # 4. descriptions resolve a mention in its document; they never become names
 
 def test_a_resolved_description_is_not_an_alias(extract):

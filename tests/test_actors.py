@@ -32,6 +32,13 @@ def test_envoy_to_a_country_acts_for_the_sending_country(extract):
     assert "EGY" not in person.affiliations
 
 
+@pytest.mark.parametrize("text", ["Ghana's UN ambassador, Kofi Mensah, addressed the council.",
+                                  "Ghanaian AU envoy Kofi Mensah addressed the summit."])
+def test_envoy_to_an_organization_acts_for_the_sending_country_only(extract, text):
+    person = actors(extract, text)["Kofi Mensah"]
+    assert person.affiliations == ["GHA"]
+
+
 @pytest.mark.parametrize("text, key, alias", [
     ("Kenyan officials said the border would reopen.", "KEN", "Kenyan officials"),
     ("The Moroccan government summoned the envoy.", "MAR", "Moroccan government"),

@@ -212,6 +212,11 @@ def test_dates_without_a_document_date_need_a_full_date_in_the_text(extract):
     ("Rwanda denies backing the M23.", {("Rwanda", "SUPPORT", "M23", True, A)}),
     ("Guyana insisted that it posed no threat to Venezuela.", {("Guyana", "THREATEN", "Venezuela", True, R)}),
     ("Blinken urged Belarus to free the journalist.", {("Antony Blinken", "REQUEST", "Belarus", False, A)}),
+    # the act under an accusation is the accused's, and the accuser's claim
+    ("Poland accused Belarus of attacking Lithuania.",
+     {("Poland", "ACCUSE", "Belarus", False, A), ("Belarus", "ASSAULT", "Lithuania", False, R)}),
+    ("Kenya blamed Somalia for arming al-Shabaab.",
+     {("Kenya", "ACCUSE", "Somalia", False, A), ("Somalia", "AID", "al-Shabaab", False, R)}),
 ])
 def test_each_kind_gives_exactly_these_relations(triples, text, expected):
     assert triples(text) == expected

@@ -4,8 +4,10 @@ Makes ``--docs`` documents from the dev articles (read at run time from ``--corp
 the repository): each article once as published, then paraphrased copies as other outlets would run
 them (paragraphs dropped or reordered, common reporting verbs swapped, published 0 to 3 days later,
 under another outlet's URL). Runs ``kg build`` on them and prints mentions, story events and their
-ratio, with the ratio an ideal grouping would reach (mentions of one original relation in every copy
-form one story; the copies number ``docs / articles``).
+ratio, with the ratio a grouping by the truth would reach, and the precision and recall of pairing: the
+truth puts two mentions in one story event when they come from copies of one article and have the same
+story key (source, target, class family). ``kg build`` stores exact copies once, so the copies of an
+article number fewer than ``docs / articles``.
 
     python bench/stories.py                      # 500 documents
     python bench/stories.py --docs 100 --keep /tmp/stories-bench
@@ -13,6 +15,7 @@ form one story; the copies number ``docs / articles``).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import re
@@ -63,6 +66,27 @@ def corpus(articles: list[dict], n: int, seed: int = 17) -> list[dict]:
     return docs
 
 
+def _groups(pairs) -> list[set[str]]:
+    """The sets of mentions that share a group, from (group, mention) pairs."""
+    groups: dict[object, set[str]] = {}
+    for group, e in pairs:
+        groups.setdefault(group, set()).add(e)
+    return list(groups.values())
+
+
+def pairing(found: list[set[str]], truth: list[set[str]]) -> tuple[float, float]:
+    """Precision and recall of 'these two mentions report one event' over all pairs of mentions.
+
+    >>> pairing([{"a", "b"}, {"c"}], [{"a", "b", "c"}])
+    (1.0, 0.3333333333333333)
+    """
+    def pairs(groups: list[set[str]]) -> set[frozenset[str]]:
+        return {frozenset(p) for g in groups for p in itertools.combinations(sorted(g), 2)}
+
+    same, true = pairs(found), pairs(truth)
+    return (len(same & true) / len(same) if same else 1.0), (len(same & true) / len(true) if true else 1.0)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=500)
@@ -82,16 +106,23 @@ def main() -> None:
     subprocess.run([KG, "build", str(src), "--store", str(store), "--quiet", "--workers", "2"], check=True)
     seconds = time.perf_counter() - t0
     with KnowledgeGraph(store, read_only=True) as kg:
-        mentions, stories = map(int, next(kg.select(
-            "SELECT (COUNT(?e) AS ?m) (COUNT(DISTINCT ?s) AS ?s) WHERE { "
-            "?e a dipl:Event OPTIONAL { GRAPH graph:stories { ?s dipl:hasReport ?e } } }")))
-        multi = int(next(kg.select(
-            "SELECT (COUNT(?s) AS ?n) WHERE { { SELECT ?s (COUNT(DISTINCT ?d) AS ?docs) WHERE { "
-            "GRAPH graph:stories { ?s dipl:hasReport ?e } ?e prov:wasDerivedFrom ?d } GROUP BY ?s } FILTER(?docs > 1) }"))[0])
-    copies = args.docs / len(articles)
-    print(f"{args.docs} documents ({len(articles)} articles, {copies:.1f} versions each), built in {seconds:.0f} s")
-    print(f"mentions {mentions:,}, story events {stories:,}, ratio {mentions / max(stories, 1):.2f} "
-          f"(ideal about {copies:.1f}); story events reported by more than one document: {multi:,}")
+        rows = list(kg.select("SELECT ?e ?id ?key ?s WHERE { ?e a dipl:Event ; prov:wasDerivedFrom ?d ; "
+                              "dipl:storyKey ?key . ?d dcterms:identifier ?id "
+                              "OPTIONAL { GRAPH graph:stories { ?s dipl:hasReport ?e } } }"))
+        docs = int(next(kg.select("SELECT (COUNT(?d) AS ?n) WHERE { ?d a dipl:Document }"))[0])
+    found = _groups((story, e) for e, _, _, story in rows)
+    truth = _groups(((ident.rsplit("-", 1)[0], key), e) for e, ident, key, _ in rows)
+    precision, recall = pairing(found, truth)
+    mentions = len(rows)
+    reporters: dict[str, set[str]] = {}
+    for _, ident, _, story in rows:
+        reporters.setdefault(story, set()).add(ident)
+    multi = sum(len(idents) > 1 for idents in reporters.values())
+    print(f"{args.docs} documents ({len(articles)} articles, {docs} stored: exact copies once), built in {seconds:.0f} s")
+    print(f"mentions {mentions:,}, story events {len(found):,}, ratio {mentions / max(len(found), 1):.2f} "
+          f"(by the truth: {len(truth):,} story events, ratio {mentions / max(len(truth), 1):.2f}); "
+          f"story events reported by more than one document: {multi:,}")
+    print(f"pairing: precision {precision:.3f}, recall {recall:.3f}")
 
 
 if __name__ == "__main__":

@@ -643,7 +643,10 @@ def render(out: str, store: str, timeout: float, actor: str | None, hops: int, m
 @timeout_option
 @click.option("--weight", type=click.Choice(["stories", "mentions"]), default="stories", show_default=True,
               help="graphml/gexf edge weight: story events (each real-world event once) or mentions (every report).")
-def export(fmt: str, out: str | None, store: str, timeout: float, weight: str) -> None:
+@click.option("--per", type=click.Choice(["mention", "story"]), default="mention", show_default=True,
+              help="plover/csv: one row per event mention (every report) or per story event (each real-world "
+                   "event once, with its counts of reports, documents and sources).")
+def export(fmt: str, out: str | None, store: str, timeout: float, weight: str, per: str) -> None:
     """Write the store as RDF (ttl, trig, nt, nq, jsonld), as a network (graphml, gexf) or as an event
     table (plover, csv).
 
@@ -651,19 +654,24 @@ def export(fmt: str, out: str | None, store: str, timeout: float, weight: str) -
     graphml and gexf hold the actor network for Gephi or networkx.
     plover writes one POLECAT/PLOVER JSON record per event (JSON Lines); csv one row per event with
     countries, sectors, class, mode, context, place and evidence, for pandas and Excel
-    (fields: docs/export-fields.md).
+    (fields: docs/export-fields.md); with --per story, one per story event instead.
 
     \b
     Examples:
       kg export --format graphml --out output/actors.graphml
       kg export --format csv --out output/events.csv
+      kg export --format csv --per story --out output/story-events.csv
     """
-    from .export import export as run_export
+    from .export import EVENT_FORMATS, export as run_export
     from .store import KnowledgeGraph
+
+    if per == "story" and fmt not in EVENT_FORMATS:
+        raise click.UsageError(f"--per story is for --format plover or csv (one row per story event), not {fmt}; "
+                               f"graphml and gexf weigh edges by story events with --weight stories")
 
     with _run(KnowledgeGraph, store, read_only=True, timeout=timeout) as kg:
         default = {"plover": "output/events.jsonl", "csv": "output/events.csv"}.get(fmt, f"output/graph.{fmt}")
-        path = _run(run_export, kg, fmt, out or default, weight)
+        path = _run(run_export, kg, fmt, out or default, weight, per)
     click.echo(f"wrote {path}")
 
 

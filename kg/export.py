@@ -1,7 +1,9 @@
 """Write the store out: RDF files for semantic-web tools, GraphML/GEXF for network tools, and event
 tables for event-data tools: ``plover`` (one POLECAT/PLOVER JSON record per event, JSON Lines) and
 ``csv`` (one row per event). :func:`event_rows` gives those rows to Python; :func:`to_dataframe`
-as a pandas DataFrame (``pip install 'kg[pandas]'``). Fields: docs/export-fields.md.
+as a pandas DataFrame (``pip install 'kg[pandas]'``). With ``per="story"`` the tables have one row per
+story event (:mod:`kg.stories`) instead of one per event mention: :func:`story_rows`. Fields:
+docs/export-fields.md.
 
 Document graphs are exported; the ontology graph stays out (it ships in ``ontology/``).
 """
@@ -18,7 +20,8 @@ from .errors import KGError
 from .store import KnowledgeGraph
 from .vocab import EVENT_TYPES, ONTOLOGY_GRAPH, PREFIXES
 
-__all__ = ["EXPORT_FORMATS", "export", "network_for_tools", "event_rows", "plover_record", "to_dataframe", "CSV_COLUMNS"]
+__all__ = ["EXPORT_FORMATS", "export", "network_for_tools", "event_rows", "story_rows", "plover_record", "to_dataframe",
+           "CSV_COLUMNS", "STORY_COLUMNS"]
 
 RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig", "nq": "nquads"}
 NETWORK_FORMATS = {"graphml", "gexf"}
@@ -63,10 +66,16 @@ def network_for_tools(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return g
 
 
-def export(kg: KnowledgeGraph, fmt: str, out: str | Path, weight: str = "stories") -> Path:
+def export(kg: KnowledgeGraph, fmt: str, out: str | Path, weight: str = "stories", per: str = "mention") -> Path:
     """Write the store to ``out`` in ``fmt`` (one of EXPORT_FORMATS) and return the path. Network formats
     weigh each (source, target, class) edge by its story events (``weight="stories"``) or its mentions
-    (``"mentions"``) and carry both counts; ValueError for another ``weight``."""
+    (``"mentions"``) and carry both counts; ValueError for another ``weight``. Event tables have one row
+    per event mention (``per="mention"``) or per story event (``"story"``); ValueError for another ``per``
+    or for ``"story"`` with a format that is not an event table."""
+    if per not in ("mention", "story"):
+        raise ValueError(f"unknown per {per!r}; choose mention or story")
+    if per == "story" and fmt not in EVENT_FORMATS:
+        raise ValueError(f"one row per story event is for the event tables ({', '.join(EVENT_FORMATS)}), not {fmt}")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt in NETWORK_FORMATS:
@@ -76,7 +85,8 @@ def export(kg: KnowledgeGraph, fmt: str, out: str | Path, weight: str = "stories
         (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(g, out)
         return out
     if fmt in EVENT_FORMATS:
-        (_write_plover if fmt == "plover" else _write_csv)(event_rows(kg), out)
+        rows, columns = (story_rows(kg), STORY_COLUMNS) if per == "story" else (event_rows(kg), CSV_COLUMNS)
+        _write_plover(rows, out) if fmt == "plover" else _write_csv(rows, out, columns)
         return out
     if fmt not in RDF_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
@@ -112,6 +122,10 @@ WHERE { ?e a dipl:Event ; dipl:source ?s ; dipl:target ?o ; dipl:eventType ?type
   OPTIONAL { ?e dipl:locationCountryCode ?placeCode } OPTIONAL { ?e dipl:sourceSector ?ss }
   OPTIONAL { ?e dipl:targetSector ?ts } OPTIONAL { ?e dipl:sourceText ?stext } OPTIONAL { ?e dipl:targetText ?ttext } }
 ORDER BY ?date ?e"""
+# what a story event adds to the columns of its representative report (the named query story-events's fields)
+STORY_COLUMNS = CSV_COLUMNS + ("reports", "documents", "sources", "first_report", "last_report", "other_classes",
+                               "negated_reports", "hypothetical_reports")
+_MEMBERS = "SELECT ?story ?e WHERE { GRAPH graph:stories { ?story dipl:hasReport ?e } }"
 _CONTEXTS = "SELECT ?e ?c WHERE { ?e a dipl:Event ; dipl:context ?c }"
 _ACTORS = """SELECT ?a (MAX(?l) AS ?label) (MAX(?c) AS ?country) (MAX(?sec) AS ?sector)
 WHERE { { SELECT DISTINCT ?a WHERE { ?e a dipl:Event { ?e dipl:source ?a } UNION { ?e dipl:target ?a } } }
@@ -163,8 +177,48 @@ def event_rows(kg: KnowledgeGraph) -> list[dict]:
     return rows
 
 
+def story_rows(kg: KnowledgeGraph) -> list[dict]:
+    """Every story event of the store as one flat row (keys :data:`STORY_COLUMNS`), oldest first.
+
+    ``event_id`` is the story event's IRI; ``date``, ``class``, ``negated`` and ``modality`` are the story
+    event's (its earliest date; the class, negation and modality most reports give, as the named query
+    ``story-events`` reads them); the other :data:`CSV_COLUMNS` come from its representative report, the
+    earliest of the majority class (then by event IRI). ``reports``, ``documents`` and ``sources`` count its
+    reports, their documents and their outlets (URL hosts); ``first_report`` and ``last_report`` are
+    publication dates; ``other_classes`` the other classes reports give (space-separated);
+    ``negated_reports`` and ``hypothetical_reports`` the dissent. A store without story events gives none.
+    """
+    from .query import named_query
+
+    mentions = {r["event_id"]: r for r in event_rows(kg)}
+    reports: dict[str, list[dict]] = {}
+    for story, e in kg.query(_prologue() + _MEMBERS):
+        if str(e) in mentions:
+            reports.setdefault(str(story), []).append(mentions[str(e)])
+    text = named_query("story-events").text_for([])
+    rows = []
+    for r in kg.query(_prologue() + text):
+        story, cls = str(r["story"]), str(r["cls"])
+        members = sorted(reports.get(story, []), key=lambda m: (m["class"] != cls, m["date"] or "", m["event_id"]))
+        if not members:
+            continue
+        row = dict(members[0])
+        row.update({
+            "event_id": story, "date": str(r["date"]) if r["date"] is not None else None, "class": cls,
+            "quad_class": EVENT_TYPES[cls].quad, "intensity": EVENT_TYPES[cls].intensity,
+            "negated": str(r["negated"]).lower() == "true", "modality": str(r["modality"]),
+            "reports": int(r["reports"]), "documents": int(r["documents"]), "sources": int(r["sources"]),
+            "first_report": str(r["first"]) if r["first"] is not None else None,
+            "last_report": str(r["last"]) if r["last"] is not None else None,
+            "other_classes": str(r["alternatives"]) if r["alternatives"] is not None else "",
+            "negated_reports": int(r["negatedReports"]), "hypothetical_reports": int(r["hypotheticalReports"])})
+        rows.append(row)
+    return rows
+
+
 def plover_record(row: dict) -> dict:
-    """One :func:`event_rows` row in the POLECAT/PLOVER JSON layout.
+    """One :func:`event_rows` row in the POLECAT/PLOVER JSON layout (a :func:`story_rows` row: with its
+    ``story`` counts and dates).
 
     >>> r = plover_record({"event_id": "e1", "date": "2024-01-02", "class": "COERCE", "mode": "arrest",
     ...     "context": "protest", "source": "Iraq", "source_id": "a/IRQ", "source_text": "Iraqi police",
@@ -180,13 +234,16 @@ def plover_record(row: dict) -> dict:
         return {"text": row[f"{end}_text"] or row[end], "name": row[end], "id": row[f"{end}_id"],
                 "country": row[f"{end}_country"], "sector": row[f"{end}_sector"]}
 
-    return {"id": row["event_id"], "date": row["date"], "event_type": row["class"], "mode": row["mode"],
+    record = {"id": row["event_id"], "date": row["date"], "event_type": row["class"], "mode": row["mode"],
             "context": [c for c in (row["context"] or "").split("|") if c], "quad_class": row["quad_class"],
             "intensity": row["intensity"], "negated": row["negated"], "modality": row["modality"],
             "actor": block("source"), "recipient": block("target"),
             "location": {"text": row["place"], "country": row["place_country"]} if row["place"] else None,
             "anchor": {"trigger": row["trigger"], "quote": row["sentence"]}, "confidence": row["confidence"],
             "source_document": {"id": row["document"], "url": row["url"]}}
+    if "reports" in row:
+        record["story"] = {k: row[k] for k in STORY_COLUMNS[len(CSV_COLUMNS):]}
+    return record
 
 
 def _write_plover(rows: list[dict], out: Path) -> None:
@@ -195,10 +252,10 @@ def _write_plover(rows: list[dict], out: Path) -> None:
             f.write(json.dumps(plover_record(row), ensure_ascii=False) + "\n")
 
 
-def _write_csv(rows: list[dict], out: Path) -> None:
+def _write_csv(rows: list[dict], out: Path, columns: tuple[str, ...] = CSV_COLUMNS) -> None:
     """UTF-8 with a byte-order mark, so that Excel reads the accents right; pandas reads it as is."""
     with out.open("w", encoding="utf-8-sig", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
+        w = csv.DictWriter(f, fieldnames=columns)
         w.writeheader()
         w.writerows(rows)
 

@@ -81,7 +81,9 @@ class MaintainedGraph:
       together limit ``GRAPH ?doc`` to the documents just inserted (``add`` only). With ``using_named``
       (the embedded store) ``$using`` is ``USING NAMED`` clauses for those documents, the maintained
       graphs, the marks and the ontology, and Oxigraph reads those graphs alone; otherwise (servers:
-      ``oxigraph serve --union-default-graph`` refuses USING) ``$docs`` is ``VALUES ?doc { ... }``.
+      ``oxigraph serve --union-default-graph`` refuses USING) ``$docs`` is ``VALUES ?doc { ... }``;
+    * ``$values``: ``VALUES ?doc { ... }`` on every store (``add`` only), for an operation that reads the
+      documents just inserted and, by index lookups, others too.
 
     ``recompute`` must delete every fact of the marked keys and derive them again from all document
     graphs; ``add`` must fold the documents just inserted into the facts of the keys they touch, leaving the
@@ -120,8 +122,9 @@ class MaintainedGraph:
     def add_operations(self, docs: Iterable[str], using_named: bool = True) -> list[str]:
         docs = list(docs)
         using = _using([*docs, *system_graphs(), PENDING_GRAPH]) if using_named else ""
-        values = "" if using_named else "VALUES ?doc { " + " ".join(f"<{d}>" for d in docs) + " }"
-        return [Template(op).substitute(graph=f"<{self.iri}>", keys=self.marked(), using=using, docs=values)
+        values = "VALUES ?doc { " + " ".join(f"<{d}>" for d in docs) + " }"
+        return [Template(op).substitute(graph=f"<{self.iri}>", keys=self.marked(), using=using,
+                                        docs="" if using_named else values, values=values)
                 for op in self.add]
 
 

@@ -23,18 +23,19 @@ Each step reads only the set of mentions of the key, so the same documents in an
 order give the same story events; a story's IRI follows from its key and its first
 date (or document), e.g. ``story:RUS_USA_COERCE_2021-04-16``.
 
-**Incremental.** New documents regroup only the neighbourhood of their mentions: the
-mentions in the ``dipl:storyWindow`` of one or the two beside it
-(:func:`kg.rdf.story_window`: the same key, buckets of :data:`WINDOW_DAYS` days, so
-every mention at most WINDOW_DAYS away), and every mention of those mentions' stories. That set is closed under the rule (an addition only turns
-chained reports into reports of a stated date, and a chain is regrouped whole), so
-the result equals grouping all mentions of the key, at a cost that grows with the
-batch, not with the store. A removal or a replacement regroups every mention of the
-keys the old version touched (found through the ``dipl:storyKey`` index). Every
-lookup into the document graphs and the story events graph is LATERAL (one index
-lookup per mention or story), and the rule is one query over the mentions' own
-facts: the update writes the marks of the mentions it regroups and the story
-events, nothing else.
+**Incremental.** A new mention with no other mention of its key in its ``dipl:storyWindow``
+(:func:`kg.rdf.story_window`: the key and a bucket of :data:`WINDOW_DAYS` days) or the two beside it
+is a story event of its own and changes no other: it is written at once (most are). The others are
+grouped again with their neighbourhood: the mentions in those windows, and every report of the story
+events of all those. That set is closed under the rule (an addition only turns chained reports into
+reports of a stated date, or joins chains, and a chain is regrouped whole), so the result equals
+grouping all mentions of the key, at a cost that grows with the batch, not with the store. A removal,
+a new version or an edit (the marked keys are the old versions' event mentions) regroups the same way
+from the story events those mentions were in: what they still hold, with its neighbourhood; the
+mentions of documents the same update adds are left to the addition. The mentions to group are marked
+once with their facts (key, date, whether the date is stated), each read from its document graph by
+one index lookup (LATERAL); the rule then reads those marks alone, and the update writes the marks
+and the story events, nothing else.
 
 The graph stores the grouping alone: each story event (``a dipl:StoryEvent``, its
 ``dipl:storyGroup`` key) and its ``dipl:hasReport`` links to its mentions (each
@@ -62,31 +63,7 @@ _STORY = str(ID["story/"])
 _TMP = str(ID["graph/stories#"])  # marks, in the pending graph (dropped at the end of each update)
 _P = f"<{PENDING_GRAPH}>"
 _WINDOW = f'"P{WINDOW_DAYS}D"^^xsd:dayTimeDuration'
-_AFFECTED, _OLD = f"<{_TMP}affected>", f"<{_TMP}old>"
-
-
-def _facts(e: str, key: str, x: str, stated: str) -> str:
-    """A subquery binding each marked mention ``e`` to its story key, date (event date, else publication
-    date) and whether the date is stated (an event date other than the publication date)."""
-    d, p, doc = f"{e}D", f"{e}P", f"{e}Doc"
-    return f"""{{ SELECT {e} {key} {x} {stated} WHERE {{ GRAPH {_P} {{ {e} {_AFFECTED} true }}
-      LATERAL {{ GRAPH {doc} {{ {e} dipl:storyKey {key} ; prov:wasDerivedFrom {doc} }} }}
-      LATERAL {{ OPTIONAL {{ GRAPH {doc} {{ {e} dcterms:date {d} }} }} }}
-      LATERAL {{ OPTIONAL {{ GRAPH {doc} {{ {doc} dcterms:date {p} }} }} }}
-      BIND(COALESCE({d}, {p}) AS {x}) BIND(BOUND({d}) && (!BOUND({p}) || {d} != {p}) AS {stated}) }} }}"""
-
-
-# steps 1 and 2: each mention with its stated date, or the latest stated date of its key at most WINDOW_DAYS
-# before it (?anchor unbound: none)
-_ANCHORED = f"""{{ SELECT ?e ?key ?x ?stated (MAX(?a) AS ?anchor) WHERE {{
-      {_facts("?e", "?key", "?x", "?stated")}
-      OPTIONAL {{ {_facts("?ea", "?key", "?a", "?sa")} FILTER(?sa && !?stated && ?a <= ?x && ?a >= ?x - {_WINDOW}) }}
-    }} GROUP BY ?e ?key ?x ?stated }}"""
-# step 3: the dates of the rest (loose), and those with no other loose date within WINDOW_DAYS before (starts)
-_LOOSE = f"""{{ SELECT DISTINCT ?key (?x AS %s) WHERE {{ {_ANCHORED} FILTER(!?stated && BOUND(?x) && !BOUND(?anchor)) }} }}"""
-_STARTS = f"""{{ SELECT ?key ?u WHERE {{ {_LOOSE % "?u"}
-      OPTIONAL {{ {_LOOSE % "?v"} FILTER(?v < ?u && ?v >= ?u - {_WINDOW}) }}
-      FILTER(!BOUND(?v)) }} }}"""
+_OLD = f"<{_TMP}old>"
 
 
 def _story(date_or_doc: str) -> str:
@@ -94,53 +71,124 @@ def _story(date_or_doc: str) -> str:
     return f'IRI(CONCAT("{_STORY}", REPLACE(STRAFTER(STR(?key), "{_KEY_PREFIX}"), "/", "_"), "_", {date_or_doc}))'
 
 
+# The mentions to group again are marked with their facts, in the pending graph: ``?e :key ?key ; ?kind ?x``
+# where ?kind is :stated (?x its stated date), :dated (?x its date, the publication date) or :undated (?x its
+# document's name); ``?key :loose ?x`` marks the dates of a key left for step 3. The stories they replace are
+# marked :old.
+_KEY, _STATED, _DATED, _UNDATED, _LOOSE = (f"<{_TMP}{name}>" for name in ("key", "stated", "dated", "undated", "loose"))
+_MARKS = (_OLD, _KEY, _STATED, _DATED, _UNDATED, _LOOSE)
+_FACTS = f"GRAPH {_P} {{ ?e {_KEY} ?key ; ?kind ?x }}"
+_DATE = f"""        LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ ?e dcterms:date ?d }} }} }}
+        LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ ?doc dcterms:date ?p }} }} }}
+        BIND(COALESCE(?d, ?p, STRAFTER(STR(?doc), "/doc/")) AS ?x)
+        BIND(IF(BOUND(?d) && (!BOUND(?p) || !sameTerm(?d, ?p)), {_STATED}, IF(BOUND(?p), {_DATED}, {_UNDATED})) AS ?kind)"""
+# ?near: ?w and the windows beside it (a month or a year has none beside it), from ?w substituted (LATERAL). A
+# subquery, so that the FILTER drops the windows that do not exist before they are looked up: in a group a
+# FILTER applies to the whole group, and an unbound ?near would read every window of the store.
+_NEAR = """{ SELECT ?w ?near WHERE { VALUES ?step { -1 0 1 }
+            BIND(IF(?step = 0, ?w, IRI(CONCAT(REPLACE(STR(?w), "[^/]*$$", ""),
+                                              STR(xsd:integer(REPLACE(STR(?w), "^.*/", "")) + ?step)))) AS ?near)
+            FILTER(BOUND(?near)) } }"""
+
+
+def _mark(where: str) -> str:
+    """The operation marking with its facts each mention ``?e`` that ``where`` binds together with its document
+    ``?doc`` and its story key ``?key``; each fact is looked up in the mention's document graph (LATERAL: one
+    index lookup per mention)."""
+    return f"INSERT {{ {_FACTS} }}\nWHERE {{ {where}\n{_DATE} }}"
+
+
+_MARKED = f"GRAPH {_P} {{ ?e {_KEY} ?k }}"
+_NEW_STORY = "?story a dipl:StoryEvent ; dipl:storyGroup ?key ; dipl:hasReport ?e"
 # the story events of the marked mentions: the old ones of those mentions go, the new ones come
 _GROUP = (
     f"""DELETE {{ GRAPH $graph {{ ?story ?p ?o }} }}
 WHERE {{ GRAPH {_P} {{ ?story {_OLD} true }} LATERAL {{ GRAPH $graph {{ ?story ?p ?o }} }} }}""",
-    f"""INSERT {{ GRAPH $graph {{ ?story a dipl:StoryEvent ; dipl:storyGroup ?key ; dipl:hasReport ?e }} }}
+    # steps 1, 2 and 4: a stated date, or the latest stated date of the key at most WINDOW_DAYS before, or the
+    # document; the rest are loose
+    f"""INSERT {{ GRAPH $graph {{ {_NEW_STORY} }} GRAPH {_P} {{ ?loose {_LOOSE} ?x }} }}
 WHERE {{
-  {{ SELECT ?e ?key ?x ?stated ?anchor (MAX(?u) AS ?start) WHERE {{
-      {_ANCHORED}
-      OPTIONAL {{ {_STARTS} FILTER(!?stated && !BOUND(?anchor) && ?u <= ?x) }}
-    }} GROUP BY ?e ?key ?x ?stated ?anchor }}
-  LATERAL {{ GRAPH ?doc {{ ?e prov:wasDerivedFrom ?doc }} }}
-  BIND(IF(?stated, ?x, COALESCE(?anchor, ?start)) AS ?first)
-  BIND({_story('IF(BOUND(?x), STR(?first), STRAFTER(STR(?doc), "/doc/"))')} AS ?story)
+  {{ SELECT ?e ?key ?kind ?x (MAX(?a) AS ?anchor) WHERE {{
+      VALUES ?kind {{ {_STATED} {_DATED} {_UNDATED} }}
+      {_FACTS}
+      OPTIONAL {{ GRAPH {_P} {{ ?ea {_KEY} ?key ; {_STATED} ?a }}
+                 FILTER(?kind = {_DATED} && ?a <= ?x && ?a >= ?x - {_WINDOW}) }}
+    }} GROUP BY ?e ?key ?kind ?x }}
+  BIND(IF(?kind = {_DATED}, ?anchor, ?x) AS ?first)
+  BIND(IF(BOUND(?first), {_story("STR(?first)")}, ?none) AS ?story)
+  BIND(IF(BOUND(?first), ?none, ?key) AS ?loose)  # a (key, date) pair: every mention of it is loose
+}}""",
+    # step 3: the loose dates of each key chained; a chain starts at a loose date with no other one WINDOW_DAYS
+    # before it, and a mention of a loose date joins the story of the latest start at or before it
+    f"""INSERT {{ GRAPH $graph {{ {_NEW_STORY} }} }}
+WHERE {{
+  {{ SELECT ?key ?x (MAX(?u) AS ?start) WHERE {{
+      GRAPH {_P} {{ ?key {_LOOSE} ?x }}
+      {{ SELECT ?key ?u WHERE {{
+          GRAPH {_P} {{ ?key {_LOOSE} ?u }}
+          OPTIONAL {{ GRAPH {_P} {{ ?key {_LOOSE} ?v }} FILTER(?v < ?u && ?v >= ?u - {_WINDOW}) }}
+          FILTER(!BOUND(?v)) }} }}
+      FILTER(?u <= ?x)
+    }} GROUP BY ?key ?x }}
+  GRAPH {_P} {{ ?e {_DATED} ?x ; {_KEY} ?key }}
+  BIND({_story("STR(?start)")} AS ?story)
 }}""",
 )
-_CLEAR = f"DELETE {{ GRAPH {_P} {{ ?s ?p true }} }} WHERE {{ VALUES ?p {{ {_AFFECTED} {_OLD} }} GRAPH {_P} {{ ?s ?p true }} }}"
+_CLEAR = (f"DELETE {{ GRAPH {_P} {{ ?s ?p ?o }} }} "
+          f"WHERE {{ VALUES ?p {{ {' '.join(_MARKS)} }} GRAPH {_P} {{ ?s ?p ?o }} }}")
 
-# Which mentions to group again (marked affected) and which stories they replace (marked old). Every lookup
-# into the document graphs or the story events graph is LATERAL: one index lookup per mention or story,
-# never a join with the whole graph.
-_ALL_OF_MARKED_KEYS = (  # after a removal or a replacement: every mention and story of the marked keys
-    f"INSERT {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} }} WHERE {{ $keys LATERAL {{ GRAPH ?doc {{ ?e dipl:storyKey ?key }} }} }}",
-    f"INSERT {{ GRAPH {_P} {{ ?story {_OLD} true }} }} WHERE {{ $keys LATERAL {{ GRAPH $graph {{ ?story dipl:storyGroup ?key }} }} }}",
+
+
+# Which mentions to group again and which stories they replace. Every lookup into the document graphs or the
+# story events graph is LATERAL: one index lookup per mention or story, never a join with the whole graph.
+def _neighbours(storied: bool) -> tuple[str, ...]:
+    """The operations marking the neighbourhood of the marked mentions: the mentions in their windows or the two
+    beside each (``storied``: only those in a story event already, not those of documents the same update still
+    adds), then every report of the story events of all those."""
+    only = f"FILTER EXISTS {{ GRAPH $graph {{ ?s dipl:hasReport ?e }} }}" if storied else ""
+    return (
+        _mark(f"""GRAPH {_P} {{ ?m {_KEY} ?k0 }} LATERAL {{ GRAPH ?mdoc {{ ?m dipl:storyWindow ?w }} }}
+        LATERAL {_NEAR}
+        LATERAL {{ GRAPH ?doc {{ ?e dipl:storyWindow ?near }} }}
+        FILTER NOT EXISTS {{ {_MARKED} }} {only} BIND(?k0 AS ?key)  # a window is of one key"""),
+        f"""INSERT {{ GRAPH {_P} {{ ?story {_OLD} true }} }}
+WHERE {{ {_MARKED} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?e }} }} }}""",
+        _mark(f"""GRAPH {_P} {{ ?story {_OLD} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?e }} }}
+        FILTER NOT EXISTS {{ {_MARKED} }} LATERAL {{ GRAPH ?doc {{ ?e prov:wasDerivedFrom ?doc ; dipl:storyKey ?key }} }}"""),
+    )
+
+
+# Documents removed, replaced or edited (the marked keys are event mentions, as the old versions had them): the
+# story events those mentions were in and what they still hold, the marked mentions that are still stored, and
+# their neighbourhood. Only what the change touches is grouped again; mentions of documents this update still
+# adds are left to ``add``.
+_TOUCHED = (
+    f"INSERT {{ GRAPH {_P} {{ ?story {_OLD} true }} }} WHERE {{ $keys LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?key }} }} }}",
+    _mark(f"""{{ {{ GRAPH {_P} {{ ?story {_OLD} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?e }} }} }}
+          UNION {{ SELECT ?e WHERE {{ $keys BIND(?key AS ?e) }} }} }}
+        LATERAL {{ GRAPH ?doc {{ ?e prov:wasDerivedFrom ?doc ; dipl:storyKey ?key }} }}"""),
+    *_neighbours(storied=True),
 )
 _NEAR_NEW_MENTIONS = (  # new documents: their mentions, those sharing a window with one, and their stories' mentions
-    _CLEAR,  # the marked keys are regrouped already
-    f"""INSERT {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} }}
-${{using}}WHERE {{ $docs GRAPH ?doc {{ ?e dipl:storyKey ?key }} FILTER NOT EXISTS {{ $keys }} }}""",
-    f"""INSERT {{ GRAPH {_P} {{ ?n {_AFFECTED} true }} }}
-WHERE {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} LATERAL {{ GRAPH ?doc {{ ?e dipl:storyWindow ?w }} }}
-        VALUES ?step {{ -1 0 1 }}  # the window and the two beside it (a month or a year has none beside it)
-        BIND(IF(?step = 0, ?w, IRI(CONCAT(REPLACE(STR(?w), "[^/]*$$", ""),
-                                          STR(xsd:integer(REPLACE(STR(?w), "^.*/", "")) + ?step)))) AS ?near)
-        FILTER(BOUND(?near))
-        LATERAL {{ GRAPH ?other {{ ?n dipl:storyWindow ?near }} }}
-        FILTER NOT EXISTS {{ GRAPH {_P} {{ ?n {_AFFECTED} true }} }} }}""",
-    f"""INSERT {{ GRAPH {_P} {{ ?story {_OLD} true }} }}
-WHERE {{ GRAPH {_P} {{ ?n {_AFFECTED} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?n }} }} }}""",
-    f"""INSERT {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} }}
-WHERE {{ GRAPH {_P} {{ ?story {_OLD} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:hasReport ?e }} }}
-        FILTER NOT EXISTS {{ GRAPH {_P} {{ ?e {_AFFECTED} true }} }} }}""",
+    _CLEAR,
+    # a new mention with no other mention of its key in its window or the two beside it (most) is a story of its
+    # own, which changes no other: written at once; the others are marked
+    f"""INSERT {{ GRAPH $graph {{ ?story a dipl:StoryEvent ; dipl:storyGroup ?key ; dipl:hasReport ?alone }}
+         GRAPH {_P} {{ ?marked {_KEY} ?key ; ?kind ?x }} }}
+WHERE {{ $values GRAPH ?doc {{ ?e dipl:storyKey ?key }}
+        LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ ?e dipl:storyWindow ?w }} }} }}
+        LATERAL {{ OPTIONAL {{ {_NEAR} LATERAL {{ GRAPH ?other {{ ?n dipl:storyWindow ?near }} FILTER(?n != ?e) }} }} }}
+{_DATE}
+        BIND(IF(BOUND(?n), ?none, {_story("STR(?x)")}) AS ?story)
+        BIND(IF(BOUND(?n), ?none, ?e) AS ?alone)
+        BIND(IF(BOUND(?n), ?e, ?none) AS ?marked) }}""",
+    *_neighbours(storied=False),
 )
 
 STORIES = register(MaintainedGraph(
     name="stories",
     iri=STORIES_GRAPH,
-    keys="?e dipl:storyKey ?key",
-    recompute=(*_ALL_OF_MARKED_KEYS, *_GROUP),
+    keys="?key dipl:storyKey ?k",
+    recompute=(*_TOUCHED, *_GROUP),
     add=(*_NEAR_NEW_MENTIONS, *_GROUP),
 ))

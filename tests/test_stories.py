@@ -6,6 +6,7 @@ class as an event, weeks later. Each article's ``story`` field is the gold group
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import random
@@ -185,22 +186,68 @@ def test_a_stated_date_is_one_story_and_undated_reports_up_to_3_days_later_join_
         assert stories_of(kg) == [["r0.txt", "r4.txt"], ["r1.txt", "r2.txt"], ["r3.txt"]]
 
 
+def dense(rng: random.Random, numbers) -> list[Extraction]:
+    """Reports of one key within a few weeks: stated dates and publication dates, chains and anchors mixed."""
+    days = [f"2021-04-{d:02d}" for d in range(1, 29)]
+    docs = []
+    for i in numbers:
+        published = rng.choice(days + [None] * 2)
+        stated = rng.choice(days) if published and rng.random() < 0.3 else None
+        docs.append(report(i, published, cls=rng.choice(["SANCTION", "COERCE"]), stated=stated))
+    return docs
+
+
 def test_adding_in_any_batches_equals_grouping_every_mention_at_once(tmp_path):
     """New documents regroup only the mentions near theirs (dipl:storyWindow); that must give what grouping
     every mention of the key from scratch gives (recompute), whatever the order and the batches."""
     rng = random.Random(5)
-    days = [f"2021-04-{d:02d}" for d in range(1, 29)]
-    docs = []
-    for i in range(40):  # dense: stated dates and publication dates within a few weeks, chains and anchors mixed
-        published = rng.choice(days + [None] * 2)
-        stated = rng.choice(days) if published and rng.random() < 0.3 else None
-        docs.append(report(i, published, cls=rng.choice(["SANCTION", "COERCE"]), stated=stated))
+    docs = dense(rng, range(40))
     rng.shuffle(docs)
     with build(tmp_path / "s", docs, batch=3) as kg:
         incremental = story_triples(kg)
         assert len(grouping(kg)) > 5
         kg.recompute()
         assert story_triples(kg) == incremental
+
+
+def test_removing_and_replacing_regroups_what_they_touch_as_a_fresh_build_would(tmp_path):
+    """A removal or a new version regroups the story events the old mentions were in and their neighbourhood only;
+    that must give what building the remaining documents afresh gives. New versions keep their event IRIs
+    (same document and offsets) with other dates."""
+    rng = random.Random(8)
+    docs = dense(rng, range(40))
+    with build(tmp_path / "s", docs, batch=5) as kg:
+        for _ in range(3):
+            gone = rng.sample(docs, 2)
+            for ex in gone:
+                kg.remove(document_iri(ex.document))
+            docs = [ex for ex in docs if ex not in gone]
+            redated = {ex.document.id for ex in rng.sample(docs, 4)}
+            docs = [dense(rng, [int(ex.document.id[1:-4])])[0] if ex.document.id in redated else ex for ex in docs]
+            kg.replace_graphs(graphs([ex for ex in docs if ex.document.id in redated]))
+            with build(tmp_path / f"fresh-{len(docs)}", docs, batch=len(docs)) as fresh:
+                assert story_triples(kg) == story_triples(fresh)
+
+
+def test_month_dates_and_other_keys_stay_apart(tmp_path):
+    """A date of a month has no window beside it, an undated report none at all: neither may reach the mentions
+    of another key (each report is in one story event, of its own key), in any batches."""
+    def dated(i: int, published: str | None, stated: str | None, precision: str, source: Actor, target: Actor):
+        ex = report(i, published, stated=stated)
+        ex.relations[0] = dataclasses.replace(ex.relations[0], source=source, target=target, date_precision=precision)
+        ex.actors[:] = [source, target]
+        return ex
+
+    fra = Actor("FRA", "France", "Country", "State", "FRA")
+    docs = [dated(0, "2021-04-20", "2021-04", "month", RUS, USA), dated(1, "2021-04-21", "2021-04", "month", RUS, USA),
+            dated(2, "2021-04-20", None, "day", fra, USA), dated(3, "2021-04-21", "2021-04", "month", fra, USA),
+            dated(4, None, None, "day", RUS, USA), dated(5, "2021-04-19", None, "day", RUS, USA)]
+    expected = [["r0.txt", "r1.txt"], ["r2.txt"], ["r3.txt"], ["r4.txt"], ["r5.txt"]]
+    for batch in (1, 6):
+        with build(tmp_path / f"s{batch}", docs, batch=batch) as kg:
+            assert stories_of(kg) == expected
+            assert not list(kg.select("SELECT ?e WHERE { GRAPH graph:stories { ?s dipl:hasReport ?e } } "
+                                      "GROUP BY ?e HAVING(COUNT(?s) > 1)"))
 
 
 def test_negation_and_modality_by_majority_with_the_dissent_counted(tmp_path):
@@ -232,3 +279,27 @@ def test_stats_and_named_queries(extractions, tmp_path):
     reports = run("query", "-n", "reports-of", "-p", "story=story:RUS_USA_COERCE_2021-04-16", "--format", "csv",
                   "--store", path)
     assert reports.stdout.count("eastgazette.example") == 1 and reports.stdout.count("\n") == 4
+
+
+def test_exports_one_row_per_story_event(extractions, tmp_path):
+    import csv
+
+    path = str(tmp_path / "export-store")
+    build(Path(path), extractions, batch=4).close()
+    run = lambda *args: subprocess.run([KG, "export", "--store", path, *args], capture_output=True, text=True,  # noqa: E731
+                                       timeout=120)
+    for per, rows in (("mention", 14), ("story", 4 + 2)):
+        out = tmp_path / f"{per}.csv"
+        assert run("--format", "csv", "--per", per, "--out", str(out)).returncode == 0
+        table = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+        assert len(table) == rows
+    expulsion = next(r for r in table if r["event_id"].endswith("/story/RUS_USA_COERCE_2021-04-16"))
+    assert (expulsion["class"], expulsion["other_classes"], expulsion["reports"], expulsion["documents"],
+            expulsion["sources"], expulsion["date"]) == ("SANCTION", "COERCE", "3", "3", "3", "2021-04-16")
+    assert (expulsion["source_country"], expulsion["target_country"]) == ("RUS", "USA")  # Russia expelled US diplomats
+    out = tmp_path / "stories.jsonl"
+    assert run("--format", "plover", "--per", "story", "--out", str(out)).returncode == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 6 and sum(r["story"]["reports"] for r in records) == 14
+    refused = run("--format", "graphml", "--per", "story", "--out", str(tmp_path / "g.graphml"))
+    assert refused.returncode == 2 and "--per story is for --format plover or csv" in refused.stderr

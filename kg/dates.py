@@ -32,8 +32,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Span, Token
+if TYPE_CHECKING:  # annotations only: reading dates never loads spaCy
+    from spacy.tokens import Span, Token
+
 
 __all__ = ["When", "DatePhrase", "parse_date", "date_phrase", "resolve", "inherit", "tense"]
 

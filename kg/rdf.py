@@ -27,15 +27,18 @@ import hashlib
 import re
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
-from .actors import Actor
-from .extract import Extraction
 from .gazetteer import slug
 from .ingest import Document
 from .vocab import DIPL, EVENT_TYPES, ID, SECTOR
+
+if TYPE_CHECKING:  # annotations only: reading a store (kg.stories, kg.layout) never loads spaCy
+    from .actors import Actor
+    from .extract import Extraction
 
 __all__ = ["actor_iri", "document_iri", "event_iri", "mention_iri", "affiliation_iri", "edge_iri", "role_iri", "role_title", "post_iri",
            "membership_iri", "story_key_iri", "story_window", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
@@ -93,6 +96,7 @@ def story_key_iri(source: Actor, target: Actor, cls: str) -> URIRef:
     the class family (``EventType.family``: SANCTION and COERCE are one); the two sides of a symmetric
     family (AGREE, CONSULT) in alphabetical order, since reports name either first.
 
+    >>> from kg.actors import Actor
     >>> lavrov = Actor("sergey-lavrov", "Sergey Lavrov", "Person", country="RUS")
     >>> story_key_iri(lavrov, Actor("USA", "United States", "Country"), "COERCE")
     rdflib.term.URIRef('https://w3id.org/kg-dipl/id/storykey/RUS/USA/COERCE')

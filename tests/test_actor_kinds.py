@@ -56,20 +56,16 @@ def test_hyphenated_names_stay_whole(extract):
 
 # 3. a quoted nickname is an alias of one person
 
-def test_a_quoted_nickname_is_an_alias_of_one_person(extract):
-    ex = extract('Former militia commander Samuel "Bulldozer" Otieno accused Uganda of arming his rivals. '
-                 "Samuel Otieno later met Ugandan officials, and Bulldozer said talks would go on.")
-    found = people(ex)
-    assert list(found) == ["Samuel Otieno"]
-    assert "Bulldozer" in found["Samuel Otieno"].aliases
-
-
-def test_a_nickname_with_the_article_is_an_alias_of_one_person(extract):
-    ex = extract('Former rebel leader Ahmed "the Engineer" Barre accused Somalia of rigging the vote. '
-                 "Ahmed Barre met Kenyan officials on Monday.")
-    found = people(ex)
-    assert list(found) == ["Ahmed Barre"]
-    assert "the Engineer" in found["Ahmed Barre"].aliases
+@pytest.mark.parametrize("text, person, nickname", [
+    ('Former militia commander Samuel "Bulldozer" Otieno accused Uganda of arming his rivals. '
+     "Samuel Otieno later met Ugandan officials, and Bulldozer said talks would go on.", "Samuel Otieno", "Bulldozer"),
+    ('Former rebel leader Ahmed "the Engineer" Barre accused Somalia of rigging the vote. '
+     "Ahmed Barre met Kenyan officials on Monday.", "Ahmed Barre", "the Engineer"),  # a nickname with the article
+])
+def test_a_quoted_nickname_is_an_alias_of_one_person(extract, text, person, nickname):
+    found = people(extract(text))
+    assert list(found) == [person]
+    assert nickname in found[person].aliases
 
 
 # 4. descriptions resolve a mention in its document; they never become names

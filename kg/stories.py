@@ -191,4 +191,5 @@ STORIES = register(MaintainedGraph(
     keys="?key dipl:storyKey ?k",
     recompute=(*_TOUCHED, *_GROUP),
     add=(*_NEAR_NEW_MENTIONS, *_GROUP),
+    group="?key dipl:storyKey ?group",  # a story key's mentions are grouped together
 ))

@@ -28,6 +28,7 @@ from rdflib import Graph, URIRef
 from rdflib.query import Result
 
 from .errors import QueryError, StoreError, StoreLocked
+from .ingest import by_words
 from .layout import (LAYOUT_VERSION, MAINTAINED, RECOMPUTE, STALE_GRAPH, MaintainedGraph, recompute_all,
                      refresh_stale_update,
                      stale_update, write_update)
@@ -387,21 +388,14 @@ def _stale_batches(rows: Iterable[tuple[str, str, int]]) -> Iterator[list[str]]:
     >>> list(_stale_batches([("a", "g", 9_000), ("b", "g", 9_000), ("c", "h", 9_000), ("d", "", 30_000)]))
     [['a', 'b'], ['c'], ['d']]
     """
-    batch: list[str] = []
-    weight = 0
-    for name, members in itertools.groupby(rows, key=lambda row: row[1]):
-        for unit in [list(members)] if name else [[row] for row in members]:
-            if batch and (len(batch) + len(unit) > STALE_KEYS or weight + sum(e for _, _, e in unit) > STALE_EVIDENCE):
-                yield batch
-                batch, weight = [], 0
-            for key, _, evidence in unit:
-                if batch and (len(batch) >= STALE_KEYS or weight + evidence > STALE_EVIDENCE):
-                    yield batch
-                    batch, weight = [], 0
-                batch.append(key)
-                weight += evidence
-    if batch:
-        yield batch
+    def cost(unit: list[tuple[str, str, int]]) -> int:  # both budgets on one scale
+        return max(-(-len(unit) * STALE_EVIDENCE // STALE_KEYS), sum(e for _, _, e in unit))
+
+    units = (unit for name, members in itertools.groupby(rows, key=lambda row: row[1])
+             for group in [list(members)]
+             for unit in ([group] if name and cost(group) <= STALE_EVIDENCE else [[row] for row in group]))
+    for batch in by_words(units, cost, STALE_EVIDENCE):
+        yield [key for unit in batch for key, _, _ in unit]
 
 
 def _keys_of(ntriples: str) -> list[tuple[str, str]]:

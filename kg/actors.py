@@ -900,8 +900,11 @@ class Resolver:
         for m in mentions:
             if not m.unsettled:
                 continue
-            found = [k for k in m.unsettled if k in _evidence(self.gaz, self.actors.values())]
-            key = self.shared.get(m.text) or (found[0] if len(found) == 1 else m.key)
+            key = self.shared.get(m.text)
+            if key is None:  # the first time the document leaves this name unsettled: its actors so far decide
+                evidence = _evidence(self.gaz, self.actors.values())
+                found = [k for k in m.unsettled if k in evidence]
+                key = found[0] if len(found) == 1 else m.key
             self.shared[m.text] = key
             if key != m.key:
                 for o in mentions:

@@ -144,15 +144,18 @@ def to_networkx(kg: KnowledgeGraph, details: bool = True, mentions: int = MENTIO
             continue
         d = g.nodes[a]
         d["aliases"] = sorted(found[_SKOS_ALT])
-        d["role"] = ", ".join(sorted(found[_ROLE]))
+        roles: dict[str, str] = {}  # each role once, whatever its casing ("President", "president")
+        for role in sorted(found[_ROLE]):
+            roles.setdefault(role.casefold(), role)
+        d["role"] = ", ".join(sorted(roles.values()))
         d["affiliations"] = sorted(g.nodes[x]["label"] if x in g else x.rsplit("/", 1)[-1] for x in found[_ACTS_FOR])
         d["acts_for"] = sorted(found[_ACTS_FOR])
+        d["subtype"] = ", ".join(sorted(found[_SUBTYPE]))
+        d["country"] = min(found[_COUNTRY], default="")
     for a, side, confidence in kg.select(MEMBERSHIPS_QUERY):
         if a in g:
             c = float(confidence)
             g.nodes[a].setdefault("acts_for_confidence", {})[side] = {"confidence": c, "basis": _BASIS.get(c)}
-        d["subtype"] = ", ".join(sorted(found[_SUBTYPE]))
-        d["country"] = min(found[_COUNTRY], default="")
     columns: dict[str, dict[str, str]] = defaultdict(dict)
     for prop, name in EDGE_COLUMNS.items():
         for edge, v in kg.select(EDGE_COLUMN_QUERY % prop):

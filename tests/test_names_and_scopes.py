@@ -2,7 +2,8 @@
 
 A meeting place is where an event happened (``dipl:location``), never a name of the country it lies in; a
 capital is a country's name only where it stands for the government ("Moscow said"). A group the text gives no
-country ("gunmen") is one node per document. The page says how sure the store is that an official acts for a
+country ("gunmen") is one node per document. A role is stored as the text writes it; the org:Role shared by
+everyone who holds it has one label. The page says how sure the store is that an official acts for a
 side. Real spaCy model, real on-disk store, the real CLI, Debian's Chromium; articles written for these tests.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rdflib import Literal
 from kg.build import build
 from kg.layout import ACTORS_GRAPH
 from kg.network import read_view
+from kg.rdf import role_iri
 from kg.render import render_html
 from kg.store import KnowledgeGraph
 
@@ -37,6 +39,11 @@ ARTICLES = [
     {"id": "budget.txt", "date": "2024-05-05",
      "text": "Ghana's parliament approved the new budget on Tuesday. "
              "President Kwame Asante thanked Nigeria for its support during the talks."},
+    {"id": "border.txt", "date": "2024-05-06",
+     "text": "Amina Odhiambo, Kenya's foreign minister, accused Uganda of closing the border. "
+             "Peter Kamau, a former envoy, criticised Ethiopia."},
+    {"id": "visit.txt", "date": "2024-05-07",
+     "text": "Kenyan Foreign Minister Amina Odhiambo thanked Tanzania for reopening the crossing."},
 ]
 
 
@@ -137,3 +144,20 @@ def test_the_page_says_how_sure_the_side_of_an_official_is(browser, store, tmp_p
     assert "Kwame Asante acts for Ghana (inferred, confidence 0.50)" in page.inner_text("#details")
     assert opened.errors == [] and opened.outside() == []
     opened.close()
+
+
+# ---------------------------------------------------------------- roles as the text writes them
+
+
+def test_a_role_keeps_the_texts_casing_and_its_org_role_one_label(store):
+    with KnowledgeGraph(store, read_only=True) as kg:
+        stated = {str(r) for (r,) in kg.query("SELECT ?r WHERE { ?m dipl:mentionOf actor:amina-odhiambo ; "
+                                               "dipl:statedRole ?r }")}
+        former = {str(r) for (r,) in kg.query("SELECT ?r WHERE { actor:peter-kamau dipl:role ?r }")}
+        labels = {str(r) for (r,) in kg.query(f"SELECT ?l WHERE {{ <{role_iri('foreign minister')}> skos:prefLabel ?l }}")}
+        _, view = read_view(kg)
+    assert stated == {"foreign minister", "Foreign Minister"}, stated  # each document's words
+    assert former == {"former envoy"}, former  # not "Former Envoy"
+    assert labels == {"Foreign Minister"}, labels  # one label: the capitalised one, whatever the order
+    odhiambo = next(d for _, d in view.nodes(data=True) if d.get("label") == "Amina Odhiambo")
+    assert odhiambo["role"] == "Foreign Minister"  # the page names the role once

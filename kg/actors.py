@@ -423,7 +423,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             continue
         if role_info is None and end < len(doc) and doc[end].lemma_.lower() in words["places"]:
             continue  # "the Danube border", "the Kerch bridge": a place, whatever NER says
-        if ent.label_ in {"GPE", "LOC", "FAC"} and _a_place(span, True):
+        if ent.label_ in {"GPE", "LOC", "FAC"} and _a_place(span, True) and not _apposed(span):
             continue  # "Speaking in Geneva, Iran's envoy said": a venue; the title is the next clause's subject
         if role_info is None and (_a_place(span, is_person) or (not is_person and ent.label_ in {"LOC", "FAC"})):
             continue  # "struck targets in Khan Younis", "seized Rostov-on-Don": a place NER took for a name
@@ -637,6 +637,11 @@ def _a_place(span: Span, person: bool) -> bool:
     if root.dep_ == "pobj" and root.head.lower_ in words["locative"] and root.head.head.pos_ in {"VERB", "AUX"}:
         return True
     return root.dep_ == "dobj" and root.head.lemma_.lower() in words["place_verbs"]
+
+
+def _apposed(span: Span) -> bool:
+    """Something in apposition follows the name ("called in Ravi Kumar, India's envoy"): the name is its holder."""
+    return any(t.dep_ == "appos" and span.start <= t.head.i < span.end for t in span.doc[span.end:span.end + 10])
 
 
 def _inside_another_name(doc: Doc, i: int, role_tokens: set[int]) -> bool:

@@ -286,7 +286,8 @@ def _actor_operations(source: str, using: str, fold: bool) -> tuple[str, ...]:
 {using}WHERE {{ {{ SELECT DISTINCT ?key WHERE {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key }} }} }}
         GRAPH $graph {{ ?key skos:prefLabel ?v ; skos:altLabel ?v }} }}""")
     ops.append(_org(source, using))
-    ops.append(_role_labels(source, using))
+    ops.append(_role_labels(source, using) if fold else
+               _role_labels_again(f"{source} GRAPH $graph {{ ?held org:heldBy ?key ; org:role ?role }}"))
     ops.append(_membership_confidence(source, using))
     return tuple(ops)
 
@@ -317,6 +318,25 @@ INSERT {{ GRAPH $graph {{ ?role skos:prefLabel ?label }} }}
 }}"""
 
 
+def _role_labels_again(roles: str) -> str:
+    """The label of each org:Role that the pattern ``roles`` binds (``?role``) derived again from all documents
+    (after some went, or their actors were derived again): the first in code-point order of the titles its
+    holders' mentions state for the post they hold, as :func:`_role_labels` folds them in."""
+    return f"""DELETE {{ GRAPH $graph {{ ?role skos:prefLabel ?old }} }}
+INSERT {{ GRAPH $graph {{ ?role skos:prefLabel ?label }} }}
+WHERE {{
+  {{ SELECT ?role (MIN(?title) AS ?label) WHERE {{
+      {{ SELECT DISTINCT ?role WHERE {{ {roles} }} }}
+      GRAPH $graph {{ ?post org:role ?role ; org:postIn ?org ; org:heldBy ?holder }}
+      GRAPH ?doc {{ ?m dipl:mentionOf ?holder ; dipl:statedType dipl:Person ; dipl:statedActsFor ?org ;
+                     dipl:statedRole ?title }}
+      FILTER(IRI(CONCAT("{ID}role/", {_ROLE_SLUG})) = ?role)
+    }} GROUP BY ?role }}
+  LATERAL {{ OPTIONAL {{ GRAPH $graph {{ ?role skos:prefLabel ?old }} }} }}
+  FILTER(!BOUND(?old) || ?old != ?label)
+}}"""
+
+
 def _membership_confidence(source: str, using: str) -> str:
     """Each membership's ``dipl:confidence``: the highest confidence of the stated affiliations
     (``dipl:StatedAffiliation``) behind it in the documents ``source`` and ``using`` select; a value already
@@ -339,9 +359,9 @@ def _supports(stated: str) -> str:
     return f"{{ ?m dipl:mentionOf ?key FILTER EXISTS {{ ?m {stated} }} }}"
 
 
-def _lost(what: str) -> str:
-    """The pattern binding ``?key`` to the keys marked as having lost ``what`` (a property or ORG class)."""
-    return f"GRAPH <{PENDING_GRAPH}> {{ ?key <{LOST}> {what} }}"
+def _lost(what: str, var: str = "?key") -> str:
+    """The pattern binding ``var`` to the keys marked as having lost ``what`` (a property or ORG class)."""
+    return f"GRAPH <{PENDING_GRAPH}> {{ {var} <{LOST}> {what} }}"
 
 
 def _actor_retractions() -> tuple[str, ...]:
@@ -376,7 +396,7 @@ WHERE {{ $keys GRAPH $graph {{ ?key {prop} ?v }} FILTER NOT EXISTS {{ GRAPH ?doc
             f"DELETE {{ GRAPH $graph {{ ?post org:heldBy ?key . ?key org:holds ?post }} }} "
             f"WHERE {{ {_lost('org:Membership')} GRAPH $graph {{ ?post org:heldBy ?key }} }}",
             _org(_lost("org:Membership"), ""),
-            _role_labels(_lost("org:Membership"), ""),
+            _role_labels_again(_lost("org:Role", "?role")),
             _membership_confidence(_lost("org:Membership"), ""),
             f"DELETE {{ GRAPH $graph {{ ?key ?p ?o }} }} WHERE {{ {_lost('org:Post')} GRAPH $graph {{ ?key ?p ?o }} "
             f"FILTER NOT EXISTS {{ GRAPH $graph {{ ?key org:heldBy ?x }} }} }}",

@@ -62,6 +62,11 @@ def _names(store: str, key: str) -> set[str]:
             f"SELECT ?v WHERE {{ GRAPH <{ACTORS_GRAPH}> {{ actor:{key} skos:prefLabel|skos:altLabel ?v }} }}")}
 
 
+def _role_label(store: str, title: str = "foreign minister") -> set[str]:
+    with KnowledgeGraph(store, read_only=True) as kg:
+        return {str(v) for (v,) in kg.query(f"SELECT ?v WHERE {{ <{role_iri(title)}> skos:prefLabel ?v }}")}
+
+
 def _kg(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([*KG, *args], capture_output=True, text=True, timeout=300)
 
@@ -154,10 +159,23 @@ def test_a_role_keeps_the_texts_casing_and_its_org_role_one_label(store):
         stated = {str(r) for (r,) in kg.query("SELECT ?r WHERE { ?m dipl:mentionOf actor:amina-odhiambo ; "
                                                "dipl:statedRole ?r }")}
         former = {str(r) for (r,) in kg.query("SELECT ?r WHERE { actor:peter-kamau dipl:role ?r }")}
-        labels = {str(r) for (r,) in kg.query(f"SELECT ?l WHERE {{ <{role_iri('foreign minister')}> skos:prefLabel ?l }}")}
         _, view = read_view(kg)
     assert stated == {"foreign minister", "Foreign Minister"}, stated  # each document's words
     assert former == {"former envoy"}, former  # not "Former Envoy"
-    assert labels == {"Foreign Minister"}, labels  # one label: the capitalised one, whatever the order
+    assert _role_label(store) == {"Foreign Minister"}  # one label: the capitalised one, whatever the order
     odhiambo = next(d for _, d in view.nodes(data=True) if d.get("label") == "Amina Odhiambo")
     assert odhiambo["role"] == "Foreign Minister"  # the page names the role once
+
+
+def test_a_role_label_follows_the_documents_that_remain(tmp_path, extractor):
+    both, kept = tmp_path / "both.jsonl", tmp_path / "kept.jsonl"
+    border, visit = ARTICLES[-2], ARTICLES[-1]  # "foreign minister", then "Foreign Minister"
+    both.write_text(json.dumps(border) + "\n" + json.dumps(visit) + "\n", encoding="utf-8")
+    kept.write_text(json.dumps(border) + "\n", encoding="utf-8")
+    store, clean = str(tmp_path / "store"), str(tmp_path / "clean")
+    build([str(both)], store=store, extractor=extractor)
+    build([str(kept)], store=clean, extractor=extractor)
+    assert _role_label(store) == {"Foreign Minister"}
+    assert _kg("remove", "--store", store, visit["id"]).returncode == 0
+    assert _role_label(store) == _role_label(clean) == {"foreign minister"}  # the removed casing goes with it
+    assert _kg("validate", "--store", store).returncode == 0

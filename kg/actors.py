@@ -273,6 +273,21 @@ def _owner_word(tok: Token) -> bool:
             and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "the")
 
 
+def _antecedent(doc: Doc, owner: Token, span: tuple[int, int], by_token: dict[int, Mention]) -> int | None:
+    """The token of the actor a possessive title ("its envoy", "the country's envoy") belongs to: the subject
+    of the nearest verb above the phrase that has one outside it ("France recalled its ambassador", "Australia
+    said the country's envoy had met ..."), when that subject is an actor mention; else None (an "its" whose
+    antecedent lies in another sentence is not guessed)."""
+    tok = owner.head
+    while tok.head.i != tok.i:
+        tok = tok.head
+        subject = next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}
+                        and not span[0] <= c.i < span[1]), None)
+        if subject is not None:
+            return subject.i if subject.i in by_token else None
+    return None
+
+
 def _is_title_phrase(span: Span) -> bool:
     """A title ("Kenya's foreign minister", "US envoy to Afghanistan"), not a clause: no finite verb,
     no other person's full name, at most 16 words."""
@@ -530,8 +545,10 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             m.former = True  # "the former president": the gazetteer's side no longer holds; the text's does
         if m.kind == "person" and m.role_span:
             first = next((t for t in doc[m.role_span[0]:m.role_span[1]] if t.lower_ not in ARTICLES), None)
-            if first is not None and _owner_word(first):  # "its ambassador to Niger, X": whose, not where
-                m.owner, m.affiliations = first.i, ()
+            title = next((i for i in range(*m.role_span) if i in role_tokens), m.role_span[1])
+            if first is not None and _owner_word(first) and not _affiliation_in(doc, first.i + 1, title, by_token):
+                # "its ambassador to Niger, X": whose envoy (the clause's subject), not where they serve
+                m.owner, m.affiliations = _antecedent(doc, first, m.role_span, by_token), ()
     return sorted(mentions, key=lambda m: m.start)
 
 

@@ -264,9 +264,9 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
 
 
 def _owner_word(tok: Token) -> bool:
-    """``tok`` points back to a state or body that owns the title after it: "its" or "their" ("its envoy"),
-    or a description of a country or body before 's ("the country's envoy", "the bloc's envoy")."""
-    if tok.lower_ in {"its", "their"}:
+    """``tok`` points back to whoever owns the title after it: a possessive pronoun ("its envoy", "his
+    foreign minister"), or a description of a country or body before 's ("the country's envoy")."""
+    if tok.lower_ in {"its", "their", "his", "her"}:
         return tok.tag_ == "PRP$" or tok.dep_ == "poss"
     nouns = {n for category in _words()["definite"].values() for n in category}
     return (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].tag_ == "POS" and tok.lower_ in nouns
@@ -394,8 +394,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             continue
         kind = {NAME: "name", DEMONYM: "demonym", SEAT: "seat"}[s.label_]
         if entry.type == "Person":  # role and side come from the text here, from the date in the Resolver
-            if len(s) == 1 and _inside_another_name(doc, s.start, role_tokens):
-                continue  # "Marcos" in "Marcos Pérez": another person's name
+            if len(s) == 1 and (_inside_another_name(doc, s.start, role_tokens) or _private(doc, s.start, role_tokens)):
+                continue  # "Marcos" in "Marcos Pérez": another person's name; "the trader Ruto": someone else
             add(Mention(s.start, s.end, s.text, "person", key=entry.key))
             continue
         add(Mention(s.start, s.end, s.text, kind, key=entry.key, role=entry.role, affiliations=entry.affiliations))
@@ -455,9 +455,12 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             continue  # "the Danube border", "the Kerch bridge": a place, whatever NER says
         if role_info is None and (_a_place(span, is_person) or (not is_person and ent.label_ in {"LOC", "FAC"})):
             continue  # "struck targets in Khan Younis", "seized Rostov-on-Don": a place NER took for a name
+        bare = is_person and role_info is None and len(span) == 1
+        if bare and _private(doc, start, role_tokens):
+            continue  # "Harris, a farmer from Iowa": the text says who this is, and it is no official
         role, affs, role_span = role_info if role_info else (None, (), None)
         add(Mention(start, end, span.text, "person" if is_person else "org", role=role, affiliations=affs,
-                    role_span=role_span, bare=is_person and role_info is None and len(span) == 1))
+                    role_span=role_span, bare=bare))
 
     # names NER missed right after a title: "Mullah Abdul Ghani Baradar", "President Trump"
     for r in roles.values():
@@ -937,7 +940,8 @@ class Resolver:
             if tok.i in covered or not tok.is_title:
                 continue
             person = names.get(tok.text)
-            if person is None and tok.pos_ == "PROPN" and tok.ent_type_ in {"", "PERSON"} and _alone(doc, tok.i):
+            if person is None and tok.pos_ == "PROPN" and tok.ent_type_ in {"", "PERSON"} and _alone(doc, tok.i) \
+                    and not _private(doc, tok.i, set()):
                 key = self._known_official(Mention(tok.i, tok.i + 1, tok.text, "person"))
                 person = self._get(key) if key else None  # "Ruto said ...": the one official of that name
                 if person is not None and person not in self.persons:
@@ -1111,11 +1115,27 @@ class Resolver:
         actor.country = actor.country or next((o.country for o in orgs if o.country), None)
 
 
-def _owned_by(mentions: list[Mention], i: int) -> tuple[str, ...]:
-    """The side a possessive at token ``i`` points to ("its", "the country's"): the country or body the
-    resolved mention there stands for; nothing when it stands for none."""
-    owner = next((o.actor for o in mentions if o.start <= i < o.end and o.actor is not None), None)
-    return (owner.key,) if owner is not None and owner.type in {"Country", "Organization"} else ()
+def _owned_by(mentions: list[Mention], i: int | None) -> tuple[str, ...]:
+    """The side of the owner at token ``i`` of a possessive title ("France recalled its envoy", "Putin sent
+    his envoy"): the country or body the resolved mention there stands for, or the side that person acts
+    for; nothing when there is none."""
+    owner = next((o.actor for o in mentions if i is not None and o.start <= i < o.end and o.actor is not None), None)
+    if owner is None:
+        return ()
+    if owner.type == "Person":
+        return tuple(owner.affiliations[:1]) if not owner.former else ()
+    return (owner.key,)
+
+
+def _private(doc: Doc, i: int, role_tokens: set[int]) -> bool:
+    """The one-word name at token i is described as someone who holds no office: by an indefinite apposition
+    ("Harris, a farmer from Iowa,") or a common noun in front ("the trader Ahmed") that is no title."""
+    before = doc[i - 1] if i > 0 else None
+    if before is not None and before.tag_ == "NN" and before.is_lower and before.i not in role_tokens and (
+            (before.dep_ == "compound" and before.head.i == i) or (doc[i].dep_ == "appos" and doc[i].head.i == i - 1)):
+        return True
+    return any(c.dep_ == "appos" and c.pos_ == "NOUN" and c.i not in role_tokens
+               and any(d.dep_ == "det" and d.lower_ in {"a", "an"} for d in c.children) for c in doc[i].children)
 
 
 def _alone(doc: Doc, i: int) -> bool:

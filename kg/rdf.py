@@ -92,8 +92,8 @@ def edge_iri(source_key: str, target_key: str, cls: str) -> URIRef:
 
 def story_key_iri(source: Actor, target: Actor, cls: str) -> URIRef:
     """The group of event mentions that may report one story event (:mod:`kg.stories`): source and target,
-    an official (a person with a country) counted as their country unless that makes both sides one, and
-    the class family (``EventType.family``: SANCTION and COERCE are one); the two sides of a symmetric
+    an official (a person with a country, not a former one) counted as their country unless that makes both
+    sides one, and the class family (``EventType.family``: SANCTION and COERCE are one); the two sides of a symmetric
     family (AGREE, CONSULT) in alphabetical order, since reports name either first.
 
     >>> from kg.actors import Actor
@@ -102,7 +102,7 @@ def story_key_iri(source: Actor, target: Actor, cls: str) -> URIRef:
     rdflib.term.URIRef('https://w3id.org/kg-dipl/id/storykey/RUS/USA/COERCE')
     """
     def lift(a: Actor) -> str:
-        return a.country if a.type == "Person" and a.country else a.key
+        return a.country if a.type == "Person" and a.country and not a.former else a.key
     s, o = lift(source), lift(target)
     if s == o:
         s, o = source.key, target.key

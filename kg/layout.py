@@ -220,13 +220,13 @@ def upgrade_update(version: int) -> str | None:
     ("" when it is there already), or None when it cannot be upgraded (rebuild it from the documents). The caller
     refreshes the ontology graph in the same request.
 
-    >>> upgrade_update(LAYOUT_VERSION), upgrade_update(1)
-    ('', None)
+    >>> upgrade_update(LAYOUT_VERSION), upgrade_update(1), upgrade_update(LAYOUT_VERSION + 1)
+    ('', None, None)
     """
     if version == LAYOUT_VERSION:
         return ""
     steps = range(version, LAYOUT_VERSION)
-    if not all(v in UPGRADES for v in steps):
+    if not steps or not all(v in UPGRADES for v in steps):  # a newer kg's layout, or one without an upgrade
         return None
     return _PROLOGUE + " ;\n".join(op for v in steps for op in UPGRADES[v])
 

@@ -22,6 +22,7 @@ from .gazetteer import (DEMONYM, NAME, NONACTOR, SEAT, Gazetteer, load_data, loa
                         title_words)
 from .sectors import (UNKNOWN_COUNTRY, find_groups, group_key, group_kind, group_label, org_sector, role_sector,
                       sector_data, sector_of_words)
+from .vocab import AFFILIATION_CONFIDENCE
 
 __all__ = ["Mention", "Actor", "find_mentions", "Resolver"]
 
@@ -32,8 +33,6 @@ PARTY_OBJECT_VERBS = {"accuse", "blame", "urge", "ask", "warn", "condemn", "crit
                       "invite", "press", "pressure", "sanction", "attack", "recognise", "recognize"}  # "accusing it of"
 NER_NAMES = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 ARTICLES = {"the", "a", "an"}
-# how sure kg is that a person acts for an affiliation, by where it was read
-CONFIDENCE = {"text": 1.0, "gazetteer": 0.9, "inferred": 0.5}
 FORMER = ("former ", "formerly ", "ex-", "late ")
 PATRONYMIC = {"bin", "ibn", "bint", "ben"}
 NAME_PARTICLES = {"al", "el", "bin", "ibn", "bint", "de", "da", "van", "von", "der", "den", "ter", "la", "le", "di", "du",
@@ -79,6 +78,8 @@ class Mention:
     role_span: tuple[int, int] | None = None  # tokens of the title phrase ("US envoy to Afghanistan")
     aliases: tuple[str, ...] = ()  # other names the text gives in the mention (a quoted nickname)
     former: bool = False  # the text says the person no longer holds the role ("former president")
+    venue: bool = False  # a capital or seat named as a place ("talks in Doha", "met at the White House"): it
+    # points to its country's node for the event's sake, but is never a name of the country
     bare: bool = False  # one capitalised word NER called a person, with nothing else to go on
     sector: str | None = None  # the sector this mention names ("Kenyan police": COP), when it names one
     group: str | None = None  # groups: their kind ("protesters"); with ``sector``, and ``key`` their country
@@ -117,7 +118,7 @@ class Actor:
     def affiliation_confidence(self) -> dict[str, float]:
         """How sure kg is of each affiliation: 1.0 read in the text, 0.9 from the gazetteer on the
         document's date, 0.5 inferred from the rest of the document."""
-        return {k: CONFIDENCE[basis] for k, basis in self.affiliation_basis.items()}
+        return {k: AFFILIATION_CONFIDENCE[basis] for k, basis in self.affiliation_basis.items()}
 
     @property
     def part_of(self) -> str | None:
@@ -422,6 +423,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             continue
         if role_info is None and end < len(doc) and doc[end].lemma_.lower() in words["places"]:
             continue  # "the Danube border", "the Kerch bridge": a place, whatever NER says
+        if ent.label_ in {"GPE", "LOC", "FAC"} and _a_place(span, True) and not _apposed(span):
+            continue  # "Speaking in Geneva, Iran's envoy said": a venue; the title is the next clause's subject
         if role_info is None and (_a_place(span, is_person) or (not is_person and ent.label_ in {"LOC", "FAC"})):
             continue  # "struck targets in Khan Younis", "seized Rostov-on-Don": a place NER took for a name
         role, affs, role_span = role_info if role_info else (None, (), None)
@@ -498,7 +501,19 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             m.aliases = (*m.aliases, doc[title.start:m.end].text)
         if m.kind == "person" and m.role and m.role.lower().startswith(FORMER):
             m.former = True  # "the former president": the gazetteer's side no longer holds; the text's does
+        m.venue = m.kind == "seat" and _a_venue(doc[m.start:m.end])
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _a_venue(span: Span) -> bool:
+    """A capital named as where something is or happens: the object of a locative preposition ("talks in
+    Geneva", "met at the White House", "officials in Moscow"), or a place apposed to one ("in Anchorage,
+    Alaska"). A capital as the subject or possessor of an act ("Moscow said", "Washington's sanctions") is its
+    government, not a place."""
+    root = span.root
+    while root.dep_ == "appos" or (root.dep_ == "conj" and root.head.dep_ == "pobj"):
+        root = root.head  # "in Nuuk, Greenland", "in Paris and Berlin"
+    return root.dep_ == "pobj" and root.head.lower_ in _words()["locative"]
 
 
 def _evidence(gaz: Gazetteer, mentions: Iterable[Mention | Actor]) -> set[str]:
@@ -624,6 +639,11 @@ def _a_place(span: Span, person: bool) -> bool:
     return root.dep_ == "dobj" and root.head.lemma_.lower() in words["place_verbs"]
 
 
+def _apposed(span: Span) -> bool:
+    """Something in apposition follows the name ("called in Ravi Kumar, India's envoy"): the name is its holder."""
+    return any(t.dep_ == "appos" and span.start <= t.head.i < span.end for t in span.doc[span.end:span.end + 10])
+
+
 def _inside_another_name(doc: Doc, i: int, role_tokens: set[int]) -> bool:
     """Token i is one word of a longer person name NER found, the other words not titles."""
     ent = next((e for e in doc.ents if e.start <= i < e.end), None)
@@ -675,12 +695,14 @@ class Resolver:
     Feed it each Doc's mentions in text order with :meth:`resolve_doc`; call
     :meth:`finish` at the end for the actors. ``date`` (ISO, the document's date)
     picks the office a known official held that day; without it, the latest.
-    The text's own title and country win over the gazetteer's.
+    The text's own title and country win over the gazetteer's. ``document`` (its key)
+    scopes the groups the text gives no country: "gunmen" here are not another article's gunmen.
     """
 
-    def __init__(self, gaz: Gazetteer | None = None, date: str | None = None) -> None:
+    def __init__(self, gaz: Gazetteer | None = None, date: str | None = None, document: str | None = None) -> None:
         self.gaz = gaz or load_gazetteer()
         self.date = date
+        self.document = document  # the document's key (path or URL): the scope of its groups of unknown country
         self.actors: dict[str, Actor] = {}
         self.recent: list[Actor] = []  # most recent last
         self.persons: list[Actor] = []
@@ -795,7 +817,8 @@ class Resolver:
         """The node of a group: one per (country, sector, kind). Without a country in the phrase, the group
         the text named last of the same kind ("the rebels" after "Sudanese rebels"), a state organ's country
         when the text named that organ with its country before ("the police" after "Kenyan police"), else a
-        group of unknown country (UNK): never the article's main country without a cue."""
+        group of unknown country (UNK) of this document alone: never the article's main country without a cue,
+        never another document's group."""
         if m.key is None:
             if m.organ:  # "the police": the country whose police the text named; else nobody known
                 return self.organs.get(m.sector)
@@ -806,7 +829,7 @@ class Resolver:
                 return same
         country = self.gaz.entries[m.key] if m.key else None
         code = (country.country or country.key) if country else UNKNOWN_COUNTRY
-        key = group_key(code, m.sector, m.group)
+        key = group_key(code if country else None, m.sector, m.group, scope=self.document)
         if key not in self.actors:
             self.actors[key] = Actor(key, group_label(country.label if country else None, m.group), "Organization",
                                      "ArmedGroup" if m.sector in {"REB", "UAF"} else "SocialGroup", code,
@@ -928,7 +951,7 @@ class Resolver:
                 actor = self._named_official(m) if m.kind == "person" else self._get(m.key)
                 if m.kind == "collective":  # "Kenyan officials", "Turkey's leaders": its people, not its name
                     actor.add_description(m.text)
-                else:
+                elif not m.venue:  # "talks in Doha": a place, no name of Qatar
                     actor.add_alias(m.text)
                 if actor.type == "Person" and actor not in self.persons:
                     self.persons.append(actor)

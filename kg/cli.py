@@ -929,16 +929,18 @@ def curation_undo(n: int, store: str, curation_file: str | None, model: str | No
                    f"with --force: {', '.join(left[:10])}", err=True)
 
 
-TOTALS_QUERY = """SELECT ?docs ?actors ?events WHERE {
-  { SELECT (COUNT(DISTINCT ?d) AS ?docs) WHERE { ?d a dipl:Document } }
-  { SELECT (COUNT(DISTINCT ?a) AS ?actors) WHERE { ?a a ?type VALUES ?type { dipl:Country dipl:Person dipl:Organization } } }
-  { SELECT (COUNT(?e) AS ?events) WHERE { ?e a dipl:Event } } }"""
+_DOCUMENTS = "?d a dipl:Document"
+_ACTORS = "?a a ?type VALUES ?type { dipl:Country dipl:Person dipl:Organization }"  # the actor classes
+_EVENTS = "?e a dipl:Event"
+TOTALS_QUERY = ("SELECT ?docs ?actors ?events WHERE { "
+                f"{{ SELECT (COUNT(DISTINCT ?d) AS ?docs) WHERE {{ {_DOCUMENTS} }} }} "
+                f"{{ SELECT (COUNT(DISTINCT ?a) AS ?actors) WHERE {{ {_ACTORS} }} }} "
+                f"{{ SELECT (COUNT(?e) AS ?events) WHERE {{ {_EVENTS} }} }} }}")
 STATS_QUERIES = {
-    "documents": "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a dipl:Document }",
-    "actors by type": "SELECT ?type (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a ?type . "
-                      "VALUES ?type { dipl:Country dipl:Person dipl:Organization } } GROUP BY ?type ORDER BY ?type",
-    "story events": "SELECT ?mentions ?stories ?ratio WHERE { { SELECT (COUNT(?e) AS ?mentions) WHERE "
-                    "{ ?e a dipl:Event } } { SELECT (COUNT(?s) AS ?stories) WHERE { GRAPH graph:stories "
+    "documents": f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ {_DOCUMENTS} }}",
+    "actors by type": f"SELECT ?type (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {_ACTORS} }} GROUP BY ?type ORDER BY ?type",
+    "story events": f"SELECT ?mentions ?stories ?ratio WHERE {{ {{ SELECT (COUNT(?e) AS ?mentions) WHERE "
+                    f"{{ {_EVENTS} }} }} {{ SELECT (COUNT(?s) AS ?stories) WHERE {{ GRAPH graph:stories "
                     "{ ?s a dipl:StoryEvent } } } BIND(ROUND(100 * ?mentions / ?stories) / 100 AS ?ratio) }",
     "relations by class": "SELECT ?class (COUNT(?e) AS ?n) WHERE { ?e a dipl:Event ; dipl:eventType ?t . "
                           "?t skos:prefLabel ?class } GROUP BY ?class ORDER BY DESC(?n) ?class",

@@ -89,7 +89,7 @@ class Extractor:
             words = sum(count_words(t) for t in texts) or 1
             docs = iter(self.nlp.pipe(texts, batch_size=max(1, BATCH_WORDS * len(texts) // words)))
             for document, parts in group:
-                resolver = Resolver(date=document.date)
+                resolver = Resolver(date=document.date, document=document.key)
                 named: set[int] = set()  # actors some mention names other than as a venue
                 result = Extraction(document)
                 in_headline = 0  # how many relations, first in the list, come from the headline
@@ -120,7 +120,7 @@ class Extractor:
         relations that the first piece states again are counted once, groups are localized per
         piece, and the actors kept are those the whole document's relations and mentions need.
         """
-        resolver = Resolver(date=document.date)
+        resolver = Resolver(date=document.date, document=document.key)
         named: set[int] = set()  # actors some mention names other than as a venue
         used: set[int] = set()  # actors some relation of an earlier piece has at an end
         pairs: dict[tuple[int, int], tuple[Actor, Actor]] = {}  # (source, target) of the relations so far, once
@@ -205,7 +205,7 @@ def _named_not_as_venue(doc) -> set[int]:
         at = prep.head  # what the locative phrase is attached to: an act or an event noun makes it a venue
         if head.dep_ == "appos" and prep.dep_ == "pobj" and at.lower_ in VENUE_PREPOSITIONS:
             continue  # "met in Nuuk, Greenland": where the venue is
-        if not (m.kind == "seat" and head.dep_ == "pobj" and prep.lower_ in VENUE_PREPOSITIONS
+        if not (m.venue and head.dep_ == "pobj" and prep.lower_ in VENUE_PREPOSITIONS
                 and (at.pos_ in {"VERB", "AUX"} or at.lemma_.lower() in nouns)):
             out.add(id(m.actor))
     return out

@@ -260,14 +260,16 @@ _SETS = [("dipl:surfaceForm", "skos:altLabel"), ("dipl:statedSubtype", "dipl:sub
          ("dipl:statedSector", "dipl:sector"), ("dipl:statedPartOf", "dipl:partOf")]  # sectors: kg.sectors
 _ACTOR = str(ID["actor/"])
 _ORG_TEMPLATE = """
-    ?role a org:Role ; skos:prefLabel ?title .
+    ?role a org:Role .
     ?post a org:Post ; org:postIn ?org ; org:role ?role ; org:heldBy ?key .
     ?key org:holds ?post .
     ?ms a org:Membership ; org:member ?key ; org:organization ?org ; org:role ?role"""
+# a title's slug, as kg.rdf.role_slug computes it ("$$": the $ of the template this text goes through)
+_ROLE_SLUG = 'REPLACE(REPLACE(LCASE(?title), "[^\\\\p{L}\\\\p{N}]+", "-"), "^-+|-+$$", "")'
 # the role is looked up outside GRAPH ?doc: an OPTIONAL inside it makes Oxigraph 0.5 scan every document per row
 _ORG_WHERE = f"""?m dipl:mentionOf ?key ; dipl:statedType dipl:Person ; dipl:statedActsFor ?org }}
   OPTIONAL {{ GRAPH ?doc {{ ?m dipl:statedRole ?title }} }}
-  BIND(REPLACE(REPLACE(LCASE(?title), "[^\\\\p{{L}}\\\\p{{N}}]+", "-"), "^-+|-+$$", "") AS ?slug)
+  BIND({_ROLE_SLUG} AS ?slug)
   BIND(IRI(CONCAT("{ID}role/", ?slug)) AS ?role)
   BIND(IRI(CONCAT("{ID}post/", STRAFTER(STR(?org), "{_ACTOR}"), "/", ?slug)) AS ?post)
   BIND(IRI(CONCAT("{ID}membership/", STRAFTER(STR(?key), "{_ACTOR}"), "/", STRAFTER(STR(?org), "{_ACTOR}"))) AS ?ms)"""
@@ -307,6 +309,8 @@ def _actor_operations(source: str, using: str, fold: bool) -> tuple[str, ...]:
 {using}WHERE {{ {{ SELECT DISTINCT ?key WHERE {{ {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key }} }} }}
         GRAPH $graph {{ ?key skos:prefLabel ?v ; skos:altLabel ?v }} }}""")
     ops.append(_org(source, using))
+    ops.append(_role_labels(source, using) if fold else
+               _role_labels_again(f"{source} GRAPH $graph {{ ?held org:heldBy ?key ; org:role ?role }}"))
     ops.append(_membership_confidence(source, using))
     return tuple(ops)
 
@@ -317,6 +321,43 @@ def _org(source: str, using: str) -> str:
     return (f"INSERT {{ GRAPH $graph {{ {_ORG_TEMPLATE} }} }}\n{using}WHERE {{ {source} GRAPH ?doc {{ {_ORG_WHERE}\n"
             f"  FILTER(!(EXISTS {{ GRAPH $graph {{ ?ms org:member ?key }} }} && "
             f"(!BOUND(?post) || EXISTS {{ GRAPH $graph {{ ?post org:heldBy ?key }} }}))) }}")
+
+
+def _role_labels(source: str, using: str) -> str:
+    """Each org:Role's one label: of the titles the documents ``source`` and ``using`` select state for it (each
+    as its text writes it: "President", "president"), and the label it has, the first in code-point order, so a
+    capitalised title wins and the result does not depend on the order documents came in."""
+    return f"""DELETE {{ GRAPH $graph {{ ?role skos:prefLabel ?old }} }}
+INSERT {{ GRAPH $graph {{ ?role skos:prefLabel ?label }} }}
+{using}WHERE {{
+  {{ SELECT ?role (MIN(?title) AS ?new) WHERE {{
+      {source} GRAPH ?doc {{ ?m dipl:mentionOf ?key ; dipl:statedType dipl:Person ; dipl:statedActsFor ?org ;
+                                dipl:statedRole ?title }}
+      BIND(IRI(CONCAT("{ID}role/", {_ROLE_SLUG})) AS ?role)
+    }} GROUP BY ?role }}
+  LATERAL {{ OPTIONAL {{ GRAPH $graph {{ ?role skos:prefLabel ?old }} }} }}
+  BIND(IF(BOUND(?old) && STR(?old) < STR(?new), ?old, ?new) AS ?label)
+  FILTER(!BOUND(?old) || ?old != ?label)
+}}"""
+
+
+def _role_labels_again(roles: str) -> str:
+    """The label of each org:Role that the pattern ``roles`` binds (``?role``) derived again from all documents
+    (after some went, or their actors were derived again): the first in code-point order of the titles its
+    holders' mentions state for the post they hold, as :func:`_role_labels` folds them in."""
+    return f"""DELETE {{ GRAPH $graph {{ ?role skos:prefLabel ?old }} }}
+INSERT {{ GRAPH $graph {{ ?role skos:prefLabel ?label }} }}
+WHERE {{
+  {{ SELECT ?role (MIN(?title) AS ?label) WHERE {{
+      {{ SELECT DISTINCT ?role WHERE {{ {roles} }} }}
+      GRAPH $graph {{ ?post org:role ?role ; org:postIn ?org ; org:heldBy ?holder }}
+      GRAPH ?doc {{ ?m dipl:mentionOf ?holder ; dipl:statedType dipl:Person ; dipl:statedActsFor ?org ;
+                     dipl:statedRole ?title }}
+      FILTER(IRI(CONCAT("{ID}role/", {_ROLE_SLUG})) = ?role)
+    }} GROUP BY ?role }}
+  LATERAL {{ OPTIONAL {{ GRAPH $graph {{ ?role skos:prefLabel ?old }} }} }}
+  FILTER(!BOUND(?old) || ?old != ?label)
+}}"""
 
 
 def _membership_confidence(source: str, using: str) -> str:
@@ -341,9 +382,9 @@ def _supports(stated: str) -> str:
     return f"{{ ?m dipl:mentionOf ?key FILTER EXISTS {{ ?m {stated} }} }}"
 
 
-def _lost(what: str) -> str:
-    """The pattern binding ``?key`` to the keys marked as having lost ``what`` (a property or ORG class)."""
-    return f"GRAPH <{PENDING_GRAPH}> {{ ?key <{LOST}> {what} }}"
+def _lost(what: str, var: str = "?key") -> str:
+    """The pattern binding ``var`` to the keys marked as having lost ``what`` (a property or ORG class)."""
+    return f"GRAPH <{PENDING_GRAPH}> {{ {var} <{LOST}> {what} }}"
 
 
 def _actor_retractions() -> tuple[str, ...]:
@@ -378,6 +419,7 @@ WHERE {{ $keys GRAPH $graph {{ ?key {prop} ?v }} FILTER NOT EXISTS {{ GRAPH ?doc
             f"DELETE {{ GRAPH $graph {{ ?post org:heldBy ?key . ?key org:holds ?post }} }} "
             f"WHERE {{ {_lost('org:Membership')} GRAPH $graph {{ ?post org:heldBy ?key }} }}",
             _org(_lost("org:Membership"), ""),
+            _role_labels_again(_lost("org:Role", "?role")),
             _membership_confidence(_lost("org:Membership"), ""),
             f"DELETE {{ GRAPH $graph {{ ?key ?p ?o }} }} WHERE {{ {_lost('org:Post')} GRAPH $graph {{ ?key ?p ?o }} "
             f"FILTER NOT EXISTS {{ GRAPH $graph {{ ?key org:heldBy ?x }} }} }}",

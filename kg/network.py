@@ -26,7 +26,7 @@ import networkx as nx
 from .errors import KGError
 from .layout import ACTORS_GRAPH, NETWORK_GRAPH
 from .stories import STORIES_GRAPH
-from .vocab import EVENT_TYPES
+from .vocab import AFFILIATION_CONFIDENCE, EVENT_TYPES
 
 if TYPE_CHECKING:
     from .store import KnowledgeGraph
@@ -46,6 +46,13 @@ SELECT ?a ?p ?v WHERE {{
   VALUES ?p {{ skos:altLabel dipl:role dipl:actsFor dipl:subtype dipl:countryCode }}
   GRAPH <{ACTORS_GRAPH}> {{ ?a ?p ?v }}
 }}"""
+
+# how sure the store is of each side an official acts for (the highest confidence of the documents' statements)
+MEMBERSHIPS_QUERY = f"""
+SELECT ?a ?side ?confidence WHERE {{
+  GRAPH <{ACTORS_GRAPH}> {{ ?ms org:member ?a ; org:organization ?side ; dipl:confidence ?confidence }}
+}}"""
+_BASIS = {c: basis for basis, c in AFFILIATION_CONFIDENCE.items()}  # a membership keeps its best statement's
 
 # one column of the network graph's edges at a time: a scan of one property is several times cheaper than a
 # join of seven (Oxigraph looks each joined value up again)
@@ -118,7 +125,9 @@ _COUNTRY = "https://w3id.org/kg-dipl/ontology#countryCode"
 def to_networkx(kg: KnowledgeGraph, details: bool = True, mentions: int = MENTIONS) -> nx.MultiDiGraph:
     """Read the actor network from ``kg``.
 
-    Edge keys are PLOVER classes; each edge has ``iri``, ``count`` (event mentions, exact), ``stories`` (story
+    Officials have ``acts_for`` (side IRIs) and ``acts_for_confidence``: side IRI -> {confidence (0..1),
+    basis ("text", "gazetteer", "inferred", or None for another value)} of the membership. Edge keys are PLOVER
+    classes; each edge has ``iri``, ``count`` (event mentions, exact), ``stories`` (story
     events, the real-world events those mentions report), ``weight`` (``stories``), ``negated`` (every event
     negated or hypothetical), ``first``/``last`` (dates) and, with ``details`` (:func:`add_details`), ``dates``
     (sorted, distinct), ``conf`` (highest confidence), ``mentions`` (at most ``mentions`` of them) and
@@ -135,11 +144,18 @@ def to_networkx(kg: KnowledgeGraph, details: bool = True, mentions: int = MENTIO
             continue
         d = g.nodes[a]
         d["aliases"] = sorted(found[_SKOS_ALT])
-        d["role"] = ", ".join(sorted(found[_ROLE]))
+        roles: dict[str, str] = {}  # each role once, whatever its casing ("President", "president")
+        for role in sorted(found[_ROLE]):
+            roles.setdefault(role.casefold(), role)
+        d["role"] = ", ".join(sorted(roles.values()))
         d["affiliations"] = sorted(g.nodes[x]["label"] if x in g else x.rsplit("/", 1)[-1] for x in found[_ACTS_FOR])
         d["acts_for"] = sorted(found[_ACTS_FOR])
         d["subtype"] = ", ".join(sorted(found[_SUBTYPE]))
         d["country"] = min(found[_COUNTRY], default="")
+    for a, side, confidence in kg.select(MEMBERSHIPS_QUERY):
+        if a in g:
+            c = float(confidence)
+            g.nodes[a].setdefault("acts_for_confidence", {})[side] = {"confidence": c, "basis": _BASIS.get(c)}
     columns: dict[str, dict[str, str]] = defaultdict(dict)
     for prop, name in EDGE_COLUMNS.items():
         for edge, v in kg.select(EDGE_COLUMN_QUERY % prop):

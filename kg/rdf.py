@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # annotations only: reading a store (kg.stories, kg.layout) n
     from .actors import Actor
     from .extract import Extraction
 
-__all__ = ["actor_iri", "document_iri", "event_iri", "mention_iri", "affiliation_iri", "edge_iri", "role_iri", "role_title", "post_iri",
+__all__ = ["actor_iri", "document_iri", "event_iri", "mention_iri", "affiliation_iri", "edge_iri", "role_iri", "post_iri",
            "membership_iri", "story_key_iri", "story_window", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
 
 TYPE_CLASS = {"Country": DIPL.Country, "Person": DIPL.Person, "Organization": DIPL.Organization}
@@ -144,24 +144,6 @@ def role_slug(title: str) -> str:
     return re.sub(r"[\W_]+", "-", title.lower()).strip("-")
 
 
-_MINOR = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "the", "to"})
-
-
-def role_title(role: str) -> str:
-    """The one casing a role is written in: each lower-case word capitalized, minor words after the first kept
-    lower, words with a capital kept as written (so "president" and "President" are one role label).
-
-    >>> role_title("minister of foreign affairs")
-    'Minister of Foreign Affairs'
-    >>> role_title("UN secretary-general")
-    'UN Secretary-General'
-    """
-    def cap(m: re.Match) -> str:
-        w = m.group(0)
-        return w if m.start() > 0 and w in _MINOR and role[m.start() - 1] == " " else w[0].upper() + w[1:]
-    return re.sub(r"(?<![\w'])[a-z]+\b", cap, role)
-
-
 def role_iri(role: str) -> URIRef:
     """An org:Role by its title: ``Prime Minister`` -> ``id:role/prime-minister``."""
     return ID[f"role/{role_slug(role)}"]
@@ -213,7 +195,7 @@ def _add_mentions(g: Graph, a: Actor, d: Document, doc: URIRef) -> None:
         if a.subtype:
             g.add((m, DIPL.statedSubtype, Literal(a.subtype)))
         if a.role:
-            g.add((m, DIPL.statedRole, Literal(role_title(a.role))))
+            g.add((m, DIPL.statedRole, Literal(a.role)))  # as the text writes it
         if a.country:
             g.add((m, DIPL.statedCountryCode, Literal(a.country)))
         if a.sector:

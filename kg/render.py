@@ -272,6 +272,23 @@ def _doc_href(source: str, identifier: str) -> str:
     return Path(identifier).resolve().as_uri() if os.path.isfile(identifier) else ""
 
 
+def _sides(g: nx.MultiDiGraph, n: str, sure: dict[tuple[str, str], dict]) -> list[dict]:
+    """Whom node ``n`` acts for, by label: [{label, confidence (0..1), basis ("text", "gazetteer", "inferred")}],
+    confidence and basis where the store keeps them (``sure``: (official, side) -> both; see
+    :func:`kg.network.to_networkx`); a graph without ``acts_for`` gives its ``affiliations`` labels alone.
+
+    >>> g = nx.MultiDiGraph(); g.add_node("a/KEN", label="Kenya"); g.add_node("a/x", acts_for=["a/KEN"])
+    >>> _sides(g, "a/x", {("a/x", "a/KEN"): {"confidence": 0.5, "basis": "inferred"}})
+    [{'label': 'Kenya', 'confidence': 0.5, 'basis': 'inferred'}]
+    """
+    d = g.nodes[n]
+    if "acts_for" not in d:
+        return [{"label": label} for label in d.get("affiliations", [])]
+    sides = [{"label": g.nodes[a].get("label", a) if a in g else str(a).rsplit("/", 1)[-1],
+              **sure.get((str(n), str(a)), {})} for a in d["acts_for"]]
+    return sorted(sides, key=lambda side: side["label"])
+
+
 def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str | Path | None = None,
               mentions_shown: int | None = None, store: str | None = None) -> dict:
     """Everything the page draws: vis nodes and edges with their encoding, acts-for links, documents, options
@@ -282,6 +299,7 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
     top = max(centrality.values(), default=1.0) or 1.0
     rollup = rollup_map(g)
     links = [(str(n), str(a)) for n, d in g.nodes(data=True) for a in d.get("acts_for", []) if a in g and a != n]
+    sure = {(str(n), str(a)): c for n, d in g.nodes(data=True) for a, c in d.get("acts_for_confidence", {}).items()}
     shape = nx.Graph()
     shape.add_nodes_from(g)
     shape.add_edges_from(g.edges())
@@ -309,7 +327,7 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
         nodes.append({"id": str(n), "label": d.get("label", str(n)), "x": x, "y": y, "group": d.get("type", "Other"),
                       "size": sizes[str(n)], "type": d.get("type", ""),
                       "sector": d.get("subtype") or "", "country": d.get("country") or "", "role": d.get("role", ""),
-                      "aff": list(d.get("affiliations", [])), "aliases": list(d.get("aliases", []))[:12],
+                      "aff": _sides(g, n, sure), "aliases": list(d.get("aliases", []))[:12],
                       "degree": g.degree(n), "rollup": rollup.get(n), "first": d.get("first") or "",
                       "last": d.get("last") or "", "docs": [doc_index(k) for k in d.get("documents", [])],
                       "ndocs": d.get("ndocs", len(d.get("documents", [])))})
@@ -349,7 +367,8 @@ def page_data(g: nx.MultiDiGraph, notes: list[str] | None = None, cache_dir: str
             "symmetric": [c for c, et in EVENT_TYPES.items() if et.symmetric],
             "notes": list(notes or []), "stabilization": 150 if len(nodes) <= 1000 else 40,
             "labelled": LABELLED, "focus": g.graph.get("focus"), "mentions": mentions_shown, "store": store}
-    return {"nodes": nodes, "edges": edges, "links": [{"from": a, "to": b} for a, b in links], "docs": doc_list,
+    links_data = [{"from": a, "to": b, **sure.get((a, b), {})} for a, b in links]
+    return {"nodes": nodes, "edges": edges, "links": links_data, "docs": doc_list,
             "options": options, "meta": meta}
 
 

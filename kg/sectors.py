@@ -10,7 +10,8 @@ states, ``UNK`` for a group whose country the text does not give) and a sector c
 * an organization takes its own: the words of a state body's name ("army" MIL, "court"
   JUD), else its subtype (an armed group REB, a party PTY, an IGO IGO);
 * a **group** ("Iraqi protesters", "Serb gunmen", "the Malian opposition") is a node of its
-  own, one per (country, sector, kind), part of its country, labelled "protesters (Iraq)".
+  own, one per (country, sector, kind), part of its country, labelled "protesters (Iraq)"; a
+  group without a country ("gunmen") is one node per document and kind, "gunmen (unknown country)".
 
 State organs named with a country ("Kenyan police", "the Sudanese army") stand for their
 country, as the annotation convention of kg's gold sets has it; the mention's sector
@@ -25,6 +26,7 @@ country, as the annotation convention of kg's gold sets has it; the mention's se
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -100,9 +102,20 @@ def group_kind(phrase: str) -> tuple[str, str] | None:
     return None
 
 
-def group_key(country: str | None, sector: str, kind: str) -> str:
-    """The actor key of a group: one node per (country, sector, kind)."""
-    return f"{country or UNKNOWN_COUNTRY}-{sector}-{kind}"
+def group_key(country: str | None, sector: str, kind: str, scope: str | None = None) -> str:
+    """The actor key of a group: one node per (country, sector, kind). A group the text gives no country
+    ("gunmen attacked a convoy") is nobody else's: with ``scope`` (the document's key, a path or URL) its key
+    ends in a digest of it, so two documents' unnamed groups are two nodes.
+
+    >>> group_key(None, "REB", "rebels", scope="news/a.txt") != group_key(None, "REB", "rebels", scope="news/b.txt")
+    True
+    >>> group_key(None, "REB", "rebels", scope="news/a.txt")
+    'UNK-REB-rebels-0a6c1f9415'
+    """
+    key = f"{country or UNKNOWN_COUNTRY}-{sector}-{kind}"
+    if country is None and scope is not None:
+        key += "-" + hashlib.sha1(scope.encode("utf-8")).hexdigest()[:10]
+    return key
 
 
 def group_label(country_label: str | None, kind: str) -> str:

@@ -20,11 +20,15 @@ from pathlib import Path
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
-__all__ = ["DIPL", "ID", "SECTOR", "PREFIXES", "EVENT_TYPES", "EventType", "ONTOLOGY_GRAPH", "ontology_path", "ontology_graph", "sector_codes"]
+__all__ = ["DIPL", "ID", "SECTOR", "PREFIXES", "EVENT_TYPES", "EventType", "ONTOLOGY_GRAPH", "ontology_path", "ontology_graph", "sector_codes",
+           "AFFILIATION_CONFIDENCE"]
 
 ID = Namespace("https://w3id.org/kg-dipl/id/")
 SECTOR = Namespace("https://w3id.org/kg-dipl/ontology/sector#")  # the concepts of dipl:sectors, by PLOVER code
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/kg-dipl/ontology")
+# dipl:basis -> dipl:confidence of a stated affiliation (ontology/dipl.ttl): read in the text, from the officials
+# gazetteer on the document's date, inferred from the rest of the document
+AFFILIATION_CONFIDENCE = {"text": 1.0, "gazetteer": 0.9, "inferred": 0.5}
 
 
 class DIPL(DefinedNamespace):

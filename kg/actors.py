@@ -18,7 +18,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from .lexicon import load_lexicon
-from .gazetteer import (DEMONYM, NAME, NONACTOR, SEAT, Gazetteer, load_data, load_gazetteer, same_title, slug,
+from .gazetteer import (DEMONYM, NAME, NONACTOR, SEAT, Entry, Gazetteer, load_data, load_gazetteer, same_title, slug,
                         title_words)
 from .sectors import (UNKNOWN_COUNTRY, find_groups, group_key, group_kind, group_label, org_sector, role_sector,
                       sector_data, sector_of_words)
@@ -79,6 +79,8 @@ class Mention:
     role_span: tuple[int, int] | None = None  # tokens of the title phrase ("US envoy to Afghanistan")
     aliases: tuple[str, ...] = ()  # other names the text gives in the mention (a quoted nickname)
     former: bool = False  # the text says the person no longer holds the role ("former president")
+    owner: int | None = None  # the token of a possessive in front of the title ("its envoy", "the country's
+    # envoy"): the person acts for what it points to, and a country after the title is where they serve
     venue: bool = False  # a capital or seat named as a place ("talks in Doha", "met at the White House"): it
     # points to its country's node for the event's sake, but is never a name of the country
     bare: bool = False  # one capitalised word NER called a person, with nothing else to go on
@@ -109,6 +111,9 @@ class Actor:
     parent: "Actor | None" = field(default=None, repr=False)  # groups: the node of their country
     group: str | None = None  # groups: their kind ("protesters")
     affiliation_sources: dict[str, str] = field(default_factory=dict)  # key -> "text" | "gazetteer" | "inferred"
+    former: bool = False  # the text calls the person a former holder of their role ("former President X of Y"):
+    # they keep the side the text names, but act for nobody now: their acts are not that side's, their
+    # sector is ELI (CAMEO's elites: former officials), and the gazetteer gives their country, not a side
 
     @property
     def affiliation_basis(self) -> dict[str, str]:
@@ -254,9 +259,35 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
     affs = before or after[:1]
     # keep the role words themselves, without the affiliation in front ("Pakistan's foreign minister")
     lead = start
-    while lead < title.start and (lead in by_token or doc[lead].tag_ == "POS" or doc[lead].lower_ in ARTICLES):
+    while lead < title.start and (lead in by_token or doc[lead].tag_ == "POS" or doc[lead].lower_ in ARTICLES
+                                  or _owner_word(doc[lead])):
         lead += 1
     return _clean_role(doc[lead:end].text.strip(" ,.;:") or role), affs, (start, end)
+
+
+def _owner_word(tok: Token) -> bool:
+    """``tok`` points back to whoever owns the title after it: a possessive pronoun ("its envoy", "his
+    foreign minister"), or a description of a country or body before 's ("the country's envoy")."""
+    if tok.lower_ in {"its", "their", "his", "her"}:
+        return tok.tag_ == "PRP$" or tok.dep_ == "poss"
+    nouns = {n for category in _words()["definite"].values() for n in category}
+    return (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].tag_ == "POS" and tok.lower_ in nouns
+            and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "the")
+
+
+def _antecedent(doc: Doc, owner: Token, span: tuple[int, int], by_token: dict[int, Mention]) -> int | None:
+    """The token of the actor a possessive title ("its envoy", "the country's envoy") belongs to: the subject
+    of the nearest verb above the phrase that has one outside it ("France recalled its ambassador", "Australia
+    said the country's envoy had met ..."), when that subject is an actor mention; else None (an "its" whose
+    antecedent lies in another sentence is not guessed)."""
+    tok = owner.head
+    while tok.head.i != tok.i:
+        tok = tok.head
+        subject = next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}
+                        and not span[0] <= c.i < span[1]), None)
+        if subject is not None:
+            return subject.i if subject.i in by_token else None
+    return None
 
 
 def _is_title_phrase(span: Span) -> bool:
@@ -365,8 +396,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             continue
         kind = {NAME: "name", DEMONYM: "demonym", SEAT: "seat"}[s.label_]
         if entry.type == "Person":  # role and side come from the text here, from the date in the Resolver
-            if len(s) == 1 and _inside_another_name(doc, s.start, role_tokens):
-                continue  # "Marcos" in "Marcos Pérez": another person's name
+            if len(s) == 1 and (_inside_another_name(doc, s.start, role_tokens) or _private(doc, s.start, role_tokens)):
+                continue  # "Marcos" in "Marcos Pérez": another person's name; "the trader Ruto": someone else
             add(Mention(s.start, s.end, s.text, "person", key=entry.key))
             continue
         add(Mention(s.start, s.end, s.text, kind, key=entry.key, role=entry.role, affiliations=entry.affiliations))
@@ -428,9 +459,12 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             continue  # "Speaking in Geneva, Iran's envoy said": a venue; the title is the next clause's subject
         if role_info is None and (_a_place(span, is_person) or (not is_person and ent.label_ in {"LOC", "FAC"})):
             continue  # "struck targets in Khan Younis", "seized Rostov-on-Don": a place NER took for a name
+        bare = is_person and role_info is None and len(span) == 1
+        if bare and _private(doc, start, role_tokens):
+            continue  # "Harris, a farmer from Iowa": the text says who this is, and it is no official
         role, affs, role_span = role_info if role_info else (None, (), None)
         add(Mention(start, end, span.text, "person" if is_person else "org", role=role, affiliations=affs,
-                    role_span=role_span, bare=is_person and role_info is None and len(span) == 1))
+                    role_span=role_span, bare=bare))
 
     # names NER missed right after a title: "Mullah Abdul Ghani Baradar", "President Trump"
     for r in roles.values():
@@ -452,6 +486,20 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         start, end = _name_run(doc, i, i + 1, blocked | role_tokens)
         found = _person_role(doc, start, end, roles, role_tokens, by_token)
         if found and found[2] and found[2][0] >= end and any(k in role_tokens for k in range(*found[2])):
+            add(Mention(start, end, doc[start:end].text, "person", role=found[0], affiliations=found[1],
+                        role_span=found[2]))
+
+    # a name NER missed in apposition after a title: "recalled its ambassador to Niger, Sylvain Itte, on ..."
+    for tok in doc:
+        i = tok.i
+        if (i < 2 or i in blocked or i in role_tokens or doc[i - 1].text != "," or tok.ent_type_ not in {"", "PERSON"}
+                or not _is_name_token(tok) or tok.lower_ in _words()["calendar"]):
+            continue
+        start, end = _name_run(doc, i, i + 1, blocked | role_tokens)
+        if doc[end - 1].dep_ != "appos" or any(k in blocked for k in range(start, end)):
+            continue  # "After meeting the envoy, Lemaire said": a subject, not an apposition
+        found = _person_role(doc, start, end, roles, role_tokens, by_token)
+        if found and found[2] and found[2][1] <= start and any(k in role_tokens for k in range(*found[2])):
             add(Mention(start, end, doc[start:end].text, "person", role=found[0], affiliations=found[1],
                         role_span=found[2]))
 
@@ -502,6 +550,12 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             m.aliases = (*m.aliases, doc[title.start:m.end].text)
         if m.kind == "person" and m.role and m.role.lower().startswith(FORMER):
             m.former = True  # "the former president": the gazetteer's side no longer holds; the text's does
+        if m.kind == "person" and m.role_span:
+            first = next((t for t in doc[m.role_span[0]:m.role_span[1]] if t.lower_ not in ARTICLES), None)
+            title = next((i for i in range(*m.role_span) if i in role_tokens), m.role_span[1])
+            if first is not None and _owner_word(first) and not _affiliation_in(doc, first.i + 1, title, by_token):
+                # "its ambassador to Niger, X": whose envoy (the clause's subject), not where they serve
+                m.owner, m.affiliations = _antecedent(doc, first, m.role_span, by_token), ()
         m.venue = m.kind == "seat" and _a_venue(doc[m.start:m.end])
     return sorted(mentions, key=lambda m: m.start)
 
@@ -709,7 +763,6 @@ class Resolver:
         self.recent: dict[int, Actor] = {}  # most recent last
         self.persons: dict[int, Actor] = {}  # in the order the text named them
         self._forms: dict[int, tuple[tuple[str, int], set[tuple[str, ...]]]] = {}  # id -> (label, aliases), forms
-        self.former: set[str] = set()  # persons the text calls former holders of their role
         self.organs: dict[str, Actor] = {}  # sector -> the country whose organ of that sector the text named last
         self.shared: dict[str, str] = {}  # a name two states share ("Congo") -> the state this document means
 
@@ -743,25 +796,32 @@ class Resolver:
         same = [t for t in terms if same_title(said, title_words(t.role))]
         term = max(same or terms, key=lambda t: t.start, default=None)
         if term is None:
-            self._set_country(actor)
+            self._set_country(actor, entry)
             return  # not in office that day: the text alone says what the person is
         if actor.role_source != "text":
             actor.role, actor.subtype, actor.role_source = term.role, term.subtype, "gazetteer"
-        if actor.key not in self.former:
+        if not actor.former:
             has_country = any(self._is_country(k) for k in actor.affiliations)
             for k in term.affiliations:
                 if k not in actor.affiliations and not (has_country and self._is_country(k)):
                     actor.affiliations.append(k)
                     actor.affiliation_sources[k] = "gazetteer"
-        self._set_country(actor)
+        self._set_country(actor, entry)
 
     def _is_country(self, key: str) -> bool:
         e = self.gaz.entries.get(key)
         return e is not None and e.type == "Country"
 
-    def _set_country(self, actor: Actor) -> None:
+    def _set_country(self, actor: Actor, entry: Entry | None = None) -> None:
+        """The country code of the side a person acts for; for a former holder the text gives no side, the
+        country of the last office the gazetteer ``entry`` knows them in before the document's date (where
+        they are from, not whom they act for)."""
         actor.country = next((self.gaz.entries[k].country for k in actor.affiliations
                               if k in self.gaz.entries and self.gaz.entries[k].country), None)
+        if actor.country is None and actor.former and entry is not None:
+            held = [t for t in entry.terms if self.date is None or t.start <= self.date]
+            actor.country = next((t.country or self.gaz.entries[t.org].country for t in reversed(held)
+                                  if t.country or t.org in self.gaz.entries), None)
 
     def _known_official(self, m: Mention) -> str | None:
         """The gazetteer key of the official whose last name is ``m``: the one in office on the document's
@@ -769,7 +829,19 @@ class Resolver:
         official of that name (the date then gives the office)."""
         found = (self.gaz.official_on(m.text, self.date, m.role) if self.date else None) \
             or self.gaz.official_named(m.text)
-        return found.key if found else None
+        return found.key if found and self._stands_for(m.text, found, m.role) else None
+
+    def _stands_for(self, word: str, entry: Entry, title: str | None) -> bool:
+        """A one-word name may name the known official ``entry`` with no fuller mention before it: a short
+        name the officials files list for them ("Abiy", "Putin"), or their last name when no known person has
+        that word as a first name ("Macron"). A word that is also a first name ("Ahmed": Ahmed Attaf, Ahmed
+        Aboul Gheit) is anybody's: it names the official only right after a title they held on the document's
+        date ("Prime Minister Ahmed"), never alone ("Ahmed, a trader, said")."""
+        if entry.key in self.gaz.short_names.get(word, ()) or word not in self.gaz.given:
+            return True
+        said = title_words(title)
+        return bool(said and self.date) and any(t.covers(self.date) and same_title(said, title_words(t.role))
+                                                for t in entry.terms)
 
     def _named_official(self, m: Mention) -> Actor:
         """The node of a known official's mention. One word ("Kenyatta") is the person of that name the
@@ -803,7 +875,7 @@ class Resolver:
             return self._get(key) if key else None
         if len(tokens) == 1 and self.date:  # "President Bush": the Bush in office that day
             found = self.gaz.official_on(name, self.date, m.role)
-            if found:
+            if found and self._stands_for(name, found, m.role):
                 return self._get(found.key)
         known = self.gaz.person_spelled(name)  # "Владимир Путин", "Andrej Babis": a known person's other spelling
         if known is not None:
@@ -903,7 +975,8 @@ class Resolver:
             if tok.i in covered or not tok.is_title:
                 continue
             person = names.get(tok.text)
-            if person is None and tok.pos_ == "PROPN" and tok.ent_type_ in {"", "PERSON"} and _alone(doc, tok.i):
+            if person is None and tok.pos_ == "PROPN" and tok.ent_type_ in {"", "PERSON"} and _alone(doc, tok.i) \
+                    and not _private(doc, tok.i, set()):
                 key = self._known_official(Mention(tok.i, tok.i + 1, tok.text, "person"))
                 person = self._get(key) if key else None  # "Ruto said ...": the one official of that name
                 if person is not None:
@@ -941,6 +1014,7 @@ class Resolver:
         Descriptions and pronouns ("the country", "the Pakistani leader", "he")
         point to an actor in this document only; they never become its names.
         """
+        mentions = list(mentions)
         for m in mentions:
             if m.kind in {"pronoun", "definite", "leader"}:
                 actor = self._refer(m)
@@ -975,6 +1049,8 @@ class Resolver:
             if m.kind == "collective" and m.sector:
                 self.organs[m.sector] = actor
             if actor.type == "Person":
+                if m.owner is not None:
+                    m.affiliations = _owned_by(mentions, m.owner)
                 self._read_person(actor, m)
             m.actor = actor
             self.recent.pop(id(actor), None)
@@ -983,7 +1059,7 @@ class Resolver:
     def _read_person(self, actor: Actor, m: Mention) -> None:
         """What this mention says of a person: its title wins over the gazetteer's; one country at most."""
         if m.former:
-            self.former.add(actor.key)
+            actor.former = True
         if m.role and actor.role_source != "text":
             actor.role, actor.role_source = m.role, "text"
             actor.subtype = self.gaz.subtype_of(m.role)
@@ -1030,7 +1106,7 @@ class Resolver:
                      and not (id(a) in targets and id(a) not in sources)
                      and (named is None or id(a) in named)]
         for actor in self.actors.values():
-            if actor.type != "Person" or actor.affiliations or actor.key in self.former or not actor.role:
+            if actor.type != "Person" or actor.affiliations or actor.former or not actor.role:
                 continue
             title = actor.role.lower()
             others = [t for s, t in relations if s is actor] + [s for s, t in relations if t is actor]
@@ -1071,7 +1147,32 @@ class Resolver:
         for org in orgs:
             self._classify(org)
         actor.sector = role_sector(actor.role, actor.subtype, orgs[0].sector if orgs else None)
+        if actor.former and actor.sector in {*sector_data().organ_kinds, "JUD"}:
+            actor.sector = "ELI"  # a former minister or general: CAMEO's elites, no longer the state
         actor.country = actor.country or next((o.country for o in orgs if o.country), None)
+
+
+def _owned_by(mentions: list[Mention], i: int | None) -> tuple[str, ...]:
+    """The side of the owner at token ``i`` of a possessive title ("France recalled its envoy", "Putin sent
+    his envoy"): the country or body the resolved mention there stands for, or the side that person acts
+    for; nothing when there is none."""
+    owner = next((o.actor for o in mentions if i is not None and o.start <= i < o.end and o.actor is not None), None)
+    if owner is None:
+        return ()
+    if owner.type == "Person":
+        return tuple(owner.affiliations[:1]) if not owner.former else ()
+    return (owner.key,)
+
+
+def _private(doc: Doc, i: int, role_tokens: set[int]) -> bool:
+    """The one-word name at token i is described as someone who holds no office: by an indefinite apposition
+    ("Harris, a farmer from Iowa,") or a common noun in front ("the trader Ahmed") that is no title."""
+    before = doc[i - 1] if i > 0 else None
+    if before is not None and before.tag_ == "NN" and before.is_lower and before.i not in role_tokens and (
+            (before.dep_ == "compound" and before.head.i == i) or (doc[i].dep_ == "appos" and doc[i].head.i == i - 1)):
+        return True
+    return any(c.dep_ == "appos" and c.pos_ == "NOUN" and c.i not in role_tokens
+               and any(d.dep_ == "det" and d.lower_ in {"a", "an"} for d in c.children) for c in doc[i].children)
 
 
 def _alone(doc: Doc, i: int) -> bool:

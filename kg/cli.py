@@ -729,6 +729,30 @@ def remove(documents: tuple[str, ...], store: str, timeout: float) -> None:
             click.echo(f"removed {doc} ({g})")
 
 
+@main.command(context_settings=CONTEXT)
+@store_option
+@timeout_option
+def upgrade(store: str, timeout: float) -> None:
+    """Bring a store built by an older kg to the current graph layout, in place.
+
+    Every document stays; the maintained graphs gain what the new layout keeps
+    (docs/graph-layout.md), in one update: a store killed meanwhile is left as it
+    was. A layout that cannot be upgraded (its documents lack what the new one
+    needs) is refused with the command that rebuilds it.
+
+    \b
+    Example:
+      kg upgrade --store output/store
+    """
+    from .layout import LAYOUT_VERSION
+    from .store import KnowledgeGraph
+
+    with _run(KnowledgeGraph, store, timeout=timeout, upgrade=True) as kg:
+        old = _run(kg.upgrade)
+    click.echo(f"store {store} is at graph layout {LAYOUT_VERSION} already; nothing to do" if old is None
+               else f"upgraded store {store} from graph layout {old} to {LAYOUT_VERSION}")
+
+
 # ----------------------------------------------------------------------------- curation
 
 def _decide(store: str, curation_file: str | None, action: str, why: str, who: str | None, **fields) -> None:

@@ -34,7 +34,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
 from .errors import InputError, KGError
-from .vocab import DIPL, ID
+from .rdf import TYPE_CLASS, story_key_of
+from .vocab import DIPL, ID, SECTOR
 
 if TYPE_CHECKING:
     from .store import KnowledgeGraph
@@ -242,6 +243,28 @@ def _merge(g: Graph, old: URIRef, new: URIRef) -> None:
             cls = _class_of(g, e)
             if edge is not None and cls:
                 g.set((e, DIPL.edge, _edge_iri(src, tgt, cls)))
+            if cls and g.value(e, DIPL.storyKey) is not None:
+                _rekey(g, e, src, tgt, cls)
+
+
+def _rekey(g: Graph, e: URIRef, src: URIRef, tgt: URIRef, cls: str) -> None:
+    """Derive event ``e``'s story key and window again from its (merged) sides, as :mod:`kg.rdf` does."""
+    key = story_key_of((_side(g, src), _side(g, tgt)), (_tail(src), _tail(tgt)), cls)
+    g.set((e, DIPL.storyKey, key))
+    window = g.value(e, DIPL.storyWindow)
+    if window is not None:
+        base = str(key).replace("/storykey/", "/storywindow/", 1)
+        g.set((e, DIPL.storyWindow, URIRef(f"{base}/{_tail(window)}")))
+
+
+def _side(g: Graph, actor: URIRef) -> str:
+    """The key an actor counts as in a story key: a serving official's stated country, else the actor's own."""
+    for m in _mentions(g, actor):
+        if g.value(m, DIPL.statedType) == TYPE_CLASS["Person"] and g.value(m, DIPL.statedSector) != SECTOR["ELI"]:
+            country = g.value(m, DIPL.statedCountryCode)
+            if country is not None:
+                return str(country)
+    return _tail(actor)
 
 
 def _class_of(g: Graph, e: URIRef) -> str | None:

@@ -162,7 +162,7 @@ def _actor_map(doc: Doc) -> ActorMap:
                 out.sectors[i] = m.sector
             out.texts[i] = m.text
     for m in mentions:
-        if m.role_span:
+        if m.role_span and m.owner is None:  # "its envoy to Niger": the phrase is read as written (to Niger)
             for i in range(*m.role_span):
                 out.setdefault(i, m.actor)
     for i, sector in list(out.sectors.items()):  # "French and Egyptian warships": each demonym names the warships
@@ -637,13 +637,15 @@ def _modality(verb: Token, amap: dict[int, Actor], source: list[Actor], words,
     """asserted / hypothetical / reported, and who reports it; ``skip`` lemmas do not count as hedges."""
     tok = verb
     reporter = None
+    # "Y allegedly attacked Z", "Y was accused of attacking Z": a claim, even when nobody named makes it
+    alleged = any(c.dep_ == "advmod" and c.lower_ in words["hedge_adverbs"] for c in verb.children)
     accusation = _accusation(verb, words)
     if accusation:  # "X accused Y of attacking Z": X's allegation, not an asserted fact
         accusers = [a for c in accusation[0].children if c.dep_ in SUBJECTS for a in _actors_of(c, amap)]
         if not accusers:
             accusers = [a for c in accusation[0].children if c.dep_ == "agent" for p in c.children for a in _actors_of(p, amap)]
         reporter = accusers[0] if accusers else None
-        tok = accusation[0]
+        tok, alleged = accusation[0], True
     for step in range(MAX_CLIMB + 1):
         if any(c.dep_ == "aux" and c.lemma_.lower() in words["modal_auxiliaries"] - skip for c in tok.children):
             return "hypothetical", None
@@ -666,7 +668,7 @@ def _modality(verb: Token, amap: dict[int, Actor], source: list[Actor], words,
             who = _actors_of(sent.doc[t.i + 2], amap) or [amap[i] for i in range(t.i + 2, min(t.i + 6, sent.end)) if i in amap]
             if who and reporter is None and who[0] not in source:
                 reporter = who[0]
-    return ("reported", reporter) if reporter else ("asserted", None)
+    return ("reported", reporter) if reporter or alleged else ("asserted", None)
 
 
 def _requested_by(verb: Token, lex: Lexicon, words) -> Token | None:
@@ -704,8 +706,9 @@ def _governed_by(verb: Token, lex: Lexicon) -> str | None:
 
 
 def _own_side(s: Actor, o: Actor) -> bool:
-    """An official and the country or body they act for are one side, not two parties."""
-    return s.key == o.key or o.key in s.affiliations or s.key in o.affiliations
+    """An official and the country or body they act for are one side, not two parties; a former official
+    ("former President X of Y criticised Y") is a party of their own."""
+    return s.key == o.key or (o.key in s.affiliations and not s.former) or (s.key in o.affiliations and not o.former)
 
 
 def _pairs(sources: list[Actor], targets: list[Actor], symmetric: bool,

@@ -108,6 +108,9 @@ class Gazetteer:
     collectives: frozenset[str] = frozenset()
     surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)  # last name -> person keys
     families: dict[str, tuple[str, ...]] = field(default_factory=dict)  # last name -> every person key bearing it
+    given: frozenset[str] = frozenset()  # first words of known persons' names ("Ahmed" of "Ahmed Attaf")
+    short_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a one-word variant the officials
+    # files list ("Abiy", "Kenyatta") -> the person keys it names
     spellings: dict[str, str | None] = field(default_factory=dict)  # a person name's letters (see letters) -> key;
     # None when two persons share them
 
@@ -385,6 +388,7 @@ def load_gazetteer() -> Gazetteer:
             known["terms"] += p["terms"]
     surnames: dict[str, list[str]] = {}
     families: dict[str, list[str]] = {}
+    short_names: dict[str, list[str]] = {}
     given = {n.split()[0] for name, p in persons.items() for n in (name, *p["variants"]) if " " in n}  # "Abbas", "Ali"
     for name, p in persons.items():
         terms = tuple(sorted(p["terms"], key=lambda t: t.start))
@@ -399,12 +403,16 @@ def load_gazetteer() -> Gazetteer:
                 gaz.spellings[spelled] = key if gaz.spellings.get(spelled, key) == key else None
             s = _surname(n)
             family = s or (n if " " not in n and n[:1].isupper() else None)  # a bare variant: "Kenyatta"
+            if " " not in n and key not in short_names.setdefault(n, []):
+                short_names[n].append(key)
             if family and key not in families.setdefault(family, []):
                 families[family].append(key)
             if s and s not in given and key not in surnames.setdefault(s, []):
                 surnames[s].append(key)
     gaz.surnames = {s: tuple(keys) for s, keys in surnames.items()}
     gaz.families = {s: tuple(keys) for s, keys in families.items()}
+    gaz.short_names = {n: tuple(keys) for n, keys in short_names.items()}
+    gaz.given = frozenset(given)
     blocked = load_data("non_actors.json")
     gaz.patterns.extend({"label": NONACTOR, "pattern": t, "id": "-"}
                         for group in ("media", "currencies", "other", "territories") for t in blocked.get(group, []))

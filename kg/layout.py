@@ -54,9 +54,11 @@ from .vocab import ID, ONTOLOGY_GRAPH, PREFIXES
 
 __all__ = ["ACTORS_GRAPH", "NETWORK_GRAPH", "PENDING_GRAPH", "STALE_GRAPH", "RECOMPUTE", "MaintainedGraph", "MAINTAINED",
            "register", "maintained_graphs", "system_graphs", "write_update", "stale_update", "refresh_stale_update",
-           "recompute_all", "LAYOUT_VERSION"]
+           "recompute_all", "LAYOUT_VERSION", "UPGRADES", "upgrade_update"]
 
-LAYOUT_VERSION = 3  # 1: every document graph repeated the actors it mentions and their direct edges; 2: no story events
+# 1: every document graph repeated the actors it mentions and their direct edges; 2: no story events; 3: story keys
+# without their sides (dipl:storySource, dipl:storyTarget)
+LAYOUT_VERSION = 4
 ACTORS_GRAPH = ID["graph/actors"]
 NETWORK_GRAPH = ID["graph/network"]
 PENDING_GRAPH = ID["graph/pending"]  # keys to recompute; exists only inside one update request
@@ -214,6 +216,27 @@ def refresh_stale_update(keys: Iterable[tuple[str, str]]) -> str:
             ops += m.recompute_operations()
     ops.append(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
     return _PROLOGUE + " ;\n".join(ops)
+
+
+# version -> the operations that bring a store of that layout to the next one in place (a maintained graph adds its
+# own, e.g. kg.stories); a layout without an entry cannot be upgraded (its documents lack what the new one needs)
+UPGRADES: dict[int, tuple[str, ...]] = {}
+
+
+def upgrade_update(version: int) -> str | None:
+    """One SPARQL update request that brings a store of graph layout ``version`` to :data:`LAYOUT_VERSION` in place
+    ("" when it is there already), or None when it cannot be upgraded (rebuild it from the documents). The caller
+    refreshes the ontology graph in the same request.
+
+    >>> upgrade_update(LAYOUT_VERSION), upgrade_update(1), upgrade_update(LAYOUT_VERSION + 1)
+    ('', None, None)
+    """
+    if version == LAYOUT_VERSION:
+        return ""
+    steps = range(version, LAYOUT_VERSION)
+    if not steps or not all(v in UPGRADES for v in steps):  # a newer kg's layout, or one without an upgrade
+        return None
+    return _PROLOGUE + " ;\n".join(op for v in steps for op in UPGRADES[v])
 
 
 def recompute_all() -> str:

@@ -16,7 +16,8 @@
   with ``COALESCE(<test using ?p>, true)`` (``BOUND(?p)`` is false once ?p is
   substituted), or end a line with ``# @if p``: that line is kept only when
   ``p`` is given (so a given actor drives the query through the index, and an
-  absent one costs nothing).
+  absent one costs nothing); a line ending with ``# @unless p`` only when it
+  is not.
 * Syntax errors become :class:`QuerySyntaxError` with line and column in the
   text as written (the project's prefixes are passed to the parser, not
   prepended to the text).
@@ -361,7 +362,7 @@ class Param:
 
 
 _PARAM_LINE = re.compile(r"^#\s*@param\s+(\w+)(\?)?\s+(\w+)\s*(.*)$")
-_IF_LINE = re.compile(r"#\s*@if\s+(\w+)\s*$")
+_IF_LINE = re.compile(r"#\s*@(if|unless)\s+(\w+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -393,17 +394,20 @@ class NamedQuery:
         return cls(name, description, text, tuple(params))
 
     def text_for(self, given: Iterable[str]) -> str:
-        r"""The query text for the parameters ``given``: lines ending in ``# @if NAME`` only when NAME is given.
+        r"""The query text for the parameters ``given``: lines ending in ``# @if NAME`` only when NAME is given,
+        lines ending in ``# @unless NAME`` only when it is not (a blank line instead, so positions stay).
 
-        >>> nq = NamedQuery.parse("q", "SELECT * WHERE {\n  ?e dipl:source ?actor  # @if actor\n}")
-        >>> nq.text_for([]).splitlines()[1]
-        ''
+        >>> nq = NamedQuery.parse("q", "SELECT * WHERE {\n  ?e dipl:source ?actor  # @if actor\n  ?e a ?t  # @unless actor\n}")
+        >>> nq.text_for([]).splitlines()[1:3]
+        ['', '  ?e a ?t  # @unless actor']
+        >>> nq.text_for(["actor"]).splitlines()[1:3]
+        ['  ?e dipl:source ?actor  # @if actor', '']
         """
         given = set(given)
 
         def keep(line: str) -> str:
             m = _IF_LINE.search(line)
-            return line if m is None or m.group(1) in given else ""
+            return line if m is None or (m.group(2) in given) == (m.group(1) == "if") else ""
 
         return "\n".join(keep(line) for line in self.text.split("\n"))
 

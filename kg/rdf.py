@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # annotations only: reading a store (kg.stories, kg.layout) n
     from .extract import Extraction
 
 __all__ = ["actor_iri", "document_iri", "event_iri", "mention_iri", "affiliation_iri", "edge_iri", "role_iri", "post_iri",
-           "membership_iri", "story_key_iri", "story_window", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
+           "membership_iri", "story_key_iri", "story_key_of", "story_window", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
 
 TYPE_CLASS = {"Country": DIPL.Country, "Person": DIPL.Person, "Organization": DIPL.Organization}
 WINDOW_DAYS = 3  # how many days after an event (or after another report) an undated report may follow (kg.stories)
@@ -92,8 +92,8 @@ def edge_iri(source_key: str, target_key: str, cls: str) -> URIRef:
 
 def story_key_iri(source: Actor, target: Actor, cls: str) -> URIRef:
     """The group of event mentions that may report one story event (:mod:`kg.stories`): source and target,
-    an official (a person with a country) counted as their country unless that makes both sides one, and
-    the class family (``EventType.family``: SANCTION and COERCE are one); the two sides of a symmetric
+    an official (a person with a country, not a former one) counted as their country unless that makes both
+    sides one, and the class family (``EventType.family``: SANCTION and COERCE are one); the two sides of a symmetric
     family (AGREE, CONSULT) in alphabetical order, since reports name either first.
 
     >>> from kg.actors import Actor
@@ -102,10 +102,18 @@ def story_key_iri(source: Actor, target: Actor, cls: str) -> URIRef:
     rdflib.term.URIRef('https://w3id.org/kg-dipl/id/storykey/RUS/USA/COERCE')
     """
     def lift(a: Actor) -> str:
-        return a.country if a.type == "Person" and a.country else a.key
-    s, o = lift(source), lift(target)
-    if s == o:
-        s, o = source.key, target.key
+        return a.country if a.type == "Person" and a.country and not a.former else a.key
+    return story_key_of((lift(source), lift(target)), (source.key, target.key), cls)
+
+
+def story_key_of(sides: tuple[str, str], keys: tuple[str, str], cls: str) -> URIRef:
+    """The story key of ``cls`` events between ``sides`` (actor keys, officials already counted as their
+    country), or between the actors' own ``keys`` when both sides are one (see :func:`story_key_iri`).
+
+    >>> story_key_of(("USA", "AFG"), ("USA", "taliban"), "AGREE")
+    rdflib.term.URIRef('https://w3id.org/kg-dipl/id/storykey/AFG/USA/AGREE')
+    """
+    s, o = sides if sides[0] != sides[1] else keys
     family = EVENT_TYPES[cls].family
     if EVENT_TYPES[family].symmetric:
         s, o = sorted((s, o))

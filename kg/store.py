@@ -30,8 +30,7 @@ from rdflib.query import Result
 from .errors import QueryError, StoreError, StoreLocked
 from .ingest import by_words
 from .layout import (LAYOUT_VERSION, MAINTAINED, RECOMPUTE, STALE_GRAPH, MaintainedGraph, recompute_all,
-                     refresh_stale_update,
-                     stale_update, write_update)
+                     refresh_stale_update, stale_update, upgrade_update, write_update)
 from .sparql import scan
 from .vocab import ONTOLOGY_GRAPH, PREFIXES, ontology_path
 
@@ -77,10 +76,13 @@ class Backend(Protocol):
 class OxigraphBackend:
     """The embedded store: pyoxigraph on RocksDB in a directory of its own."""
 
-    def __init__(self, url: str, read_only: bool = False) -> None:
+    def __init__(self, url: str, read_only: bool = False, upgrade: bool = False) -> None:
+        """``upgrade``: open a store of an older graph layout that can be upgraded in place (``layout`` tells
+        which); otherwise such a store is refused with the command that upgrades it."""
         import pyoxigraph
 
         self.url = url
+        self.layout = FORMAT_VERSION
         self.read_only = read_only
         self.path = Path(url.removeprefix("file://"))
         self._ox = pyoxigraph
@@ -109,7 +111,9 @@ class OxigraphBackend:
             if info.get("format") != "kg-oxigraph":
                 raise StoreError(f"{self.path} holds a store of another format ({info}); use a new directory")
             if info.get("version") != FORMAT_VERSION:
-                raise StoreError(_old_layout(self.path, info.get("version")))
+                if not (upgrade and isinstance(info.get("version"), int) and upgrade_update(info["version"])):
+                    raise StoreError(_old_layout(self.path, info.get("version")))
+                self.layout = info["version"]
             _check_database(self.path, db)
         try:
             if read_only:
@@ -193,6 +197,9 @@ class OxigraphBackend:
 
 def _old_layout(where: object, version: object) -> str:
     """The one-line refusal of a store built with another graph layout."""
+    if isinstance(version, int) and upgrade_update(version):
+        return (f"store {where} has graph layout {version} (this kg reads layout {FORMAT_VERSION}); upgrade it in "
+                f"place, which keeps every document: kg upgrade --store {where}")
     return (f"store {where} was built by another version of kg (graph layout {version}, this kg reads layout "
             f"{FORMAT_VERSION}: one copy of each actor and edge, see docs/graph-layout.md); rebuild it from your "
             f"documents into a new store: kg build PATHS --store NEW_DIR")
@@ -356,9 +363,10 @@ BACKENDS: dict[str, type] = {"": OxigraphBackend, "file": OxigraphBackend,
 
 
 def open_store(url: str | os.PathLike = DEFAULT_STORE, read_only: bool = False,
-               timeout: float | None = None) -> Backend:
+               timeout: float | None = None, upgrade: bool = False) -> Backend:
     """The backend for ``url``: a directory path or file:// URL, or an http(s) SPARQL endpoint
-    (``timeout``: seconds per connect and per read, default :data:`REMOTE_TIMEOUT`)."""
+    (``timeout``: seconds per connect and per read, default :data:`REMOTE_TIMEOUT`; ``upgrade``: see
+    :class:`OxigraphBackend`)."""
     scheme = urlparse(str(url)).scheme if "://" in str(url) else ""
     try:
         backend = BACKENDS[scheme]
@@ -366,7 +374,7 @@ def open_store(url: str | os.PathLike = DEFAULT_STORE, read_only: bool = False,
         raise StoreError(f"no store backend for {url!r}; use a directory path or an http(s):// SPARQL URL") from None
     if backend is SparqlBackend:
         return backend(str(url), read_only=read_only, timeout=timeout)
-    return backend(str(url), read_only=read_only)
+    return backend(str(url), read_only=read_only, upgrade=upgrade)
 
 
 @dataclass
@@ -414,13 +422,16 @@ class KnowledgeGraph:
     """The project's graph in a store: add documents, remove them, ask SPARQL."""
 
     def __init__(self, url: str | os.PathLike = DEFAULT_STORE, read_only: bool = False,
-                 timeout: float | None = None) -> None:
-        self.backend = open_store(url, read_only=read_only, timeout=timeout)
+                 timeout: float | None = None, upgrade: bool = False) -> None:
+        """``upgrade``: open a store of an older graph layout that :meth:`upgrade` can bring up to date (any
+        other command refuses it with a one-line error naming ``kg upgrade``)."""
+        self.backend = open_store(url, read_only=read_only, timeout=timeout, upgrade=upgrade)
+        self.layout = getattr(self.backend, "layout", LAYOUT_VERSION)
         try:
             if not read_only and not self.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}").askAnswer:
                 self._load_ontology()
             if isinstance(self.backend, SparqlBackend):
-                self._check_remote()
+                self._check_remote(upgrade)
         except BaseException:
             self.backend.close()
             raise
@@ -430,9 +441,10 @@ class KnowledgeGraph:
         """Whether updates may say USING NAMED (the embedded store; ``oxigraph serve`` in union mode refuses it)."""
         return not isinstance(self.backend, SparqlBackend)
 
-    def _check_remote(self) -> None:
-        """Refuse a server that does not query the union of its named graphs, or that holds a store of the
-        previous layout (its ontology graph lacks dipl:Mention while document graphs exist)."""
+    def _check_remote(self, upgrade: bool = False) -> None:
+        """Refuse a server that does not query the union of its named graphs, or that holds a store of an
+        older layout: 1 when its ontology graph lacks dipl:Mention while document graphs exist, 3 when it lacks
+        dipl:storySource while story events exist (``upgrade``: note it in ``layout`` instead)."""
         if (self.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ dipl:AGREE a dipl:EventType }} }}").askAnswer
                 and not self.query("ASK { dipl:AGREE a dipl:EventType }").askAnswer):
             raise StoreError(f"SPARQL server {self.backend.url} does not query the union of its named graphs "
@@ -441,10 +453,36 @@ class KnowledgeGraph:
         if (self.query("ASK { GRAPH ?d { ?d a dipl:Document } }").askAnswer
                 and not self.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ dipl:Mention ?p ?o }} }}").askAnswer):
             raise StoreError(_old_layout(self.backend.url, 1))
+        if (self.query("ASK { GRAPH graph:stories { ?story dipl:storyGroup ?key } }").askAnswer
+                and not self.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ dipl:storySource ?p ?o }} }}").askAnswer):
+            if not upgrade:
+                raise StoreError(_old_layout(self.backend.url, 3))
+            self.layout = 3
+
+    def _ontology_data(self) -> str:
+        """The operation that writes the ontology graph (``ontology/dipl.ttl``)."""
+        g = Graph().parse(ontology_path(), format="turtle")
+        return f"INSERT DATA {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {g.serialize(format='nt')} }} }}"
 
     def _load_ontology(self) -> None:
-        g = Graph().parse(ontology_path(), format="turtle")
-        self.backend.update(f"INSERT DATA {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {g.serialize(format='nt')} }} }}")
+        self.backend.update(self._ontology_data())
+
+    def upgrade(self) -> int | None:
+        """Bring a store of an older graph layout (opened with ``upgrade=True``) to :data:`LAYOUT_VERSION` in
+        place: the maintained graphs gain what the new layout keeps and the ontology graph is replaced, in one
+        update request (all or nothing); then the embedded store's marker says the new version. Returns the
+        version it upgraded from, None when the store was up to date already."""
+        if self.layout == LAYOUT_VERSION:
+            return None
+        update = upgrade_update(self.layout)
+        if not update:
+            raise StoreError(_old_layout(self.backend.url, self.layout))
+        self.backend.update(f"{update} ;\nDROP SILENT GRAPH <{ONTOLOGY_GRAPH}> ;\n{self._ontology_data()}")
+        path = getattr(self.backend, "path", None)  # the embedded store's directory
+        if path is not None:
+            (path / MARKER).write_text(json.dumps({"format": "kg-oxigraph", "version": FORMAT_VERSION}))
+        old, self.layout = self.layout, LAYOUT_VERSION
+        return old
 
     def __enter__(self) -> "KnowledgeGraph":
         return self
@@ -492,7 +530,8 @@ class KnowledgeGraph:
         returns the number of triples written.
 
         One update holds at most :data:`PIECE_TRIPLES` triples, or :data:`STALE_KEYS` keys reading at most
-        :data:`STALE_EVIDENCE` pieces of evidence, whatever the document's size: the keys (actors, edges, stories) that the stored version and each piece touch are
+        :data:`STALE_EVIDENCE` pieces of evidence, whatever the document's size: the keys (actors, edges,
+        stories) that the stored version and each piece touch are
         marked stale (:data:`kg.layout.STALE_GRAPH`) as they are written, the stored version is deleted, the
         pieces added, then the stale keys re-derived a few at a time, and ``last`` (the document's content
         hash: what says it is complete) goes in last. A crash on the way leaves a graph without ``last``, which

@@ -39,7 +39,9 @@ and the story events, nothing else.
 
 The graph stores the grouping alone: each story event (``a dipl:StoryEvent``, its
 ``dipl:storyGroup`` key) and its ``dipl:hasReport`` links to its mentions (each
-``prov:wasDerivedFrom`` its document). What follows from the reports is read when
+``prov:wasDerivedFrom`` its document), and each key's ``dipl:storySource`` and
+``dipl:storyTarget`` (the actors its IRI names) while a story event has it, so an
+actor's story events are looked up from the actor. What follows from the reports is read when
 asked, never kept in step: first and last publication dates, counts of reports,
 documents and sources (URL hosts), the majority class with the others as
 alternatives, majority negation and modality with the dissent (the named query
@@ -50,7 +52,7 @@ alternatives, majority negation and modality with the dissent (the named query
 """
 from __future__ import annotations
 
-from .layout import PENDING_GRAPH, MaintainedGraph, register
+from .layout import PENDING_GRAPH, UPGRADES, MaintainedGraph, register
 from .rdf import WINDOW_DAYS
 from .vocab import ID
 
@@ -59,6 +61,7 @@ __all__ = ["STORIES_GRAPH", "STORIES", "WINDOW_DAYS"]
 STORIES_GRAPH = ID["graph/stories"]
 
 _KEY_PREFIX = str(ID["storykey/"])
+_ACTOR = str(ID["actor/"])
 _STORY = str(ID["story/"])
 _TMP = str(ID["graph/stories#"])  # marks, in the pending graph (dropped at the end of each update)
 _P = f"<{PENDING_GRAPH}>"
@@ -75,8 +78,9 @@ def _story(date_or_doc: str) -> str:
 # where ?kind is :stated (?x its stated date), :dated (?x its date, the publication date) or :undated (?x its
 # document's name); ``?key :loose ?x`` marks the dates of a key left for step 3. The stories they replace are
 # marked :old.
-_KEY, _STATED, _DATED, _UNDATED, _LOOSE = (f"<{_TMP}{name}>" for name in ("key", "stated", "dated", "undated", "loose"))
-_MARKS = (_OLD, _KEY, _STATED, _DATED, _UNDATED, _LOOSE)
+_KEY, _STATED, _DATED, _UNDATED, _LOOSE, _OLD_KEY = (
+    f"<{_TMP}{name}>" for name in ("key", "stated", "dated", "undated", "loose", "oldkey"))
+_MARKS = (_OLD, _KEY, _STATED, _DATED, _UNDATED, _LOOSE, _OLD_KEY)
 _FACTS = f"GRAPH {_P} {{ ?e {_KEY} ?key ; ?kind ?x }}"
 _DATE = f"""        LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ ?e dcterms:date ?d }} }} }}
         LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ ?doc dcterms:date ?p }} }} }}
@@ -99,9 +103,18 @@ def _mark(where: str) -> str:
 
 
 _MARKED = f"GRAPH {_P} {{ ?e {_KEY} ?k }}"
-_NEW_STORY = "?story a dipl:StoryEvent ; dipl:storyGroup ?key ; dipl:hasReport ?e"
+# A story key's source and target (the actors its IRI names, kg.rdf.story_key_iri) are facts of the key, kept
+# while a story event has it: the story events of an actor are then looked up from the actor (named query
+# story-events), not found by reading every key.
+_SIDES = "?key dipl:storySource ?ks ; dipl:storyTarget ?kt"
+_SIDES_OF_KEY = f"""BIND(STRAFTER(STR(?key), "{_KEY_PREFIX}") AS ?kk)
+  BIND(IRI(CONCAT("{_ACTOR}", STRBEFORE(?kk, "/"))) AS ?ks)
+  BIND(IRI(CONCAT("{_ACTOR}", STRBEFORE(STRAFTER(?kk, "/"), "/"))) AS ?kt)"""
+_NEW_STORY = f"?story a dipl:StoryEvent ; dipl:storyGroup ?key ; dipl:hasReport ?e . {_SIDES}"
 # the story events of the marked mentions: the old ones of those mentions go, the new ones come
 _GROUP = (
+    f"""INSERT {{ GRAPH {_P} {{ ?key {_OLD_KEY} true }} }}
+WHERE {{ GRAPH {_P} {{ ?story {_OLD} true }} LATERAL {{ GRAPH $graph {{ ?story dipl:storyGroup ?key }} }} }}""",
     f"""DELETE {{ GRAPH $graph {{ ?story ?p ?o }} }}
 WHERE {{ GRAPH {_P} {{ ?story {_OLD} true }} LATERAL {{ GRAPH $graph {{ ?story ?p ?o }} }} }}""",
     # steps 1, 2 and 4: a stated date, or the latest stated date of the key at most WINDOW_DAYS before, or the
@@ -117,6 +130,7 @@ WHERE {{
   BIND(IF(?kind = {_DATED}, ?anchor, ?x) AS ?first)
   BIND(IF(BOUND(?first), {_story("STR(?first)")}, ?none) AS ?story)
   BIND(IF(BOUND(?first), ?none, ?key) AS ?loose)  # a (key, date) pair: every mention of it is loose
+  {_SIDES_OF_KEY}
 }}""",
     # step 3: the loose dates of each key chained; a chain starts at a loose date with no other one WINDOW_DAYS
     # before it, and a mention of a loose date joins the story of the latest start at or before it
@@ -132,7 +146,12 @@ WHERE {{
     }} GROUP BY ?key ?x }}
   GRAPH {_P} {{ ?e {_DATED} ?x ; {_KEY} ?key }}
   BIND({_story("STR(?start)")} AS ?story)
+  {_SIDES_OF_KEY}
 }}""",
+    # the sides of a key that no story event has any more
+    f"""DELETE {{ GRAPH $graph {{ {_SIDES} }} }}
+WHERE {{ GRAPH {_P} {{ ?key {_OLD_KEY} true }} FILTER NOT EXISTS {{ GRAPH $graph {{ ?other dipl:storyGroup ?key }} }}
+        LATERAL {{ GRAPH $graph {{ {_SIDES} }} }} }}""",
 )
 _CLEAR = (f"DELETE {{ GRAPH {_P} {{ ?s ?p ?o }} }} "
           f"WHERE {{ VALUES ?p {{ {' '.join(_MARKS)} }} GRAPH {_P} {{ ?s ?p ?o }} }}")
@@ -173,7 +192,8 @@ _NEAR_NEW_MENTIONS = (  # new documents: their mentions, those sharing a window 
     _CLEAR,
     # a new mention with no other mention of its key in its window or the two beside it (most) is a story of its
     # own, which changes no other: written at once; the others are marked
-    f"""INSERT {{ GRAPH $graph {{ ?story a dipl:StoryEvent ; dipl:storyGroup ?key ; dipl:hasReport ?alone }}
+    f"""INSERT {{ GRAPH $graph {{ ?story a dipl:StoryEvent ; dipl:storyGroup ?key ; dipl:hasReport ?alone .
+                           ?keyAlone dipl:storySource ?ks ; dipl:storyTarget ?kt }}
          GRAPH {_P} {{ ?marked {_KEY} ?key ; ?kind ?x }} }}
 WHERE {{ $values GRAPH ?doc {{ ?e dipl:storyKey ?key }}
         LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ ?e dipl:storyWindow ?w }} }} }}
@@ -181,7 +201,9 @@ WHERE {{ $values GRAPH ?doc {{ ?e dipl:storyKey ?key }}
 {_DATE}
         BIND(IF(BOUND(?n), ?none, {_story("STR(?x)")}) AS ?story)
         BIND(IF(BOUND(?n), ?none, ?e) AS ?alone)
-        BIND(IF(BOUND(?n), ?e, ?none) AS ?marked) }}""",
+        BIND(IF(BOUND(?n), ?none, ?key) AS ?keyAlone)
+        BIND(IF(BOUND(?n), ?e, ?none) AS ?marked)
+  {_SIDES_OF_KEY} }}""",
     *_neighbours(storied=False),
 )
 
@@ -193,3 +215,7 @@ STORIES = register(MaintainedGraph(
     add=(*_NEAR_NEW_MENTIONS, *_GROUP),
     group="?key dipl:storyKey ?group",  # a story key's mentions are grouped together
 ))
+# layout 3 -> 4: the sides of every story key in use, read from its IRI as the writer does
+UPGRADES[3] = (f"""INSERT {{ GRAPH <{STORIES_GRAPH}> {{ {_SIDES} }} }}
+WHERE {{ {{ SELECT DISTINCT ?key WHERE {{ GRAPH <{STORIES_GRAPH}> {{ ?story dipl:storyGroup ?key }} }} }}
+  {_SIDES_OF_KEY} }}""",)

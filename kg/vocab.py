@@ -110,6 +110,8 @@ class DIPL(DefinedNamespace):
     storyWindow: URIRef
     nearClass: URIRef
     storyGroup: URIRef
+    storySource: URIRef
+    storyTarget: URIRef
     hasReport: URIRef
     pair: URIRef
     firstActor: URIRef

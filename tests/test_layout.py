@@ -22,7 +22,7 @@ from kg.network import to_networkx
 from kg.query import named_query, run_named
 from kg.rdf import document_iri, to_graph
 from kg.render import page_data
-from kg.store import KnowledgeGraph
+from kg.store import KnowledgeGraph, prologue
 from servers import oxigraph_server
 from synthetic import document
 
@@ -247,6 +247,8 @@ def test_replace_and_remove_keep_the_maintained_graphs_exact(tmp_path):
 
 # ----------------------------------------------------------------------------- migration
 
+SIDES = "dipl:storySource dipl:storyTarget"  # what layout 4 added to layout 3
+
 def test_a_store_of_the_previous_layout_is_refused_with_how_to_rebuild(tmp_path):
     store = tmp_path / "old"
     with KnowledgeGraph(store):
@@ -274,6 +276,37 @@ def test_a_server_holding_the_previous_layout_is_refused():
             KnowledgeGraph(server.url)
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("where", ["embedded", "oxigraph serve"])
+def test_a_store_of_layout_3_is_upgraded_in_place_to_what_a_fresh_build_holds(where, tmp_path):
+    """Layout 3 kept story keys without their sides (dipl:storySource, dipl:storyTarget): other commands refuse
+    it naming ``kg upgrade``, which adds them in one update and leaves the store quad for quad as a fresh build."""
+    server = oxigraph_server("--union-default-graph") if where == "oxigraph serve" else None
+    url = server.url if server else str(tmp_path / "store")
+    try:
+        clean_build(url, list(range(12)))
+        fresh = quads(url)
+        assert any(p.endswith("#storySource") for _, _, p, _ in fresh)
+        with KnowledgeGraph(url) as kg:  # what kg wrote before: no sides, an ontology without them
+            kg.backend.update(f"{prologue()}DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ VALUES ?x {{ {SIDES} }} "
+                              f"{{ GRAPH ?g {{ ?s ?x ?o }} BIND(?x AS ?p) }} UNION {{ GRAPH ?g {{ ?x ?p ?o }} BIND(?x AS ?s) }} }}")
+        if not server:
+            (tmp_path / "store" / "kg-store.json").write_text(json.dumps({"format": "kg-oxigraph", "version": 3}))
+        with pytest.raises(StoreError, match=f"graph layout 3.*kg upgrade --store {url}"):
+            KnowledgeGraph(url, read_only=True)
+        kg_cli = [sys.executable, "-m", "kg.cli"]
+        r = subprocess.run([*kg_cli, "query", "-n", "story-events", "-p", "actor=USA", "--store", url],
+                           capture_output=True, text=True)
+        assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "kg upgrade" in r.stderr
+        r = subprocess.run([*kg_cli, "upgrade", "--store", url], capture_output=True, text=True)
+        assert r.returncode == 0 and "from graph layout 3 to 4" in r.stdout, r.stderr
+        assert quads(url) == fresh
+        r = subprocess.run([*kg_cli, "upgrade", "--store", url], capture_output=True, text=True)
+        assert r.returncode == 0 and "nothing to do" in r.stdout
+    finally:
+        if server:
+            server.stop()
 
 
 # ----------------------------------------------------------------------------- queries

@@ -73,6 +73,13 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
+def _being_created(path: Path) -> bool:
+    """Whether directory ``path`` holds nothing but what kg build writes before the store's marker (the
+    database and the holder's name): empty, or a store another build is creating this instant, whose lock
+    the open then reports."""
+    return {p.name for p in path.iterdir()} <= {"oxigraph", "holder.json"}
+
+
 class OxigraphBackend:
     """The embedded store: pyoxigraph on RocksDB in a directory of its own."""
 
@@ -95,7 +102,7 @@ class OxigraphBackend:
                               f"wait for it to finish or stop it")
         if read_only and self.path.is_dir() and not marker.is_file():  # reading: say nothing about writing
             raise StoreError(f"{self.path} is not a kg store (no {MARKER}); pass --store with a store made by kg build")
-        if self.path.is_dir() and any(self.path.iterdir()) and not marker.is_file():
+        if self.path.is_dir() and not marker.is_file() and not _being_created(self.path):
             raise StoreError(f"{self.path} is not a kg store (no {MARKER}) and is not empty; "
                              f"refusing to write there. Pass --store with a new or empty directory")
         if read_only and not marker.is_file():

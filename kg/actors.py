@@ -22,6 +22,7 @@ from .gazetteer import (DEMONYM, NAME, NONACTOR, SEAT, Entry, Gazetteer, load_da
                         title_words)
 from .sectors import (UNKNOWN_COUNTRY, find_groups, group_key, group_kind, group_label, org_sector, role_sector,
                       sector_data, sector_of_words)
+from .spans import ent_at, ents_in
 from .vocab import AFFILIATION_CONFIDENCE
 
 __all__ = ["Mention", "Actor", "find_mentions", "Resolver"]
@@ -293,7 +294,7 @@ def _is_title_phrase(span: Span) -> bool:
     """A title ("Kenya's foreign minister", "US envoy to Afghanistan"), not a clause: no finite verb,
     no other person's full name, at most 16 words."""
     return (len(span) <= 16 and not any(t.tag_ in CLAUSE_TAGS for t in span)
-            and not any(e.label_ == "PERSON" and len(e) > 1 for e in span.ents))
+            and not any(e.label_ == "PERSON" and len(e) > 1 for e in ents_in(span)))
 
 
 def _portfolio(tok: Token, before: int) -> bool:
@@ -700,7 +701,7 @@ def _apposed(span: Span) -> bool:
 
 def _inside_another_name(doc: Doc, i: int, role_tokens: set[int]) -> bool:
     """Token i is one word of a longer person name NER found, the other words not titles."""
-    ent = next((e for e in doc.ents if e.start <= i < e.end), None)
+    ent = ent_at(doc, i)
     return (ent is not None and ent.label_ == "PERSON" and len(ent) > 1
             and all(_is_name_token(t) for t in ent if t.i != i and t.i not in role_tokens)
             and any(t.i not in role_tokens for t in ent if t.i != i))
@@ -758,8 +759,10 @@ class Resolver:
         self.date = date
         self.document = document  # the document's key (path or URL): the scope of its groups of unknown country
         self.actors: dict[str, Actor] = {}
-        self.recent: list[Actor] = []  # most recent last
-        self.persons: list[Actor] = []
+        # keyed by id(): membership and moves cost the same however many actors a long document names
+        self.recent: dict[int, Actor] = {}  # most recent last
+        self.persons: dict[int, Actor] = {}  # in the order the text named them
+        self._forms: dict[int, tuple[tuple[str, int], set[tuple[str, ...]]]] = {}  # id -> (label, aliases), forms
         self.organs: dict[str, Actor] = {}  # sector -> the country whose organ of that sector the text named last
         self.shared: dict[str, str] = {}  # a name two states share ("Congo") -> the state this document means
 
@@ -845,8 +848,8 @@ class Resolver:
         document named before, else the holder of that name in office on the document's date, else the
         gazetteer's match."""
         if " " not in m.text and m.text in self.gaz.families:
-            for p in reversed(self.persons):
-                if (m.text,) in _short_forms(p):
+            for p in reversed(self.persons.values()):
+                if (m.text,) in self._short_forms(p):
                     return p
             found = self.gaz.official_on(m.text, self.date, m.role) if self.date else None
             if found:
@@ -856,11 +859,12 @@ class Resolver:
     def _person(self, m: Mention) -> Actor | None:
         name = m.text
         tokens = tuple(name.split())
-        for p in reversed(self.persons):  # "Imran" after "Imran Khan"; "Khan" too; not a father's name
-            if tokens in _short_forms(p) or tokens == tuple(p.label.split()):
+        for p in reversed(self.persons.values()):  # "Imran" after "Imran Khan"; "Khan" too; not a father's name
+            if tokens in self._short_forms(p) or tokens == tuple(p.label.split()):
                 return p
-        for p in reversed(self.persons):  # "Donald Trump" after "Trump": the fuller name wins
-            if p.key not in self.gaz.entries and tuple(p.label.split()) in _short_forms_of(tokens):
+        fuller = _short_forms_of(tokens)
+        for p in reversed(self.persons.values()):  # "Donald Trump" after "Trump": the fuller name wins
+            if p.key not in self.gaz.entries and tuple(p.label.split()) in fuller:
                 self.actors.pop(p.key, None)
                 p.add_alias(p.label)
                 p.key, p.label = slug(name), name
@@ -876,14 +880,22 @@ class Resolver:
         known = self.gaz.person_spelled(name)  # "Владимир Путин", "Andrej Babis": a known person's other spelling
         if known is not None:
             actor = self._get(known.key)
-            if actor not in self.persons:
-                self.persons.append(actor)
+            self.persons.setdefault(id(actor), actor)
             return actor
         key = slug(name)
         actor = self.actors.get(key) or Actor(key, name, "Person")
         self.actors[key] = actor
-        self.persons.append(actor)
+        self.persons.pop(id(actor), None)  # named again: the latest person of that name
+        self.persons[id(actor)] = actor
         return actor
+
+    def _short_forms(self, person: Actor) -> set[tuple[str, ...]]:
+        """:func:`_short_forms` of ``person``, computed again only when its label or aliases changed."""
+        state = (person.label, len(person.aliases))  # aliases are only ever added
+        cached = self._forms.get(id(person))
+        if cached is None or cached[0] != state:
+            cached = self._forms[id(person)] = (state, _short_forms(person))
+        return cached[1]
 
     def _group(self, m: Mention) -> Actor | None:
         """The node of a group: one per (country, sector, kind). Without a country in the phrase, the group
@@ -928,7 +940,7 @@ class Resolver:
         return group
 
     def _last(self, pred) -> Actor | None:
-        return next((a for a in reversed(self.recent) if pred(a)), None)
+        return next((a for a in reversed(self.recent.values()) if pred(a)), None)
 
     def _refer(self, m: Mention) -> Actor | None:
         if m.kind == "pronoun":
@@ -952,12 +964,12 @@ class Resolver:
     def resolve_doc(self, doc: Doc) -> list[Mention]:
         """Resolve ``doc._.kg_mentions``, then add the bare names NER missed ("Kamikawa later said")."""
         mentions: list[Mention] = doc._.kg_mentions or []
-        doc._.kg_context = list(self.recent)
+        doc._.kg_context = list(self.recent.values())
         self._settle(mentions)
         self.resolve(mentions)
         mentions = [m for m in mentions if m.actor is not None or m.kind in {"pronoun", "definite", "leader"}]
         covered = {i for m in mentions for i in range(m.start, m.end)}
-        names = {t[0]: p for p in self.persons for t in _short_forms(p) if len(t) == 1 and len(t[0]) > 2}
+        names = {t[0]: p for p in self.persons.values() for t in self._short_forms(p) if len(t) == 1 and len(t[0]) > 2}
         extra = []
         for tok in doc:
             if tok.i in covered or not tok.is_title:
@@ -967,8 +979,8 @@ class Resolver:
                     and not _private(doc, tok.i, set()):
                 key = self._known_official(Mention(tok.i, tok.i + 1, tok.text, "person"))
                 person = self._get(key) if key else None  # "Ruto said ...": the one official of that name
-                if person is not None and person not in self.persons:
-                    self.persons.append(person)
+                if person is not None:
+                    self.persons.setdefault(id(person), person)
             if person and (tok.pos_ == "PROPN" or tok.ent_type_ or not tok.is_sent_start):
                 m = Mention(tok.i, tok.i + 1, tok.text, "person", actor=person)
                 person.add_form(tok.text)
@@ -984,8 +996,11 @@ class Resolver:
         for m in mentions:
             if not m.unsettled:
                 continue
-            found = [k for k in m.unsettled if k in _evidence(self.gaz, self.actors.values())]
-            key = self.shared.get(m.text) or (found[0] if len(found) == 1 else m.key)
+            key = self.shared.get(m.text)
+            if key is None:  # the first time the document leaves this name unsettled: its actors so far decide
+                evidence = _evidence(self.gaz, self.actors.values())
+                found = [k for k in m.unsettled if k in evidence]
+                key = found[0] if len(found) == 1 else m.key
             self.shared[m.text] = key
             if key != m.key:
                 for o in mentions:
@@ -1027,8 +1042,8 @@ class Resolver:
                     actor.add_description(m.text)
                 elif not m.venue:  # "talks in Doha": a place, no name of Qatar
                     actor.add_alias(m.text)
-                if actor.type == "Person" and actor not in self.persons:
-                    self.persons.append(actor)
+                if actor.type == "Person":
+                    self.persons.setdefault(id(actor), actor)
             for alias in m.aliases:
                 actor.add_alias(alias)
             if m.kind == "collective" and m.sector:
@@ -1038,9 +1053,8 @@ class Resolver:
                     m.affiliations = _owned_by(mentions, m.owner)
                 self._read_person(actor, m)
             m.actor = actor
-            if actor in self.recent:
-                self.recent.remove(actor)
-            self.recent.append(actor)
+            self.recent.pop(id(actor), None)
+            self.recent[id(actor)] = actor
 
     def _read_person(self, actor: Actor, m: Mention) -> None:
         """What this mention says of a person: its title wins over the gazetteer's; one country at most."""

@@ -34,6 +34,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .spans import ents_in
+
 if TYPE_CHECKING:  # annotations only: reading dates never loads spaCy
     from spacy.tokens import Span, Token
 
@@ -197,7 +199,7 @@ def date_phrase(tok: Token) -> DatePhrase | None:
         t, depth = t.head, depth + 1
     chain.update({i: 0.5 for i in _complements(tok)})
     best: tuple[float, Span, Token] | None = None
-    for ent in tok.sent.ents:
+    for ent in ents_in(tok.sent):
         if not _is_date(ent):
             continue
         at = ent.root.head if ent.root.head is not ent.root else ent.root

@@ -184,16 +184,15 @@ def _plural_reference(doc: Doc, mentions: list) -> dict[int, list[Actor]]:
     """
     words = _words()
     numbers: dict[str, int] = words["number_words"]
-    order: list[Actor] = list(doc._.kg_context or [])
+    order = {id(a): a for a in doc._.kg_context or []}  # by id: a move costs the same for any number of actors
     by_start = {m.start: m.actor for m in mentions if m.kind != "pronoun"}
     by_token = {i: m.actor for m in mentions for i in range(m.start, m.end)}
     groups: dict[int, list[Actor]] = {}
     for tok in doc:
         actor = by_start.get(tok.i)
         if actor is not None:
-            if actor in order:
-                order.remove(actor)
-            order.append(actor)
+            order.pop(id(actor), None)
+            order[id(actor)] = actor
             continue
         low = tok.lower_
         dets = {c.lower_ for c in tok.children if c.dep_ in {"det", "predet", "nummod", "quantmod"}}
@@ -218,7 +217,7 @@ def _plural_reference(doc: Doc, mentions: list) -> dict[int, list[Actor]]:
         subjects = {id(by_token[c.i]) for c in (clause.children if clause is not None else ())
                     if c.dep_ in SUBJECTS and c.i in by_token}  # "Armenia flew teams to both countries"
         picked: list[Actor] = []
-        for a in reversed(order):
+        for a in reversed(order.values()):
             if id(a) in subjects or (a.group and a.parent is None):
                 continue  # a crowd of unknown country is no side of "the two sides"
             if (a.type == kind or (kind == "Country" and a.type == "Organization" and low == "sides")) and \
@@ -1041,7 +1040,7 @@ def relations(doc: Doc, lex: Lexicon | None = None, trace: Trace | None = None) 
     out: list[Relation] = []
     seen: set[tuple] = set()
     for sent in doc.sents:
-        present = [a for i, a in amap.items() if sent.start <= i < sent.end]
+        present = [amap[i] for i in range(sent.start, sent.end) if i in amap]
         if len({id(a) for a in present}) < 2 and not any(t.tag_ in {"PRP", "PRP$"} or t.i in amap.groups
                                                          for t in sent) \
                 and not any(a.parent is not None for a in present):  # a group alone may protest against its state

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -219,9 +220,12 @@ def _front_matter(p: Path, text: str) -> tuple[dict, int, list[str]]:
     return data, m.end(), []
 
 
+_FIRST_LINE = re.compile(r"\s*([^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*)")  # after blank lines (str.splitlines)
+
+
 def _title_line(text: str) -> str | None:
     """The first line, when it reads as a headline (Title Case, or a Markdown heading)."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    first = _FIRST_LINE.match(text).group(1).strip()  # not text.splitlines(): a copy of every line
     if first.startswith("# "):
         return first[2:].strip() or None
     return first if is_headline(first) else None
@@ -518,16 +522,21 @@ def is_boilerplate(line: str) -> bool:
         return True
     if _END.search(s):
         return False
-    words = _WORD.findall(s)
-    return len(words) < 4  # a short unpunctuated line: a menu item, a byline, a brand
+    return sum(1 for _ in itertools.islice(_WORD.finditer(s), 4)) < 4  # a short unpunctuated line: a menu, a byline
 
 
 def is_headline(line: str) -> bool:
     """A Title Case line without final punctuation, long enough to be a sentence."""
     s = line.strip()
-    words = [w for w in _WORD.findall(s) if w.lower() not in _SMALL]
-    return (not _END.search(s) and len(_WORD.findall(s)) >= 5 and bool(words)
-            and sum(w[0].isupper() for w in words) / len(words) >= 0.7)
+    if _END.search(s):
+        return False
+    n = big = upper = 0  # counted as found: a long line makes no list of its words
+    for m in _WORD.finditer(s):
+        n += 1
+        if m.group(0).lower() not in _SMALL:
+            big += 1
+            upper += m.group(0)[0].isupper()
+    return n >= 5 and big > 0 and upper / big >= 0.7
 
 
 def _split_long(start: int, text: str) -> Iterator[tuple[int, str]]:

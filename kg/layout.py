@@ -91,6 +91,11 @@ class MaintainedGraph:
     graphs; ``add`` must fold the documents just inserted into the facts of the keys they touch, leaving the
     marked keys alone where folding twice would count twice (test ``$keys`` with FILTER NOT EXISTS).
 
+    ``group`` (optional) is a pattern matched inside ``GRAPH ?doc { ... }`` with ``?key`` bound, binding
+    ``?group``: keys of one group are re-derived from each other's evidence (the mentions of one story), so
+    a document written in pieces re-derives a group's stale keys in one update rather than once per key
+    (:meth:`kg.store.KnowledgeGraph.write_in_pieces`).
+
     ``retract`` (optional) replaces ``recompute`` in document writes (not in :func:`recompute_all`): it
     must leave each marked key with the facts the remaining documents support, looking each fact's support
     up rather than re-reading all of the key's evidence. Only for graphs whose ``add`` is idempotent and
@@ -103,6 +108,7 @@ class MaintainedGraph:
     recompute: tuple[str, ...]
     add: tuple[str, ...]
     retract: tuple[str, ...] | None = None
+    group: str | None = None
 
     def marked(self) -> str:
         """The pattern binding ``?key`` to this graph's marked keys."""
@@ -202,10 +208,12 @@ def refresh_stale_update(keys: Iterable[tuple[str, str]]) -> str:
     graph IRI)`` pairs) from all document graphs and unmarks them: the maintained graphs are brought up to
     date a few keys at a time, so the cost of one request is bounded by those keys' evidence."""
     keys = list(keys)
+    graphs = {graph for _, graph in keys}
     ops = [f"INSERT DATA {{ GRAPH <{PENDING_GRAPH}> {{\n{_marks(keys)}\n}} }}",
            f"DELETE DATA {{ GRAPH <{STALE_GRAPH}> {{\n{_marks(keys)}\n}} }}"]
     for m in MAINTAINED:
-        ops += m.recompute_operations()
+        if str(m.iri) in graphs:  # a graph none of whose keys is marked has nothing to re-derive
+            ops += m.recompute_operations()
     ops.append(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
     return _PROLOGUE + " ;\n".join(ops)
 

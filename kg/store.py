@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -27,19 +28,21 @@ from rdflib import Graph, URIRef
 from rdflib.query import Result
 
 from .errors import QueryError, StoreError, StoreLocked
-from .layout import (LAYOUT_VERSION, MAINTAINED, RECOMPUTE, STALE_GRAPH, recompute_all, refresh_stale_update,
-                     stale_update, upgrade_update, write_update)
+from .ingest import by_words
+from .layout import (LAYOUT_VERSION, MAINTAINED, RECOMPUTE, STALE_GRAPH, MaintainedGraph, recompute_all,
+                     refresh_stale_update, stale_update, upgrade_update, write_update)
 from .sparql import scan
 from .vocab import ONTOLOGY_GRAPH, PREFIXES, ontology_path
 
 __all__ = ["Backend", "OxigraphBackend", "SparqlBackend", "BACKENDS", "open_store", "KnowledgeGraph",
-           "DEFAULT_STORE", "prologue", "PIECE_TRIPLES", "STALE_KEYS"]
+           "DEFAULT_STORE", "prologue", "PIECE_TRIPLES", "STALE_KEYS", "STALE_EVIDENCE"]
 
 DEFAULT_STORE = os.environ.get("KG_STORE", "output/store")
 REMOTE_TIMEOUT = float(os.environ.get("KG_TIMEOUT") or 30.0)  # seconds, per connect and per read of a remote store
 MARKER = "kg-store.json"
 PIECE_TRIPLES = 20_000  # triples per update of a document written in pieces (a few tens of MB in a transaction)
-STALE_KEYS = 100  # keys of the maintained graphs re-derived per update after a document written in pieces
+STALE_KEYS = 1_000  # keys of the maintained graphs re-derived per update after a document written in pieces, at most
+STALE_EVIDENCE = 20_000  # and the evidence they read (mentions, event mentions), at most: whatever the document's size
 FORMAT_VERSION = LAYOUT_VERSION  # the marker's "version": the graph layout (kg.layout) the store was built with
 
 
@@ -383,6 +386,26 @@ class Added:
     triples: int
 
 
+def _stale_batches(rows: Iterable[tuple[str, str, int]]) -> Iterator[list[str]]:
+    """``(key, group, evidence)`` rows, the keys of a group next to each other ("": a key of no group), as the
+    keys of one update each: at most :data:`STALE_KEYS` keys and :data:`STALE_EVIDENCE` evidence, a group kept
+    in one update when it fits (a group too big for one is split; a key with more evidence goes alone).
+
+    >>> [len(b) for b in _stale_batches([("a", "", 1)] * 2_500)]
+    [1000, 1000, 500]
+    >>> list(_stale_batches([("a", "g", 9_000), ("b", "g", 9_000), ("c", "h", 9_000), ("d", "", 30_000)]))
+    [['a', 'b'], ['c'], ['d']]
+    """
+    def cost(unit: list[tuple[str, str, int]]) -> int:  # both budgets on one scale
+        return max(-(-len(unit) * STALE_EVIDENCE // STALE_KEYS), sum(e for _, _, e in unit))
+
+    units = (unit for name, members in itertools.groupby(rows, key=lambda row: row[1])
+             for group in [list(members)]
+             for unit in ([group] if name and cost(group) <= STALE_EVIDENCE else [[row] for row in group]))
+    for batch in by_words(units, cost, STALE_EVIDENCE):
+        yield [key for unit in batch for key, _, _ in unit]
+
+
 def _keys_of(ntriples: str) -> list[tuple[str, str]]:
     """The ``(key IRI, maintained graph IRI)`` pairs that N-Triples of a document touch (each maintained
     graph's ``keys`` pattern, asked of them in memory)."""
@@ -506,8 +529,9 @@ class KnowledgeGraph:
         """Replace the document graph ``graph`` by the N-Triples of ``pieces`` and ``last``, in bounded memory;
         returns the number of triples written.
 
-        One update holds at most :data:`PIECE_TRIPLES` triples or :data:`STALE_KEYS` keys, whatever the
-        document's size: the keys (actors, edges, stories) that the stored version and each piece touch are
+        One update holds at most :data:`PIECE_TRIPLES` triples, or :data:`STALE_KEYS` keys reading at most
+        :data:`STALE_EVIDENCE` pieces of evidence, whatever the document's size: the keys (actors, edges,
+        stories) that the stored version and each piece touch are
         marked stale (:data:`kg.layout.STALE_GRAPH`) as they are written, the stored version is deleted, the
         pieces added, then the stale keys re-derived a few at a time, and ``last`` (the document's content
         hash: what says it is complete) goes in last. A crash on the way leaves a graph without ``last``, which
@@ -535,12 +559,28 @@ class KnowledgeGraph:
         self._refresh_stale()
 
     def _refresh_stale(self, say: Callable[[str], None] = lambda line: None) -> None:
-        """Re-derive the stale keys of the maintained graphs, :data:`STALE_KEYS` per update."""
-        stale = list(self.backend.select(f"SELECT ?k ?g WHERE {{ GRAPH <{STALE_GRAPH}> {{ ?k <{RECOMPUTE}> ?g }} }}"))
-        for at in range(0, len(stale), STALE_KEYS):
-            self.backend.update(refresh_stale_update(stale[at:at + STALE_KEYS]))
-            self.backend.flush()
-            say(f"updating actors and network: {min(at + STALE_KEYS, len(stale)):,} of {len(stale):,} keys")
+        """Re-derive the stale keys of the maintained graphs, in updates of :func:`_stale_batches`."""
+        total = next(self.backend.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{STALE_GRAPH}> {{ ?k ?p ?g }} }}"))
+        total, done = int(total[0] or 0), 0
+        for m in MAINTAINED:
+            for batch in _stale_batches(self._stale_keys(m)):
+                self.backend.update(refresh_stale_update((key, str(m.iri)) for key in batch))
+                self.backend.flush()
+                done += len(batch)
+                say(f"updating actors and network: {done:,} of {total:,} keys")
+
+    def _stale_keys(self, m: MaintainedGraph) -> Iterator[tuple[str, str, int]]:
+        """(key, group, evidence) of the stale keys of ``m``, the keys of a group next to each other: the
+        evidence is how many matches of ``m.keys`` the documents hold for the key (mentions of an actor, event
+        mentions of an edge), the group that of :attr:`kg.layout.MaintainedGraph.group` ("" for none). Sorted
+        by the store, so this process holds one batch of keys, not all of them."""
+        group = (f"LATERAL {{ OPTIONAL {{ GRAPH ?ingroup {{ {m.group} }} }} }}" if m.group else "")
+        for key, name, n in self.select(
+                f"SELECT ?key (MIN(STR(?group)) AS ?name) ?n WHERE {{ "
+                f"{{ SELECT ?key (COUNT(?doc) AS ?n) WHERE {{ GRAPH <{STALE_GRAPH}> {{ ?key <{RECOMPUTE}> <{m.iri}> }} "
+                f"LATERAL {{ OPTIONAL {{ GRAPH ?doc {{ {m.keys} }} }} }} }} GROUP BY ?key }} {group} }} "
+                f"GROUP BY ?key ?n ORDER BY ?name"):
+            yield key, name or "", max(int(n or 0), 1)
 
     def _forget(self, graph: str) -> None:
         """Mark stale the keys that the stored version of ``graph`` touches, then delete it (its content hash

@@ -213,6 +213,7 @@ STORIES = register(MaintainedGraph(
     keys="?key dipl:storyKey ?k",
     recompute=(*_TOUCHED, *_GROUP),
     add=(*_NEAR_NEW_MENTIONS, *_GROUP),
+    group="?key dipl:storyKey ?group",  # a story key's mentions are grouped together
 ))
 # layout 3 -> 4: the sides of every story key in use, read from its IRI as the writer does
 UPGRADES[3] = (f"""INSERT {{ GRAPH <{STORIES_GRAPH}> {{ {_SIDES} }} }}

@@ -8,10 +8,12 @@ import pytest
 
 import kg.build
 import kg.extract
+import kg.store
 from kg.build import build
 from kg.ingest import Document
 from kg.layout import ACTORS_GRAPH, NETWORK_GRAPH, STALE_GRAPH
 from kg.records import records
+from kg.spans import ent_at, ents_in
 from kg.store import KnowledgeGraph
 from kg.stories import STORIES_GRAPH
 
@@ -37,10 +39,14 @@ def maintained_of(store) -> set:
             f"GRAPH ?g {{ ?s ?p ?o }} }}")}
 
 
-@pytest.fixture()
-def small_pieces(monkeypatch):
+def small_pieces(monkeypatch) -> None:
     monkeypatch.setattr(kg.build, "LONG_CHARS", 1_000)
     monkeypatch.setattr(kg.extract, "PIECE_WORDS", 150)
+
+
+@pytest.fixture(name="small_pieces")
+def small_pieces_fixture(monkeypatch) -> None:
+    small_pieces(monkeypatch)
 
 
 def test_a_long_document_is_streamed_with_the_same_graph(tmp_path, extractor, monkeypatch):
@@ -116,3 +122,47 @@ def test_a_changed_long_document_replaces_the_stored_one(tmp_path, extractor, sm
     assert graph_of(store) == graph_of(tmp_path / "clean")
     assert maintained_of(store) == maintained_of(tmp_path / "clean")
     assert "Peru" not in str(maintained_of(store))
+
+
+@pytest.mark.parametrize("keys, evidence", [(3, 4), (20, 10**6)])
+def test_stale_keys_are_refreshed_in_bounded_updates_a_story_together(tmp_path, extractor, monkeypatch, keys, evidence):
+    """Tiny budgets split story groups and lone keys with much evidence; roomy ones keep each story's mentions in
+    one update: either way the maintained graphs are those of the document read whole."""
+    doc = tmp_path / "long.txt"
+    doc.write_text(TEXT, encoding="utf-8")
+    build([str(doc)], store=str(tmp_path / "whole"), extractor=extractor)
+    small_pieces(monkeypatch)
+    monkeypatch.setattr(kg.store, "STALE_KEYS", keys)
+    monkeypatch.setattr(kg.store, "STALE_EVIDENCE", evidence)
+    updates: list[list[tuple[str, str]]] = []
+    real = kg.store.refresh_stale_update
+    monkeypatch.setattr(kg.store, "refresh_stale_update", lambda batch: real(updates.append(list(batch)) or updates[-1]))
+    assert build([str(doc)], store=str(tmp_path / "streamed"), extractor=extractor).new == 1
+    assert updates and max(map(len, updates)) <= keys
+    assert maintained_of(tmp_path / "streamed") == maintained_of(tmp_path / "whole") != set()
+    with KnowledgeGraph(tmp_path / "streamed", read_only=True) as g:
+        story = {str(e): str(k) for e, k in g.query("SELECT ?e ?k { GRAPH ?d { ?e dipl:storyKey ?k } }")}
+    update_of = {key: n for n, batch in enumerate(updates) for key, _ in batch if key in story}
+    assert set(update_of) == set(story)
+    stories: dict[str, set[int]] = {}
+    for e, k in story.items():
+        stories.setdefault(k, set()).add(update_of[e])
+    biggest = max(sum(1 for v in story.values() if v == k) for k in stories)
+    assert len(updates) > 1 and (biggest <= keys) == (keys == 20), (biggest, len(updates))
+    if biggest <= keys:
+        assert all(len(n) == 1 for n in stories.values()), "each story's mentions re-derived in one update"
+    else:
+        assert any(len(n) > 1 for n in stories.values()), "a story too big for one update is split"
+
+
+def test_entities_read_from_the_tokens_are_spacys(extractor):
+    """kg.spans gives what Span.ents and a scan of Doc.ents give, for sentences and for spans cut anywhere."""
+    doc = extractor.nlp(" ".join(PARAS * 3) + " On 3 March 2021 Emmanuel Macron met Olaf Scholz in Paris.")
+    spans = [*doc.sents, *(doc[i:i + w] for w in (1, 3, 7) for i in range(len(doc) - w))]
+    assert sum(len(s.ents) for s in spans) > 20
+    for span in spans:
+        assert [(e.start, e.end, e.label_) for e in ents_in(span)] == [(e.start, e.end, e.label_) for e in span.ents]
+    for tok in doc:
+        spacy = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        mine = ent_at(doc, tok.i)
+        assert (mine.start, mine.end, mine.label_) == (spacy.start, spacy.end, spacy.label_) if spacy else mine is None

@@ -34,7 +34,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
 from .errors import InputError, KGError
-from .rdf import TYPE_CLASS, story_key_of
+from .rdf import TYPE_CLASS, edge_iri, story_key_of, window_iri
 from .vocab import DIPL, ID, SECTOR
 
 if TYPE_CHECKING:
@@ -214,10 +214,6 @@ def _user() -> str:
 
 # ----------------------------------------------------------------------------- applying decisions to triples
 
-def _edge_iri(source: URIRef, target: URIRef, cls: str) -> URIRef:
-    return ID[f"edge/{_tail(source)}/{_tail(target)}/{cls}"]
-
-
 STATED = (DIPL.statedType, DIPL.statedSubtype, DIPL.statedRole, DIPL.statedCountryCode, DIPL.statedActsFor)
 
 
@@ -242,7 +238,7 @@ def _merge(g: Graph, old: URIRef, new: URIRef) -> None:
             edge = g.value(e, DIPL.edge)
             cls = _class_of(g, e)
             if edge is not None and cls:
-                g.set((e, DIPL.edge, _edge_iri(src, tgt, cls)))
+                g.set((e, DIPL.edge, edge_iri(_tail(src), _tail(tgt), cls)))
             if cls and g.value(e, DIPL.storyKey) is not None:
                 _rekey(g, e, src, tgt, cls)
 
@@ -252,9 +248,8 @@ def _rekey(g: Graph, e: URIRef, src: URIRef, tgt: URIRef, cls: str) -> None:
     key = story_key_of((_side(g, src), _side(g, tgt)), (_tail(src), _tail(tgt)), cls)
     g.set((e, DIPL.storyKey, key))
     window = g.value(e, DIPL.storyWindow)
-    if window is not None:
-        base = str(key).replace("/storykey/", "/storywindow/", 1)
-        g.set((e, DIPL.storyWindow, URIRef(f"{base}/{_tail(window)}")))
+    if window is not None:  # the same bucket of the new key
+        g.set((e, DIPL.storyWindow, window_iri(key, _tail(window))))
 
 
 def _side(g: Graph, actor: URIRef) -> str:

@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # annotations only: reading a store (kg.stories, kg.layout) n
     from .extract import Extraction
 
 __all__ = ["actor_iri", "document_iri", "event_iri", "mention_iri", "affiliation_iri", "edge_iri", "role_iri", "post_iri",
-           "membership_iri", "story_key_iri", "story_key_of", "story_window", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
+           "membership_iri", "story_key_iri", "story_key_of", "story_window", "window_iri", "role_slug", "first_occurrence", "to_graph", "TYPE_CLASS"]
 
 TYPE_CLASS = {"Country": DIPL.Country, "Person": DIPL.Person, "Organization": DIPL.Organization}
 WINDOW_DAYS = 3  # how many days after an event (or after another report) an undated report may follow (kg.stories)
@@ -135,11 +135,19 @@ def story_window(key: URIRef, when: str | None) -> URIRef | None:
     """
     if not when:
         return None
-    base = str(key).replace("/storykey/", "/storywindow/", 1)
     try:
-        return URIRef(f"{base}/{date.fromisoformat(when).toordinal() // WINDOW_DAYS}")
+        return window_iri(key, str(date.fromisoformat(when).toordinal() // WINDOW_DAYS))
     except ValueError:
-        return URIRef(f"{base}/{when}")
+        return window_iri(key, when)
+
+
+def window_iri(key: URIRef, bucket: str) -> URIRef:
+    """The window ``bucket`` (a day bucket or a month/year, see :func:`story_window`) of story key ``key``.
+
+    >>> str(window_iri(ID["storykey/RUS/USA/COERCE"], "245965")).rsplit("/id/", 1)[1]
+    'storywindow/RUS/USA/COERCE/245965'
+    """
+    return URIRef(f"{str(key).replace('/storykey/', '/storywindow/', 1)}/{bucket}")
 
 
 def role_slug(title: str) -> str:

@@ -16,7 +16,8 @@ state or government, foreign, defence, interior and finance ministers, and UN
 ambassadors. A term's office is read from the title kg knows inside its role
 (kg/data/roles.json, the longest one, as the gazetteer resolves a role's
 subtype): heads are the titles of subtype HeadOfState or HeadOfGovernment but
-deputies', heirs' and viceroys' ("Vice President", "Crown Prince"); a minister's
+deputies', heirs' and viceroys' ("Vice President", "Crown Prince"; a "Prince"
+holding an office of a state reigns, as in Monaco); a minister's
 portfolio is one of the titles in PORTFOLIOS ("Foreign Secretary", "Minister of
 Defence", "Chancellor of the Exchequer" ...); a role with no such title
 ("Minister of the Armed Forces") counts for no office. UN ambassadors are the
@@ -36,7 +37,7 @@ from kg.gazetteer import Gazetteer, Term, load_data, load_gazetteer
 
 LEADERS = {"HeadOfState", "HeadOfGovernment"}
 NOT_HEADS = {"vice president", "vice-president", "deputy prime minister", "first deputy prime minister",
-             "president-elect", "crown prince", "prince", "princess", "governor-general", "governor general"}
+             "president-elect", "crown prince", "governor-general", "governor general"}
 PORTFOLIOS = {
     "foreign": ("foreign minister", "foreign affairs minister", "minister of foreign affairs",
                 "minister for foreign affairs", "external affairs minister", "foreign secretary", "secretary of state"),

@@ -1,9 +1,12 @@
 """SPARQL for people and programs: named queries, safe parameters, result formats.
 
 * Tables shorten IRIs to the project's prefixed names (``actor:PAK``); CSV, TSV
-  and JSON carry full values; ``sparql-json``, ``sparql-xml``, ``sparql-csv``
-  and ``sparql-tsv`` are the W3C SPARQL 1.1 results formats; ``turtle`` and
-  ``jsonld`` serialize CONSTRUCT and DESCRIBE results.
+  and JSON carry full values (typed numbers and booleans as JSON ones), and are
+  written from :class:`Rows`, filled straight from pyoxigraph's results on the
+  embedded store (no rdflib terms) or from a remote server's rdflib Result.
+  ``sparql-json``, ``sparql-xml``, ``sparql-csv`` and ``sparql-tsv`` are the W3C
+  SPARQL 1.1 results formats; ``turtle`` and ``jsonld`` serialize CONSTRUCT and
+  DESCRIBE results.
 * Named queries are the ``kg/queries/*.rq`` files. The first comment line
   describes the query; ``# @param NAME[?] TYPE description`` lines declare its
   parameters (``?`` = optional). Types: ``actor`` (a name, alias, ``prefix:local``
@@ -158,6 +161,7 @@ class Rows:
 
     @classmethod
     def ask(cls, answer: bool) -> Rows:
+        """The answer of an ASK query: one row, ``true`` or ``false``."""
         return cls("ASK", ["ask"], [(Term("literal", str(answer).lower(), str(XSD.boolean)),)])
 
 
@@ -228,11 +232,13 @@ def format_result(result: Result | Rows, fmt: str = "table", hide: Iterable[str]
         if graph and fmt == "json":
             return result.graph.serialize(format="json-ld")
         result = Rows.from_result(result)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt in GRAPH_FORMATS and result.form != "CONSTRUCT":
         raise QueryError(_wrong_kind(fmt, False))
     if fmt not in {"table", "csv", "tsv", "json"}:
-        raise ValueError(f"format {fmt!r} is written from pyoxigraph or rdflib results, not Rows; "
-                         f"choose one of table, csv, tsv, json")
+        raise ValueError(f"{fmt} is written from the query's own results (serialize_native, an rdflib Result), "
+                         f"not from Rows")
     return _format_rows(result, fmt, frozenset(hide), frozenset(drop_empty))
 
 
@@ -687,13 +693,13 @@ def run_query(kg: KnowledgeGraph, sparql: str, params: dict[str, Any] | None = N
             names = sorted(params)
             text = (f"{sparql}\nVALUES ({' '.join('?' + n for n in names)}) "
                     f"{{ ({' '.join(str(params[n]) for n in names)}) }}")
-        return _in_thread(lambda: format_result(kg.query(text), fmt, params, declared), timeout)
+        return _in_thread(lambda: format_result(kg.query(text), fmt, hide=params, drop_empty=declared), timeout)
 
     def work() -> str:
         res = execute(kg, sparql, params)
         if fmt in SPARQL_FORMATS or fmt in GRAPH_FORMATS:
             return serialize_native(res, fmt).decode("utf-8")
-        return format_result(native_to_result(res), fmt, params, declared)
+        return format_result(native_to_result(res), fmt, hide=params, drop_empty=declared)
 
     return _in_thread(work, timeout)
 

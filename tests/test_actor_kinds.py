@@ -36,6 +36,24 @@ def test_a_former_role_is_a_title(extract):
     assert person.affiliations == ["USA"]  # what the text says stays
 
 
+@pytest.mark.parametrize("text, side", [
+    ("The Tanzanian president and his foreign minister, Neema Mwakyusa, met Ugandan officials in Arusha.", ["TZA"]),
+    ("The president and his defence minister, Neema Mwakyusa, met Ugandan officials in Arusha.", []),
+    ("The Tanzanian president and the Ugandan foreign minister, Neema Mwakyusa, met in Arusha.", ["UGA"]),
+])
+def test_titles_of_two_persons_joined_by_and_are_split(extract, text, side):
+    person = people(extract(text))["Neema Mwakyusa"]
+    assert person.role.endswith("minister") and "president" not in person.role.lower()
+    assert person.affiliations == side  # "his" points to the president's side; "the Ugandan" names its own
+
+
+def test_one_persons_titles_joined_by_and_stay_one_title(extract):
+    person = people(extract("Tanzania's Deputy Prime Minister and Foreign Minister Neema Mwakyusa met Ugandan "
+                            "officials in Arusha."))["Neema Mwakyusa"]
+    assert person.role == "Deputy Prime Minister and Foreign Minister"
+    assert person.affiliations == ["TZA"]
+
+
 # 2. names with apostrophes and hyphens stay whole
 
 def test_o_and_mc_names_with_straight_and_curly_apostrophes_stay_whole(extract):
@@ -75,6 +93,28 @@ def test_a_resolved_description_is_not_an_alias(extract):
                  "Burkina Faso said the government in Paris had ignored the group.")
     for a in ex.actors:
         assert not {"the country", "the government", "the group"} & {x.lower() for x in a.aliases}, a
+
+
+def test_a_demonym_and_a_collective_noun_are_the_country_but_never_its_name(extract, tmp_path):
+    from kg.rdf import document_iri, to_graph
+    from kg.store import KnowledgeGraph
+
+    ex = extract("Ukrainian negotiators said Russia had rejected the plan. Russian troops shelled Kharkiv, and "
+                 "Turkish diplomats urged restraint. A Polish delegation met Lithuanian authorities, while "
+                 "Belarusian forces massed near the border.")
+    phrases = {"UKR": "Ukrainian negotiators", "RUS": "Russian troops", "TUR": "Turkish diplomats",
+               "POL": "Polish delegation", "LTU": "Lithuanian authorities", "BLR": "Belarusian forces"}
+    countries = {a.key: a for a in ex.actors}
+    for key, phrase in phrases.items():
+        assert countries[key].type == "Country"
+        assert phrase in countries[key].descriptions and phrase not in countries[key].aliases
+    path = tmp_path / "store"
+    with KnowledgeGraph(path) as kg:
+        kg.add(document_iri(ex.document), to_graph(ex), ex.document.content_hash)
+    with KnowledgeGraph(path, read_only=True) as kg:
+        labels = {str(r[0]) for r in kg.query(
+            "SELECT ?l WHERE { GRAPH ?g { ?a <http://www.w3.org/2004/02/skos/core#altLabel> ?l } }")}
+    assert not set(phrases.values()) & labels, labels
 
 
 # 5. former states are countries with ISO 3166-3 codes

@@ -244,16 +244,16 @@ def _affiliation_in(doc: Doc, start: int, end: int, by_token: dict[int, Mention]
     return tuple(found)
 
 
-def _coordination(doc: Doc, titles: list[Span], by_token: dict[int, Mention]) -> int | None:
-    """The token of an "and"/"or" that joins the titles of two persons: the words after it open a noun phrase
-    of their own ("the president and his foreign minister", "Kenya's president and the Ugandan envoy"). None
-    when there is none, or when the titles are one person's ("Deputy Prime Minister and Foreign Minister")."""
-    for a, b in zip(titles, titles[1:]):
-        for i in range(a.end, b.start):
-            nxt = doc[i + 1]
-            if doc[i].lower_ in COORDINATORS and (nxt.lower_ in ARTICLES or nxt.lower_ in POSSESSIVE_PRONOUNS
-                                                  or nxt.i in by_token):
-                return i
+def _coordination(doc: Doc, start: int, end: int, by_token: dict[int, Mention]) -> int | None:
+    """The first "and"/"or" in tokens [start, end) that joins two persons' descriptions: the words after it open
+    a noun phrase of their own ("the president and his foreign minister", "Kenya's president and the Ugandan
+    envoy"). None when there is none, or when the titles are one person's ("Deputy Prime Minister and Foreign
+    Minister")."""
+    for i in range(start, end - 1):
+        nxt = doc[i + 1]
+        if doc[i].lower_ in COORDINATORS and (nxt.lower_ in ARTICLES or nxt.lower_ in POSSESSIVE_PRONOUNS
+                                              or nxt.i in by_token):
+            return i
     return None
 
 
@@ -262,15 +262,17 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
     """Read a role phrase such as "Pakistan's foreign minister" in tokens [start, end); ``name_after``: the
     name follows the phrase (else the phrase is an apposition after it).
 
-    Titles of two persons joined by "and" ("the Kenyan president and his foreign minister, X") are split:
-    the name takes the title next to it, and a possessive pronoun in front of it ("his") points to the
-    other title's side. Returns (role text, affiliation keys, (start, end)) or None when no title is inside.
+    Two persons joined by "and" ("the Kenyan president and his foreign minister, X") are split: the name
+    takes the words next to it, and a possessive pronoun in front of them ("his") points to the other
+    title's side. Returns (role text, affiliation keys, (start, end)); (None, affiliation keys, None) when
+    the name's words hold no title but name a side ("Kenya's minister and his Ugandan counterpart, X");
+    None when no title is inside.
     """
     titles = [roles[i] for i in range(start, end) if i in roles and roles[i].end <= end]
     if not titles or not _is_title_phrase(doc[start:end]):
         return None
     inherited: tuple[str, ...] = ()
-    cut = _coordination(doc, titles, by_token)
+    cut = _coordination(doc, titles[0].end, end, by_token)
     if cut is not None:
         if name_after:
             first = _affiliation_in(doc, start, titles[0].start, by_token)
@@ -280,6 +282,9 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
         else:
             end = cut
         titles = [t for t in titles if start <= t.start and t.end <= end]
+        if not titles:
+            own = _affiliation_in(doc, start, end, by_token)
+            return (None, own, None) if own else None
     title = titles[0]
     while start < end and (doc[start].lower_ in ARTICLES or doc[start].is_punct):
         start += 1

@@ -41,6 +41,7 @@ NAME_PARTICLES = {"al", "el", "bin", "ibn", "bint", "de", "da", "van", "von", "d
 CLAUSE_TAGS = {"VB", "VBD", "VBZ", "VBP", "MD", "WP", "WDT", "WP$"}  # a finite verb or a relative: a clause, not a title
 COORDINATORS = {"and", "or", "&"}
 POSSESSIVE_PRONOUNS = {"his", "her", "its", "their"}
+POSTED_AT = {"to", "in", "at", "on", "with"}  # "envoy to Somalia", "ambassador in Kabul", "rapporteur on Iran"
 QUOTES = {'"', "“", "”", "'", "‘", "’"}
 NAME_TOKEN = re.compile(r"^(?:[A-Za-z][a-z]?['’])?[A-ZÀ-ÖØ-Þ][\w]*(?:['’][A-Za-z]\w*)?\.?$")  # O'Malley, d'Estaing
 WHEN = {"DATE", "TIME"}
@@ -229,9 +230,10 @@ def _wordlike(tok: Token) -> bool:
 
 
 def _affiliation_in(doc: Doc, start: int, end: int, by_token: dict[int, Mention],
-                    of_only: bool = False) -> tuple[str, ...]:
-    """Gazetteer actors named inside tokens [start, end); with ``of_only``, only those after "of" ("the
-    ambassador of Kenya"), not after "to", "for" or "in" ("the ambassador to Somalia": where they serve)."""
+                    posted: bool = False) -> tuple[str, ...]:
+    """Gazetteer actors named inside tokens [start, end); with ``posted``, not those after a preposition of
+    where a diplomat serves or whom they deal with ("the ambassador to Somalia", "the envoy in Kabul",
+    "the rapporteur on Iran"): the receiving side, never the one the diplomat acts for."""
     found: list[str] = []
     for i in range(start, end):
         m = by_token.get(i)
@@ -239,7 +241,7 @@ def _affiliation_in(doc: Doc, start: int, end: int, by_token: dict[int, Mention]
             j = m.start - 1
             while j > start and doc[j].lower_ in ARTICLES:
                 j -= 1
-            if not of_only or (j >= start and doc[j].lower_ == "of"):
+            if not (posted and j >= start and doc[j].lower_ in POSTED_AT):
                 found.append(m.key)
     return tuple(found)
 
@@ -292,9 +294,9 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
     before = _affiliation_in(doc, start, title.start, by_token)
     gaz = load_gazetteer()
     diplomat = gaz.subtype_of(title.text) == "Diplomat"
-    # "the envoy to Somalia", "an ambassador for Sudan": the state after the title is where the diplomat
-    # serves, never whom they act for; only "the ambassador of Kenya" names that
-    after = _affiliation_in(doc, title.end, end, by_token, of_only=diplomat)
+    # "the envoy to Somalia": the state after the title is where the diplomat serves, never whom they act
+    # for; "the ambassador of Kenya" names that
+    after = _affiliation_in(doc, title.end, end, by_token, posted=diplomat)
     if diplomat and any(gaz.entries[k].type == "Country" for k in before if k in gaz.entries):
         # "Nigeria's UN ambassador": the envoy acts for the sending country; the body is where they serve
         before = tuple(k for k in before if k in gaz.entries and gaz.entries[k].type == "Country")

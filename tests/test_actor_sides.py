@@ -97,6 +97,7 @@ def test_a_common_surname_names_the_official_the_document_names_in_full_or_by_ti
     ("Omar Haji, an envoy to Somalia, accused Kenya of meddling.", [], False),
     ("Former envoy to Somalia Omar Haji accused Kenya of meddling.", [], True),
     ("The special envoy to Yemen, Omar Haji, criticised Kenya.", [], False),
+    ("Omar Haji, the ambassador in Mogadishu, accused Kenya of meddling.", [], False),
     ("Omar Haji, Djibouti's former ambassador to Somalia, accused Kenya of meddling.", ["DJI"], True),
     ("Djiboutian envoy to Somalia Omar Haji accused Kenya of meddling.", ["DJI"], False),
     ("Omar Haji, the ambassador of Djibouti to Somalia, accused Kenya of meddling.", ["DJI"], False),

@@ -8,6 +8,19 @@ def people(ex):
     return {a.label: a for a in ex.actors if a.type == "Person"}
 
 
+def stored_alt_labels(ex, tmp_path) -> set[str]:
+    """The skos:altLabel values of a real on-disk store holding the extraction ``ex``."""
+    from kg.rdf import document_iri, to_graph
+    from kg.store import KnowledgeGraph
+
+    path = tmp_path / "store"
+    with KnowledgeGraph(path) as kg:
+        kg.add(document_iri(ex.document), to_graph(ex), ex.document.content_hash)
+    with KnowledgeGraph(path, read_only=True) as kg:
+        return {str(r[0]) for r in kg.query(
+            "SELECT ?l WHERE { GRAPH ?g { ?a <http://www.w3.org/2004/02/skos/core#altLabel> ?l } }")}
+
+
 # 1. places are never persons; roles are titles, never clauses
 
 @pytest.mark.parametrize("text", [
@@ -98,9 +111,6 @@ def test_a_resolved_description_is_not_an_alias(extract):
 
 
 def test_a_demonym_and_a_collective_noun_are_the_country_but_never_its_name(extract, tmp_path):
-    from kg.rdf import document_iri, to_graph
-    from kg.store import KnowledgeGraph
-
     ex = extract("Ukrainian negotiators said Russia had rejected the plan. Russian troops shelled Kharkiv, and "
                  "Turkish diplomats urged restraint. A Polish delegation met Lithuanian authorities, while "
                  "Belarusian forces massed near the border.")
@@ -110,12 +120,7 @@ def test_a_demonym_and_a_collective_noun_are_the_country_but_never_its_name(extr
     for key, phrase in phrases.items():
         assert countries[key].type == "Country"
         assert phrase in countries[key].descriptions and phrase not in countries[key].aliases
-    path = tmp_path / "store"
-    with KnowledgeGraph(path) as kg:
-        kg.add(document_iri(ex.document), to_graph(ex), ex.document.content_hash)
-    with KnowledgeGraph(path, read_only=True) as kg:
-        labels = {str(r[0]) for r in kg.query(
-            "SELECT ?l WHERE { GRAPH ?g { ?a <http://www.w3.org/2004/02/skos/core#altLabel> ?l } }")}
+    labels = stored_alt_labels(ex, tmp_path)
     assert not set(phrases.values()) & labels, labels
 
 
@@ -322,9 +327,7 @@ def test_a_side_read_in_the_text_gives_the_country(extract):
 def test_descriptions_and_first_names_are_never_stored_as_aliases(extract, tmp_path):
     """Group phrases, "Kenyan officials" and a first name alone resolve in the document (the jsonl keeps them
     as surface forms) but the store's skos:altLabel holds names only."""
-    from kg.rdf import document_iri, to_graph
     from kg.records import records
-    from kg.store import KnowledgeGraph
 
     ex = extract("A militia attacked a Kenyan police post. The militants burned two trucks and his fighters fled. "
                  "Kenyan officials blamed the rebel group. A Chinese official said China was concerned. "
@@ -333,12 +336,7 @@ def test_descriptions_and_first_names_are_never_stored_as_aliases(extract, tmp_p
                     "Halima"}
     surface = {x for r in records(ex) if r["kind"] == "actor" for x in r["aliases"]}
     assert {"militants", "Kenyan officials"} <= surface
-    path = tmp_path / "store"
-    with KnowledgeGraph(path) as kg:
-        kg.add(document_iri(ex.document), to_graph(ex), ex.document.content_hash)
-    with KnowledgeGraph(path, read_only=True) as kg:
-        labels = {str(r[0]) for r in kg.query(
-            "SELECT ?l WHERE { GRAPH ?g { ?a <http://www.w3.org/2004/02/skos/core#altLabel> ?l } }")}
+    labels = stored_alt_labels(ex, tmp_path)
     assert not {x.lower() for x in descriptions} & {x.lower() for x in labels}, labels
 
 

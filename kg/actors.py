@@ -325,7 +325,15 @@ def _antecedent(doc: Doc, owner: Token, span: tuple[int, int], by_token: dict[in
     """The token of the actor a possessive title ("its envoy", "the country's envoy") belongs to: the subject
     of the nearest verb above the phrase that has one outside it ("France recalled its ambassador", "Australia
     said the country's envoy had met ..."), when that subject is an actor mention; else None (an "its" whose
-    antecedent lies in another sentence is not guessed)."""
+    antecedent lies in another sentence is not guessed). After "and" the pronoun points to the conjunct before
+    it ("President X and his foreign minister", "the Kenyan president and his envoy"): its nearest actor."""
+    if owner.i >= 2 and doc[owner.i - 1].lower_ in COORDINATORS:
+        for j in range(owner.i - 2, max(doc[owner.i].sent.start, owner.i - 6) - 1, -1):
+            if j in by_token:
+                return j
+            if doc[j].is_punct or doc[j].tag_ in CLAUSE_TAGS:
+                break
+        return None
     tok = owner.head
     while tok.head.i != tok.i:
         tok = tok.head
@@ -414,6 +422,8 @@ def _person_role(doc: Doc, start: int, end: int, roles: dict[int, Span], role_to
                 left = next(r.start for r in roles.values() if r.start < left - 1 <= r.end)
             else:
                 break
+        if left >= 2 and doc[left - 1].lower_ in POSSESSIVE_PRONOUNS and doc[left - 2].lower_ in COORDINATORS:
+            left -= 1  # "President X and his foreign minister Y": Y is of X's side (see _antecedent)
         found.append(_role_phrase(doc, left, start, roles, by_token))
         if left >= 2 and doc[left - 1].lower_ == "of" and left - 2 in by_token:  # "the Afghan government of President X"
             found.append((None, (by_token[left - 2].key,), None))

@@ -54,6 +54,8 @@ def test_a_former_role_is_a_title(extract):
     ("The president and his defence minister, Neema Mwakyusa, met Ugandan officials in Arusha.", []),
     ("The Tanzanian president and the Ugandan foreign minister, Neema Mwakyusa, met in Arusha.", ["UGA"]),
     ("Tanzania's foreign minister and his Ugandan counterpart, Neema Mwakyusa, signed the accord.", ["UGA"]),
+    ("The Tanzanian president and his foreign minister Neema Mwakyusa accused Uganda of stalling.", ["TZA"]),
+    ("Tanzanian President Juma Kassim and his foreign minister Neema Mwakyusa accused Uganda of stalling.", ["TZA"]),
 ])
 def test_titles_of_two_persons_joined_by_and_are_split(extract, text, side):
     person = people(extract(text))["Neema Mwakyusa"]

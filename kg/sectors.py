@@ -49,6 +49,7 @@ class SectorData:
     organs: dict[str, str]  # lower-case state-organ phrase -> sector
     role_subtypes: dict[str, str]
     role_words: dict[str, str]
+    title_modifiers: re.Pattern  # a modifier before another title word ("Deputy Prime Minister"), not a post itself
     org_subtypes: dict[str, str]
     org_words: dict[str, str]
     supranational: dict[str, str | None]
@@ -62,8 +63,10 @@ def sector_data() -> SectorData:
     d = load_data("sectors.json")
     groups = {w.lower(): (g["kind"], g["sector"]) for g in d["groups"] for w in g["words"]}
     organs = {w.lower(): sector for sector, words in d["organs"].items() for w in words}
+    modifiers = "|".join(map(re.escape, d["title_modifiers"]))
+    before_title = re.compile(rf"\b(?:{modifiers})\s+(?!(?:of|in|to|for|from|at|and|or)\b)(?=\w)", re.I)
     return SectorData(d["organ_kinds"], d["aliases"], groups, organs, d["role_subtypes"], d["role_words"],
-                      d["org_subtypes"], d["org_words"], d["supranational"], frozenset(d["people_nouns"]),
+                      before_title, d["org_subtypes"], d["org_words"], d["supranational"], frozenset(d["people_nouns"]),
                       frozenset(d["state_posts"]))
 
 
@@ -127,11 +130,16 @@ def role_sector(role: str | None, subtype: str | None, org_sector_: str | None =
     """The sector of an official's post: title words, else the organization they act for (a party leader PTY,
     a rebel commander REB), else the role's subtype; a person with no role is ``CVL``.
 
+    A title modifier names no post of its own before another title: a "Deputy Prime Minister" is GOV, a
+    "deputy" alone (a member of parliament, as French and Russian news say) LEG.
+
     >>> role_sector("Foreign Minister", "Minister"), role_sector("General", "Military"), role_sector("judge", None)
     ('GOV', 'MIL', 'JUD')
+    >>> role_sector("Deputy Foreign Minister", "Minister"), role_sector("deputy", None)
+    ('GOV', 'LEG')
     """
     data = sector_data()
-    found = _words_in(role, data.role_words) if role else None
+    found = _words_in(data.title_modifiers.sub("", role), data.role_words) if role else None
     if found:
         return found
     if org_sector_ and org_sector_ not in {"GOV", "IGO"} and subtype not in data.state_posts:

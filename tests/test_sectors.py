@@ -49,6 +49,12 @@ def test_sector_words_and_gold_codes():
     assert role_sector("Chief Justice", None) == "JUD"
     assert role_sector("leader", "Leader", "REB") == "REB"
     assert role_sector(None, None) == "CVL"
+    # "deputy" before another title qualifies it; alone, or "of" a chamber, it is a member of parliament
+    assert role_sector("Deputy Prime Minister", "HeadOfGovernment") == "GOV"
+    assert role_sector("First Deputy Interior Minister", "Minister") == "GOV"
+    assert role_sector("deputy police chief", None) == "COP"
+    assert role_sector("deputy", None) == "LEG" and role_sector("deputy of the National Assembly", None) == "LEG"
+    assert role_sector("deputy speaker", None) == "LEG"
     assert org_sector("Pakistan Army", "GovernmentBody") == "MIL"
     assert org_sector("State Duma", "GovernmentBody") == "LEG"
     assert org_sector("Hamas", "ArmedGroup") == "REB"

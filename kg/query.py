@@ -1,9 +1,12 @@
 """SPARQL for people and programs: named queries, safe parameters, result formats.
 
 * Tables shorten IRIs to the project's prefixed names (``actor:PAK``); CSV, TSV
-  and JSON carry full values; ``sparql-json``, ``sparql-xml``, ``sparql-csv``
-  and ``sparql-tsv`` are the W3C SPARQL 1.1 results formats; ``turtle`` and
-  ``jsonld`` serialize CONSTRUCT and DESCRIBE results.
+  and JSON carry full values (typed numbers and booleans as JSON ones), and are
+  written from :class:`Rows`, filled straight from pyoxigraph's results on the
+  embedded store (no rdflib terms) or from a remote server's rdflib Result.
+  ``sparql-json``, ``sparql-xml``, ``sparql-csv`` and ``sparql-tsv`` are the W3C
+  SPARQL 1.1 results formats; ``turtle`` and ``jsonld`` serialize CONSTRUCT and
+  DESCRIBE results.
 * Named queries are the ``kg/queries/*.rq`` files. The first comment line
   describes the query; ``# @param NAME[?] TYPE description`` lines declare its
   parameters (``?`` = optional). Types: ``actor`` (a name, alias, ``prefix:local``
@@ -38,11 +41,12 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from importlib.resources import files
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, XSD
 from rdflib.query import Result
 
 from .errors import QueryError
@@ -54,10 +58,10 @@ from .vocab import DIPL, EVENT_TYPES, PREFIXES, ontology_graph
 if TYPE_CHECKING:
     from .store import KnowledgeGraph
 
-__all__ = ["FORMATS", "SPARQL_FORMATS", "GRAPH_FORMATS", "format_result", "shorten", "NamedQuery", "Param",
-           "named_queries", "named_query", "QuerySyntaxError", "QueryTimeout", "syntax_error", "to_term",
-           "run_query", "run_named", "native_to_result", "serialize_native", "PARAM_TYPES", "resolve_actor", "resolve_actors",
-           "unknown_terms"]
+__all__ = ["FORMATS", "SPARQL_FORMATS", "GRAPH_FORMATS", "format_result", "shorten", "Rows", "Term", "NamedQuery",
+           "Param", "named_queries", "named_query", "QuerySyntaxError", "QueryTimeout", "syntax_error", "to_term",
+           "run_query", "run_named", "execute", "native_to_result", "serialize_native", "PARAM_TYPES", "resolve_actor",
+           "resolve_actors", "unknown_terms"]
 
 SPARQL_FORMATS = {"sparql-json": "JSON", "sparql-xml": "XML", "sparql-csv": "CSV", "sparql-tsv": "TSV"}
 GRAPH_FORMATS = {"turtle": "TURTLE", "jsonld": "JSON_LD", "ntriples": "N_TRIPLES"}
@@ -87,105 +91,197 @@ def shorten(term: object) -> str:
     """
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        for prefix, ns in _BY_LENGTH:
-            if term.startswith(ns) and "/" not in term[len(ns):] and "#" not in term[len(ns):]:
-                return f"{prefix}:{term[len(ns):]}"
-        return f"<{term}>"
-    return str(term)
+    return _prefixed(str(term)) if isinstance(term, URIRef) else str(term)
 
 
-# ----------------------------------------------------------------------------- formatting rdflib results
-
-def _rows(result: Result, short: bool, hide: frozenset[str] = frozenset()) -> tuple[list[str], list[list[str]]]:
-    if result.type == "ASK":
-        return ["ask"], [[str(bool(result.askAnswer)).lower()]]
-    if result.type in {"CONSTRUCT", "DESCRIBE"}:
-        rows = [[shorten(t) if short else str(t) for t in triple] for triple in sorted(result.graph)]
-        return ["subject", "predicate", "object"], rows
-    keep = [i for i, v in enumerate(result.vars) if str(v) not in hide]
-    names = [str(result.vars[i]) for i in keep]
-    rows = [[(shorten(row[i]) if short else ("" if row[i] is None else str(row[i]))) for i in keep] for row in result]
-    return names, rows
+def _prefixed(iri: str) -> str:
+    """``iri`` as ``prefix:local`` where a project prefix fits (the longest), else as ``<iri>``."""
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns) and "/" not in iri[len(ns):] and "#" not in iri[len(ns):]:
+            return f"{prefix}:{iri[len(ns):]}"
+    return f"<{iri}>"
 
 
-def _iri_columns(result: Result, hide: frozenset[str]) -> frozenset[str]:
-    """Columns of a SELECT whose bound values are all IRIs (and that have some)."""
-    cols = [str(v) for v in result.vars if str(v) not in hide]
-    seen = {c: False for c in cols}
-    for row in result:
-        for c in list(seen):
-            t = row[c]
-            if t is not None:
-                if not isinstance(t, URIRef):
-                    del seen[c]
-                else:
-                    seen[c] = True
-    return frozenset(c for c, bound in seen.items() if bound)
+# ----------------------------------------------------------------------------- results as rows of terms
+
+class Term(NamedTuple):
+    """One RDF term of a result: ``kind`` ``iri``, ``literal`` or ``bnode``; ``value`` the IRI, the lexical
+    form or the blank node's label; ``datatype`` a literal's datatype IRI, None for a plain or
+    language-tagged string; ``language`` its language tag."""
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    language: str | None = None
 
 
-def _has_names(result: Result, hide: frozenset[str]) -> bool:
-    """Whether a shown column of ``result`` holds text (plain or language-tagged string literals)."""
-    cols = [str(v) for v in result.vars if str(v) not in hide]
-    return any(isinstance(t := row[c], Literal) and (t.datatype is None or t.datatype == XSD.string)
-               for row in result for c in cols)
+@dataclass
+class Rows:
+    """Query results as plain rows: ``form`` SELECT, ASK (one column ``ask``, one boolean row) or CONSTRUCT
+    (columns subject, predicate, object; DESCRIBE too), ``variables`` the column names, ``rows`` tuples of
+    :class:`Term` in the columns' order, None where a variable is unbound. Tables, CSV, TSV and JSON rows are
+    written from this form; :meth:`from_native` fills it from pyoxigraph's results without rdflib terms,
+    :meth:`from_result` from an rdflib :class:`~rdflib.query.Result` (a remote server's answer)."""
 
+    form: str
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]]
 
-def _json_value(term: object) -> Any:
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        value = term.toPython()
-        if isinstance(value, Decimal):
-            return float(value)
-        return value if isinstance(value, (bool, int, float, str)) else str(term)
-    return str(term)
+    @classmethod
+    def from_native(cls, res: Any) -> Rows:
+        """pyoxigraph ``QuerySolutions`` or ``QueryBoolean`` as rows (consumes them)."""
+        import pyoxigraph as ox
 
+        if isinstance(res, ox.QueryBoolean):
+            return cls.ask(bool(res))
+        iri, bnode = ox.NamedNode, ox.BlankNode
 
-def format_result(result: Result, fmt: str = "table", hide: frozenset[str] | set[str] = frozenset()) -> str:
-    """Render ``result`` as ``table``, ``csv``, ``tsv``, ``json`` (rows as objects; JSON-LD for graphs) or
-    one of the SPARQL results formats / RDF syntaxes. Columns named in ``hide`` are left out (not from the
-    SPARQL results formats, which are the standard serializations)."""
-    hide = frozenset(hide)
-    graph = result.type in {"CONSTRUCT", "DESCRIBE"}
-    if fmt in SPARQL_FORMATS or fmt in GRAPH_FORMATS:
-        if graph != (fmt in GRAPH_FORMATS):
-            raise QueryError(_wrong_kind(fmt, graph))
-        if graph:
-            return result.graph.serialize(format={"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}[fmt])
-        if fmt == "sparql-tsv":
-            return _sparql_tsv(result)
-        data = result.serialize(format=fmt.removeprefix("sparql-"))
-        return (xml_safe(data) if fmt == "sparql-xml" else data).decode("utf-8")
-    if fmt == "json":
-        if graph:
-            return result.graph.serialize(format="json-ld")
+        def term(t: Any) -> Term | None:
+            if t is None:
+                return None
+            kind = type(t)
+            if kind is iri:
+                return Term("iri", t.value)
+            if kind is bnode:
+                return Term("bnode", t.value)
+            datatype = t.datatype.value
+            return Term("literal", t.value, None if datatype in _STRINGS else datatype, t.language)
+
+        return cls("SELECT", [v.value for v in res.variables], [tuple([term(t) for t in row]) for row in res])
+
+    @classmethod
+    def from_result(cls, result: Result) -> Rows:
+        """An rdflib SELECT, ASK, CONSTRUCT or DESCRIBE result as rows (a graph's triples sorted)."""
         if result.type == "ASK":
-            return json.dumps({"ask": bool(result.askAnswer)}) + "\n"
-        names = [str(v) for v in result.vars if str(v) not in hide]
-        rows = [{n: _json_value(row[n]) for n in names} for row in result]
-        return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+            return cls.ask(bool(result.askAnswer))
+        if result.type in {"CONSTRUCT", "DESCRIBE"}:
+            return cls("CONSTRUCT", ["subject", "predicate", "object"],
+                       [tuple(map(_rdflib_term, triple)) for triple in sorted(result.graph)])
+        return cls("SELECT", [str(v) for v in result.vars], [tuple(map(_rdflib_term, row)) for row in result])
+
+    @classmethod
+    def ask(cls, answer: bool) -> Rows:
+        """The answer of an ASK query: one row, ``true`` or ``false``."""
+        return cls("ASK", ["ask"], [(Term("literal", str(answer).lower(), str(XSD.boolean)),)])
+
+
+_STRINGS = frozenset({str(XSD.string), str(RDF.langString)})
+_CANONICAL_INTEGER = re.compile(r"0|-?[1-9][0-9]*")
+
+
+def _rdflib_term(t: Any) -> Term | None:
+    if t is None:
+        return None
+    if isinstance(t, URIRef):
+        return Term("iri", str(t))
+    if isinstance(t, Literal):
+        datatype = None if t.datatype is None or str(t.datatype) in _STRINGS else str(t.datatype)
+        return Term("literal", str(t), datatype, t.language)
+    return Term("bnode", str(t))
+
+
+@lru_cache(maxsize=65536)
+def _typed(value: str, datatype: str) -> tuple[str, Any]:
+    """A typed literal's text and JSON value as rdflib reads it: ``"1E0"^^xsd:double`` is ``1.0``, a decimal a
+    JSON number, a date its text; an ill-typed literal keeps its text. Once per distinct literal."""
+    if datatype == XSD_INTEGER and _CANONICAL_INTEGER.fullmatch(value):
+        return value, int(value)
+    lit = Literal(value, datatype=URIRef(datatype))
+    py = lit.toPython()
+    if isinstance(py, Decimal):
+        return str(lit), float(py)
+    return str(lit), py if isinstance(py, (bool, int, float, str)) else str(lit)
+
+
+def _text(t: Term | None, short: bool) -> str:
+    """A term as a cell of a table (``short``: IRIs as prefixed names) or of CSV and TSV."""
+    if t is None:
+        return ""
+    if t.kind == "iri":
+        return _prefixed(t.value) if short else t.value
+    return _typed(t.value, t.datatype)[0] if t.datatype else t.value
+
+
+def _json(t: Term | None) -> Any:
+    """A term as a JSON value: typed numbers and booleans as JSON numbers and booleans, the rest as text."""
+    if t is None:
+        return None
+    return _typed(t.value, t.datatype)[1] if t.kind == "literal" and t.datatype else t.value
+
+
+# ----------------------------------------------------------------------------- formatting
+
+def format_result(result: Result | Rows, fmt: str = "table", hide: Iterable[str] = (),
+                  drop_empty: Iterable[str] = ()) -> str:
+    """Render ``result`` (an rdflib :class:`~rdflib.query.Result` or :class:`Rows`) as ``table``, ``csv``,
+    ``tsv``, ``json`` (rows as objects; JSON-LD for graphs) or, for a Result, one of the SPARQL results
+    formats / RDF syntaxes. SELECT columns named in ``hide`` are left out, and those in ``drop_empty`` that
+    are unbound in every row (not from the SPARQL results formats, which are the standard serializations).
+    Raises :class:`QueryError` when the format does not fit the query form."""
+    if isinstance(result, Result):
+        graph = result.type in {"CONSTRUCT", "DESCRIBE"}
+        if fmt in SPARQL_FORMATS or fmt in GRAPH_FORMATS:
+            if graph != (fmt in GRAPH_FORMATS):
+                raise QueryError(_wrong_kind(fmt, graph))
+            if graph:
+                return result.graph.serialize(format={"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}[fmt])
+            if fmt == "sparql-tsv":
+                return _sparql_tsv(result)
+            data = result.serialize(format=fmt.removeprefix("sparql-"))
+            return (xml_safe(data) if fmt == "sparql-xml" else data).decode("utf-8")
+        if graph and fmt == "json":
+            return result.graph.serialize(format="json-ld")
+        result = Rows.from_result(result)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt in GRAPH_FORMATS and result.form != "CONSTRUCT":
+        raise QueryError(_wrong_kind(fmt, False))
+    if fmt not in {"table", "csv", "tsv", "json"}:
+        raise ValueError(f"{fmt} is written from the query's own results (serialize_native, an rdflib Result), "
+                         f"not from Rows")
+    return _format_rows(result, fmt, frozenset(hide), frozenset(drop_empty))
+
+
+def _format_rows(result: Rows, fmt: str, hide: frozenset[str], drop_empty: frozenset[str]) -> str:
+    rows, note = result.rows, ""
+    keep = list(range(len(result.variables)))
+    if result.form == "SELECT":
+        keep = [i for i in keep if result.variables[i] not in hide
+                and not (result.variables[i] in drop_empty and all(r[i] is None for r in rows))]
+        if fmt == "table":  # people read names: IRI-only columns go when a column of names remains
+            iris = [i for i in keep if _all_iris(rows, i)]
+            if iris and any(_is_name(r[i]) for r in rows for i in keep if i not in iris):
+                keep = [i for i in keep if i not in iris]
+                note = f"; IRI columns {', '.join(sorted(result.variables[i] for i in iris))} left out, --format json has them"
+    names = [result.variables[i] for i in keep]
+    if fmt == "json":
+        if result.form == "ASK":
+            return json.dumps({"ask": _json(rows[0][0])}) + "\n"
+        return json.dumps([{n: _json(r[i]) for n, i in zip(names, keep)} for r in rows], ensure_ascii=False, indent=1) + "\n"
+    cells = [[_text(r[i], fmt == "table") for i in keep] for r in rows]
     if fmt in {"csv", "tsv"}:
-        head, rows = _rows(result, short=False, hide=hide)
         buf = io.StringIO()
         w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        w.writerow(head)
-        w.writerows(rows)
+        w.writerow(names)
+        w.writerows(cells)
         return buf.getvalue()
-    if fmt != "table":
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    note = ""
-    if result.type == "SELECT":  # people read names: IRI-only columns go when a column of names remains
-        iris = _iri_columns(result, hide)
-        if iris and _has_names(result, hide | iris):
-            hide, note = hide | iris, f"; IRI columns {', '.join(sorted(iris))} left out, --format json has them"
-    head, rows = _rows(result, short=True, hide=hide)
-    widths = [min(60, max([len(h)] + [len(r[i]) for r in rows])) for i, h in enumerate(head)]
+    widths = [min(60, max([len(h)] + [len(r[i]) for r in cells])) for i, h in enumerate(names)]
     cut = lambda s, w: s if len(s) <= w else s[: w - 1] + "…"  # noqa: E731
-    line = lambda cells: "  ".join(cut(c.replace("\n", " "), w).ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
-    out = [line(head), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{note})")
+    line = lambda cs: "  ".join(cut(c.replace("\n", " "), w).ljust(w) for c, w in zip(cs, widths)).rstrip()  # noqa: E731
+    out = [line(names), "  ".join("-" * w for w in widths)] + [line(r) for r in cells]
+    out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''}{note})")
     return "\n".join(out) + "\n"
+
+
+def _all_iris(rows: list[tuple[Term | None, ...]], i: int) -> bool:
+    """Whether column ``i`` holds IRIs only, and some."""
+    bound = [r[i] for r in rows if r[i] is not None]
+    return bool(bound) and all(t.kind == "iri" for t in bound)
+
+
+def _is_name(t: Term | None) -> bool:
+    """Whether ``t`` is text people read: a plain or language-tagged string."""
+    return t is not None and t.kind == "literal" and t.datatype is None
 
 
 def _sparql_tsv(result: Result) -> str:
@@ -204,21 +300,16 @@ def _wrong_kind(fmt: str, graph: bool) -> str:
 
 # ----------------------------------------------------------------------------- pyoxigraph results
 
-def native_to_result(res: Any) -> Result:
-    """pyoxigraph query results as an rdflib :class:`Result` (consumes them)."""
+def native_to_result(res: Any) -> Rows | Result:
+    """pyoxigraph query results as :func:`format_result` takes them (consumes them): SELECT and ASK as
+    :class:`Rows`, without rdflib terms; CONSTRUCT and DESCRIBE as an rdflib :class:`Result` holding the graph."""
     import pyoxigraph as ox
 
-    if isinstance(res, ox.QueryBoolean):
-        r = Result("ASK")
-        r.askAnswer = bool(res)
-        return r
-    if isinstance(res, ox.QueryTriples):
-        g = Graph()
-        g.parse(data=res.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
-        r = Result("CONSTRUCT")
-        r.graph = g
-        return r
-    return Result.parse(io.BytesIO(res.serialize(format=ox.QueryResultsFormat.JSON)), format="json")
+    if not isinstance(res, ox.QueryTriples):
+        return Rows.from_native(res)
+    r = Result("CONSTRUCT")
+    r.graph = Graph().parse(data=res.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+    return r
 
 
 def serialize_native(res: Any, fmt: str, output: Any = None) -> bytes | None:
@@ -594,8 +685,7 @@ def run_query(kg: KnowledgeGraph, sparql: str, params: dict[str, Any] | None = N
     check_remote(scan(sparql), allow_service)
     params = dict(params or {})
     declared = set(declared) | set(params)
-    native = _native(kg)
-    if native is None:  # a remote server: the terms travel in a trailing VALUES clause (terms, never text)
+    if _native(kg) is None:  # a remote server: the terms travel in a trailing VALUES clause (terms, never text)
         text = sparql
         if params:
             if not re.match(r"(?is)^(\s*(#[^\n]*|(PREFIX|BASE)\s[^\n]*)?\n)*\s*SELECT\b", sparql):
@@ -603,27 +693,34 @@ def run_query(kg: KnowledgeGraph, sparql: str, params: dict[str, Any] | None = N
             names = sorted(params)
             text = (f"{sparql}\nVALUES ({' '.join('?' + n for n in names)}) "
                     f"{{ ({' '.join(str(params[n]) for n in names)}) }}")
-        return _in_thread(lambda: _formatted(kg.query(text), fmt, declared, params), timeout)
-
-    import pyoxigraph as ox
+        return _in_thread(lambda: format_result(kg.query(text), fmt, hide=params, drop_empty=declared), timeout)
 
     def work() -> str:
-        subs = {ox.Variable(k): v for k, v in params.items()}
-        try:
-            res = native(_leading_values(sparql, params), prefixes=dict(PREFIXES), substitutions=subs or None)
-        except SyntaxError as e:
-            raise syntax_error(e, sparql) from None
-        except RuntimeError as e:
-            if "projection" in str(e) and params:
-                raise QueryError(f"{e}: a bound parameter must be a SELECT variable (or use CONSTRUCT/ASK)") from None
-            raise QueryError(f"query failed: {e}") from None
-        except OSError as e:
-            raise QueryError(f"query failed: {e}") from None
+        res = execute(kg, sparql, params)
         if fmt in SPARQL_FORMATS or fmt in GRAPH_FORMATS:
             return serialize_native(res, fmt).decode("utf-8")
-        return _formatted(native_to_result(res), fmt, declared, params)
+        return format_result(native_to_result(res), fmt, hide=params, drop_empty=declared)
 
     return _in_thread(work, timeout)
+
+
+def execute(kg: KnowledgeGraph, sparql: str, params: dict[str, Any] | None = None) -> Any:
+    """pyoxigraph's own results of ``sparql`` on the embedded store ``kg`` with ``params`` (name -> pyoxigraph
+    term) bound, as :func:`run_query` runs it; :class:`QuerySyntaxError` or :class:`QueryError` when it fails."""
+    import pyoxigraph as ox
+
+    params = params or {}
+    subs = {ox.Variable(k): v for k, v in params.items()}
+    try:
+        return _native(kg)(_leading_values(sparql, params), prefixes=dict(PREFIXES), substitutions=subs or None)
+    except SyntaxError as e:
+        raise syntax_error(e, sparql) from None
+    except RuntimeError as e:
+        if "projection" in str(e) and params:
+            raise QueryError(f"{e}: a bound parameter must be a SELECT variable (or use CONSTRUCT/ASK)") from None
+        raise QueryError(f"query failed: {e}") from None
+    except OSError as e:
+        raise QueryError(f"query failed: {e}") from None
 
 
 _WHERE = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*|\bWHERE\s*\{", re.IGNORECASE)
@@ -644,16 +741,6 @@ def _leading_values(sparql: str, params: dict[str, Any]) -> str:
             block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(params[n]) for n in names)}) }}"
             return sparql[:m.end()] + block + sparql[m.end():]
     return sparql
-
-
-def _formatted(result: Result, fmt: str, declared: set[str], params: dict[str, Any]) -> str:
-    """``result`` as ``fmt``, without the columns of declared parameters that were given or are empty."""
-    hide: set[str] = set()
-    if result.type == "SELECT" and fmt not in SPARQL_FORMATS:
-        rows = list(result)
-        hide = {str(v) for v in result.vars if str(v) in declared
-                and (str(v) in params or all(r[str(v)] is None for r in rows))}
-    return format_result(result, fmt, hide)
 
 
 def run_named(kg: KnowledgeGraph, nq: NamedQuery, values: dict[str, str], fmt: str = "table",

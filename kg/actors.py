@@ -39,6 +39,9 @@ PATRONYMIC = {"bin", "ibn", "bint", "ben"}
 NAME_PARTICLES = {"al", "el", "bin", "ibn", "bint", "de", "da", "van", "von", "der", "den", "ter", "la", "le", "di", "du",
                   "dos", "del", "della"}
 CLAUSE_TAGS = {"VB", "VBD", "VBZ", "VBP", "MD", "WP", "WDT", "WP$"}  # a finite verb or a relative: a clause, not a title
+COORDINATORS = {"and", "or", "&"}
+POSSESSIVE_PRONOUNS = {"his", "her", "its", "their"}
+POSTED_AT = {"to", "in", "at", "on", "with"}  # "envoy to Somalia", "ambassador in Kabul", "rapporteur on Iran"
 QUOTES = {'"', "“", "”", "'", "‘", "’"}
 NAME_TOKEN = re.compile(r"^(?:[A-Za-z][a-z]?['’])?[A-ZÀ-ÖØ-Þ][\w]*(?:['’][A-Za-z]\w*)?\.?$")  # O'Malley, d'Estaing
 WHEN = {"DATE", "TIME"}
@@ -226,37 +229,80 @@ def _wordlike(tok: Token) -> bool:
     return tok.is_alpha or bool(NAME_TOKEN.match(tok.text))
 
 
-def _affiliation_in(doc: Doc, start: int, end: int, by_token: dict[int, Mention]) -> tuple[str, ...]:
-    """Gazetteer actors named inside tokens [start, end): before the role head first, then after for/of/to."""
+def _affiliation_in(doc: Doc, start: int, end: int, by_token: dict[int, Mention],
+                    posted: bool = False) -> tuple[str, ...]:
+    """Gazetteer actors named inside tokens [start, end); with ``posted``, not those after a preposition of
+    where a diplomat serves or whom they deal with ("the ambassador to Somalia", "the envoy in Kabul",
+    "the rapporteur on Iran"): the receiving side, never the one the diplomat acts for."""
     found: list[str] = []
     for i in range(start, end):
         m = by_token.get(i)
         if m and m.key and m.kind in {"name", "demonym", "seat", "collective"} and m.key not in found:
-            found.append(m.key)
+            j = m.start - 1
+            while j > start and doc[j].lower_ in ARTICLES:
+                j -= 1
+            if not (posted and j >= start and doc[j].lower_ in POSTED_AT):
+                found.append(m.key)
     return tuple(found)
 
 
-def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_token: dict[int, Mention]):
-    """Read a role phrase such as "Pakistan's foreign minister" in tokens [start, end).
+def _coordination(doc: Doc, start: int, end: int, by_token: dict[int, Mention]) -> int | None:
+    """The first "and"/"or" in tokens [start, end) that joins two persons' descriptions: the words after it open
+    a noun phrase of their own ("the president and his foreign minister", "Kenya's president and the Ugandan
+    envoy"). None when there is none, or when the titles are one person's ("Deputy Prime Minister and Foreign
+    Minister")."""
+    for i in range(start, end - 1):
+        nxt = doc[i + 1]
+        if doc[i].lower_ in COORDINATORS and (nxt.lower_ in ARTICLES or nxt.lower_ in POSSESSIVE_PRONOUNS
+                                              or nxt.i in by_token):
+            return i
+    return None
 
-    Returns (role text, affiliation keys, (start, end)) or None when no title is inside.
+
+def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_token: dict[int, Mention],
+                 name_after: bool = True):
+    """Read a role phrase such as "Pakistan's foreign minister" in tokens [start, end); ``name_after``: the
+    name follows the phrase (else the phrase is an apposition after it).
+
+    Two persons joined by "and" ("the Kenyan president and his foreign minister, X") are split: the name
+    takes the words next to it, and a possessive pronoun in front of them ("his") points to the other
+    title's side. Returns (role text, affiliation keys, (start, end)); (None, affiliation keys, None) when
+    the name's words hold no title but name a side ("Kenya's minister and his Ugandan counterpart, X");
+    None when no title is inside.
     """
     titles = [roles[i] for i in range(start, end) if i in roles and roles[i].end <= end]
     if not titles or not _is_title_phrase(doc[start:end]):
         return None
+    inherited: tuple[str, ...] = ()
+    cut = _coordination(doc, titles[0].end, end, by_token)
+    if cut is not None:
+        if name_after:
+            first = _affiliation_in(doc, start, titles[0].start, by_token)
+            start = cut + 1
+            if doc[start].lower_ in POSSESSIVE_PRONOUNS:  # "the Kenyan president and his foreign minister"
+                start, inherited = start + 1, first
+        else:
+            end = cut
+        titles = [t for t in titles if start <= t.start and t.end <= end]
+        if not titles:
+            own = _affiliation_in(doc, start, end, by_token)
+            return (None, own, None) if own else None
     title = titles[0]
     while start < end and (doc[start].lower_ in ARTICLES or doc[start].is_punct):
         start += 1
     role = doc[start:end].text.strip(" ,")
     before = _affiliation_in(doc, start, title.start, by_token)
-    after = _affiliation_in(doc, title.end, end, by_token)
     gaz = load_gazetteer()
-    if gaz.subtype_of(title.text) == "Diplomat" and any(gaz.entries[k].type == "Country" for k in before if k in gaz.entries):
+    diplomat = gaz.subtype_of(title.text) == "Diplomat"
+    # "the envoy to Somalia": the state after the title is where the diplomat serves, never whom they act
+    # for; "the ambassador of Kenya" names that
+    after = _affiliation_in(doc, title.end, end, by_token, posted=diplomat)
+    if diplomat and any(gaz.entries[k].type == "Country" for k in before if k in gaz.entries):
         # "Nigeria's UN ambassador": the envoy acts for the sending country; the body is where they serve
         before = tuple(k for k in before if k in gaz.entries and gaz.entries[k].type == "Country")
     # "US envoy to Afghanistan": the actor before the title is whom the person acts for;
     # "spokesman for the Afghan president": with nothing before, the one after is.
-    affs = before or after[:1]
+    affs = before or after[:1] or inherited
     # keep the role words themselves, without the affiliation in front ("Pakistan's foreign minister")
     lead = start
     while lead < title.start and (lead in by_token or doc[lead].tag_ == "POS" or doc[lead].lower_ in ARTICLES
@@ -279,7 +325,15 @@ def _antecedent(doc: Doc, owner: Token, span: tuple[int, int], by_token: dict[in
     """The token of the actor a possessive title ("its envoy", "the country's envoy") belongs to: the subject
     of the nearest verb above the phrase that has one outside it ("France recalled its ambassador", "Australia
     said the country's envoy had met ..."), when that subject is an actor mention; else None (an "its" whose
-    antecedent lies in another sentence is not guessed)."""
+    antecedent lies in another sentence is not guessed). After "and" the pronoun points to the conjunct before
+    it ("President X and his foreign minister", "the Kenyan president and his envoy"): its nearest actor."""
+    if owner.i >= 2 and doc[owner.i - 1].lower_ in COORDINATORS:
+        for j in range(owner.i - 2, max(doc[owner.i].sent.start, owner.i - 6) - 1, -1):
+            if j in by_token:
+                return j
+            if doc[j].is_punct or doc[j].tag_ in CLAUSE_TAGS:
+                break
+        return None
     tok = owner.head
     while tok.head.i != tok.i:
         tok = tok.head
@@ -331,6 +385,20 @@ def _clause_end(doc: Doc, i: int, limit: int = 14) -> int:
     return j
 
 
+def _title_across(doc: Doc, start: int, roles: dict[int, Span], by_token: dict[int, Mention]) -> Span | None:
+    """The title of a name that follows "<title> to/of/for/in <actor>" directly ("US Ambassador to Japan
+    X", "former envoy to Somalia X"); None when the words before the name are not such a phrase."""
+    m = by_token.get(start - 1)
+    if m is None or m.end != start or m.kind not in {"name", "demonym", "seat"}:
+        return None
+    j = m.start - 1
+    while j > 0 and doc[j].lower_ in ARTICLES:
+        j -= 1
+    if j < 1 or doc[j].lower_ not in {"to", "of", "for", "in", "at"}:
+        return None
+    return next((r for r in roles.values() if r.end == j), None)
+
+
 def _person_role(doc: Doc, start: int, end: int, roles: dict[int, Span], role_tokens: set[int],
                  by_token: dict[int, Mention]):
     """Role and affiliation of the name in tokens [start, end), from every place the text gives them.
@@ -341,19 +409,28 @@ def _person_role(doc: Doc, start: int, end: int, roles: dict[int, Span], role_to
     affiliations come from the first source that names any.
     """
     found = []
-    if (start - 1) in role_tokens:
-        title = next(r for r in roles.values() if r.start < start <= r.end)
+    title = (next(r for r in roles.values() if r.start < start <= r.end) if (start - 1) in role_tokens
+             else _title_across(doc, start, roles, by_token))
+    if title is not None:
         left = title.start
-        while left > 0 and (doc[left - 1].lower_ in ROLE_MODIFIERS or (left - 1) in by_token
-                            or doc[left - 1].tag_ == "POS" or _portfolio(doc[left - 1], title.start - left)):
-            left -= 1
+        while left > 0:
+            if (doc[left - 1].lower_ in ROLE_MODIFIERS or (left - 1) in by_token
+                    or doc[left - 1].tag_ == "POS" or _portfolio(doc[left - 1], title.start - left)):
+                left -= 1
+            elif doc[left - 1].lower_ in COORDINATORS and (left - 2) in role_tokens:
+                # "Deputy Prime Minister and Foreign Minister X": one person's titles, read as one phrase
+                left = next(r.start for r in roles.values() if r.start < left - 1 <= r.end)
+            else:
+                break
+        if left >= 2 and doc[left - 1].lower_ in POSSESSIVE_PRONOUNS and doc[left - 2].lower_ in COORDINATORS:
+            left -= 1  # "President X and his foreign minister Y": Y is of X's side (see _antecedent)
         found.append(_role_phrase(doc, left, start, roles, by_token))
         if left >= 2 and doc[left - 1].lower_ == "of" and left - 2 in by_token:  # "the Afghan government of President X"
             found.append((None, (by_token[left - 2].key,), None))
         if end + 1 < len(doc) and doc[end].lower_ == "of" and end + 1 in by_token:
             found.append((None, (by_token[end + 1].key,), None))
     if end < len(doc) and doc[end].text == ",":
-        found.append(_role_phrase(doc, end + 1, _clause_end(doc, end + 1), roles, by_token))
+        found.append(_role_phrase(doc, end + 1, _clause_end(doc, end + 1), roles, by_token, name_after=False))
     if start >= 2 and doc[start - 1].text == ",":
         left = start - 2
         while left > doc[start].sent.start and doc[left - 1].text not in {",", ";", "“", '"'} \
@@ -765,6 +842,7 @@ class Resolver:
         self._forms: dict[int, tuple[tuple[str, int], set[tuple[str, ...]]]] = {}  # id -> (label, aliases), forms
         self.organs: dict[str, Actor] = {}  # sector -> the country whose organ of that sector the text named last
         self.shared: dict[str, str] = {}  # a name two states share ("Congo") -> the state this document means
+        self.named: set[str] = set()  # the known officials the document names in full ("Kamala Harris")
 
     def _get(self, key: str) -> Actor:
         if key not in self.actors:
@@ -835,25 +913,28 @@ class Resolver:
         """A one-word name may name the known official ``entry`` with no fuller mention before it: a short
         name the officials files list for them ("Abiy", "Putin"), or their last name when no known person has
         that word as a first name ("Macron"). A word that is also a first name ("Ahmed": Ahmed Attaf, Ahmed
-        Aboul Gheit) is anybody's: it names the official only right after a title they held on the document's
-        date ("Prime Minister Ahmed"), never alone ("Ahmed, a trader, said")."""
-        if entry.key in self.gaz.short_names.get(word, ()) or word not in self.gaz.given:
+        Aboul Gheit) or a common family name ("Harris", "Johnson": :meth:`Gazetteer.common_surname`) is
+        anybody's: it names the official only when the document names them in full, or right after a title
+        they held on the document's date ("Prime Minister Ahmed"), never alone ("Ahmed, a trader, said")."""
+        if not self.gaz.common_surname(word) and (entry.key in self.gaz.short_names.get(word, ())
+                                                  or word not in self.gaz.given):
             return True
-        said = title_words(title)
-        return bool(said and self.date) and any(t.covers(self.date) and same_title(said, title_words(t.role))
-                                                for t in entry.terms)
+        if entry.key in self.named or entry.key in self.actors:  # named in full, or with a title, before
+            return True
+        said = title_words(title)  # without a date, a title they ever held
+        return bool(said) and any((self.date is None or t.covers(self.date)) and same_title(said, title_words(t.role))
+                                  for t in entry.terms)
 
-    def _named_official(self, m: Mention) -> Actor:
+    def _named_official(self, m: Mention) -> Actor | None:
         """The node of a known official's mention. One word ("Kenyatta") is the person of that name the
         document named before, else the holder of that name in office on the document's date, else the
-        gazetteer's match."""
+        gazetteer's match; None for a common family name nothing in the document ties to them ("Johnson")."""
         if " " not in m.text and m.text in self.gaz.families:
             for p in reversed(self.persons.values()):
                 if (m.text,) in self._short_forms(p):
                     return p
-            found = self.gaz.official_on(m.text, self.date, m.role) if self.date else None
-            if found:
-                return self._get(found.key)
+            found = (self.gaz.official_on(m.text, self.date, m.role) if self.date else None) or self.gaz.entries[m.key]
+            return self._get(found.key) if self._stands_for(m.text, found, m.role) else None
         return self._get(m.key)
 
     def _person(self, m: Mention) -> Actor | None:
@@ -965,6 +1046,7 @@ class Resolver:
         """Resolve ``doc._.kg_mentions``, then add the bare names NER missed ("Kamikawa later said")."""
         mentions: list[Mention] = doc._.kg_mentions or []
         doc._.kg_context = list(self.recent.values())
+        self.named.update(m.key for m in mentions if m.kind == "person" and m.key and " " in m.text)
         self._settle(mentions)
         self.resolve(mentions)
         mentions = [m for m in mentions if m.actor is not None or m.kind in {"pronoun", "definite", "leader"}]
@@ -1038,6 +1120,8 @@ class Resolver:
                 actor.add_description(m.text)  # "the militants", "Iraqi protesters": a description
             else:
                 actor = self._named_official(m) if m.kind == "person" else self._get(m.key)
+                if actor is None:
+                    continue
                 if m.kind == "collective":  # "Kenyan officials", "Turkey's leaders": its people, not its name
                     actor.add_description(m.text)
                 elif not m.venue:  # "talks in Doha": a place, no name of Qatar

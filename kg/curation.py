@@ -35,7 +35,7 @@ from rdflib.namespace import PROV, RDF
 
 from .errors import InputError, KGError
 from .rdf import TYPE_CLASS, edge_iri, story_key_of, window_iri
-from .vocab import DIPL, ID, SECTOR
+from .vocab import DIPL, ID
 
 if TYPE_CHECKING:
     from .store import KnowledgeGraph
@@ -214,7 +214,8 @@ def _user() -> str:
 
 # ----------------------------------------------------------------------------- applying decisions to triples
 
-STATED = (DIPL.statedType, DIPL.statedSubtype, DIPL.statedRole, DIPL.statedCountryCode, DIPL.statedActsFor)
+STATED = (DIPL.statedType, DIPL.statedSubtype, DIPL.statedRole, DIPL.statedCountryCode, DIPL.statedActsFor,
+          DIPL.statedFormer)
 
 
 def _merge(g: Graph, old: URIRef, new: URIRef) -> None:
@@ -253,9 +254,10 @@ def _rekey(g: Graph, e: URIRef, src: URIRef, tgt: URIRef, cls: str) -> None:
 
 
 def _side(g: Graph, actor: URIRef) -> str:
-    """The key an actor counts as in a story key: a serving official's stated country, else the actor's own."""
+    """The key an actor counts as in a story key, as :func:`kg.rdf.story_key_iri` counts it: a person's stated
+    country unless the document calls them a former holder of their role, else the actor's own."""
     for m in _mentions(g, actor):
-        if g.value(m, DIPL.statedType) == TYPE_CLASS["Person"] and g.value(m, DIPL.statedSector) != SECTOR["ELI"]:
+        if g.value(m, DIPL.statedType) == TYPE_CLASS["Person"] and g.value(m, DIPL.statedFormer) is None:
             country = g.value(m, DIPL.statedCountryCode)
             if country is not None:
                 return str(country)

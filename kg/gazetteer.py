@@ -4,7 +4,7 @@ Built once from pycountry (ISO 3166 names and codes) and the data files in
 ``kg/data/``: ``countries.json`` (aliases, demonyms, seats of government;
 former states under their ISO 3166-3 codes with the dates they existed),
 ``organizations.json``, ``officials.yaml`` (one record per term of office,
-see its header), ``roles.json`` and ``non_actors.json``. More officials files
+see its header), ``roles.json``, ``non_actors.json`` and ``common_surnames.json``. More officials files
 can be named in ``KG_OFFICIALS`` (paths separated by ``os.pathsep``). Each
 surface form becomes a spaCy phrase pattern whose ``id`` is the actor key.
 
@@ -113,6 +113,7 @@ class Gazetteer:
     # files list ("Abiy", "Kenyatta") -> the person keys it names
     spellings: dict[str, str | None] = field(default_factory=dict)  # a person name's letters (see letters) -> key;
     # None when two persons share them
+    common: frozenset[str] = frozenset()  # the letters of common family names ("harris", "sanchez"): anybody's
 
     def add(self, entry: Entry, forms: dict[str, list[str]]) -> None:
         self.entries.setdefault(entry.key, entry)
@@ -131,6 +132,16 @@ class Gazetteer:
         """The one known official with this last name; None when there are none or several ("Khan")."""
         found = self.surnames.get(surname, ())
         return self.entries[found[0]] if len(found) == 1 else None
+
+    def common_surname(self, word: str) -> bool:
+        """``word`` is a common family name (``kg/data/common_surnames.json``), with or without accents: alone
+        in a text it is anybody's, not a listed official's.
+
+        >>> gaz = load_gazetteer()
+        >>> gaz.common_surname("Harris"), gaz.common_surname("Sánchez"), gaz.common_surname("Macron")
+        (True, True, False)
+        """
+        return letters(word) in self.common
 
     def person_spelled(self, name: str) -> Entry | None:
         """The known person whose name or a variant, transliterated, has the letters of ``name``: the same
@@ -365,6 +376,8 @@ def load_gazetteer() -> Gazetteer:
     roles = load_data("roles.json")
     gaz.roles = {r["title"].lower(): r["subtype"] for r in roles["titles"]}
     gaz.collectives = frozenset(c.lower() for c in roles["collectives"])
+    gaz.common = frozenset(letters(n) for names in load_data("common_surnames.json")["surnames"].values()
+                           for n in names)
     countries: dict = load_data("countries.json")
     for c in pycountry.countries:
         countries.setdefault(c.alpha_3, {})

@@ -214,6 +214,8 @@ def _add_mentions(g: Graph, a: Actor, d: Document, doc: URIRef) -> None:
             g.add((m, DIPL.statedRole, Literal(a.role)))  # as the text writes it
         if a.country:
             g.add((m, DIPL.statedCountryCode, Literal(a.country)))
+        if a.former:
+            g.add((m, DIPL.statedFormer, Literal(True)))
         if a.sector:
             g.add((m, DIPL.statedSector, SECTOR[a.sector]))
         if a.part_of:

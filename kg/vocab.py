@@ -64,6 +64,7 @@ class DIPL(DefinedNamespace):
     statedRole: URIRef
     statedSubtype: URIRef
     statedCountryCode: URIRef
+    statedFormer: URIRef
     statedActsFor: URIRef
     qualifiedActsFor: URIRef
     side: URIRef

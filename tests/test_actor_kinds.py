@@ -8,6 +8,19 @@ def people(ex):
     return {a.label: a for a in ex.actors if a.type == "Person"}
 
 
+def stored_alt_labels(ex, tmp_path) -> set[str]:
+    """The skos:altLabel values of a real on-disk store holding the extraction ``ex``."""
+    from kg.rdf import document_iri, to_graph
+    from kg.store import KnowledgeGraph
+
+    path = tmp_path / "store"
+    with KnowledgeGraph(path) as kg:
+        kg.add(document_iri(ex.document), to_graph(ex), ex.document.content_hash)
+    with KnowledgeGraph(path, read_only=True) as kg:
+        return {str(r[0]) for r in kg.query(
+            "SELECT ?l WHERE { GRAPH ?g { ?a <http://www.w3.org/2004/02/skos/core#altLabel> ?l } }")}
+
+
 # 1. places are never persons; roles are titles, never clauses
 
 @pytest.mark.parametrize("text", [
@@ -34,6 +47,28 @@ def test_a_former_role_is_a_title(extract):
     person = people(ex)["Diana Okafor"]
     assert person.role.startswith("former acting US special representative")
     assert person.affiliations == ["USA"]  # what the text says stays
+
+
+@pytest.mark.parametrize("text, side", [
+    ("The Tanzanian president and his foreign minister, Neema Mwakyusa, met Ugandan officials in Arusha.", ["TZA"]),
+    ("The president and his defence minister, Neema Mwakyusa, met Ugandan officials in Arusha.", []),
+    ("The Tanzanian president and the Ugandan foreign minister, Neema Mwakyusa, met in Arusha.", ["UGA"]),
+    ("Tanzania's foreign minister and his Ugandan counterpart, Neema Mwakyusa, signed the accord.", ["UGA"]),
+    ("The Tanzanian president and his foreign minister Neema Mwakyusa accused Uganda of stalling.", ["TZA"]),
+    ("Tanzanian President Juma Kassim and his foreign minister Neema Mwakyusa accused Uganda of stalling.", ["TZA"]),
+])
+def test_titles_of_two_persons_joined_by_and_are_split(extract, text, side):
+    person = people(extract(text))["Neema Mwakyusa"]
+    role = person.role or ""
+    assert " and " not in role and "president" not in role.lower() and "Tanzania" not in role
+    assert person.affiliations == side  # "his" points to the president's side; "the Ugandan" names its own
+
+
+def test_one_persons_titles_joined_by_and_stay_one_title(extract):
+    person = people(extract("Tanzania's Deputy Prime Minister and Foreign Minister Neema Mwakyusa met Ugandan "
+                            "officials in Arusha."))["Neema Mwakyusa"]
+    assert person.role == "Deputy Prime Minister and Foreign Minister"
+    assert person.affiliations == ["TZA"]
 
 
 # 2. names with apostrophes and hyphens stay whole
@@ -75,6 +110,20 @@ def test_a_resolved_description_is_not_an_alias(extract):
                  "Burkina Faso said the government in Paris had ignored the group.")
     for a in ex.actors:
         assert not {"the country", "the government", "the group"} & {x.lower() for x in a.aliases}, a
+
+
+def test_a_demonym_and_a_collective_noun_are_the_country_but_never_its_name(extract, tmp_path):
+    ex = extract("Ukrainian negotiators said Russia had rejected the plan. Russian troops shelled Kharkiv, and "
+                 "Turkish diplomats urged restraint. A Polish delegation met Lithuanian authorities, while "
+                 "Belarusian forces massed near the border.")
+    phrases = {"UKR": "Ukrainian negotiators", "RUS": "Russian troops", "TUR": "Turkish diplomats",
+               "POL": "Polish delegation", "LTU": "Lithuanian authorities", "BLR": "Belarusian forces"}
+    countries = {a.key: a for a in ex.actors}
+    for key, phrase in phrases.items():
+        assert countries[key].type == "Country"
+        assert phrase in countries[key].descriptions and phrase not in countries[key].aliases
+    labels = stored_alt_labels(ex, tmp_path)
+    assert not set(phrases.values()) & labels, labels
 
 
 # 5. former states are countries with ISO 3166-3 codes
@@ -280,9 +329,7 @@ def test_a_side_read_in_the_text_gives_the_country(extract):
 def test_descriptions_and_first_names_are_never_stored_as_aliases(extract, tmp_path):
     """Group phrases, "Kenyan officials" and a first name alone resolve in the document (the jsonl keeps them
     as surface forms) but the store's skos:altLabel holds names only."""
-    from kg.rdf import document_iri, to_graph
     from kg.records import records
-    from kg.store import KnowledgeGraph
 
     ex = extract("A militia attacked a Kenyan police post. The militants burned two trucks and his fighters fled. "
                  "Kenyan officials blamed the rebel group. A Chinese official said China was concerned. "
@@ -291,12 +338,7 @@ def test_descriptions_and_first_names_are_never_stored_as_aliases(extract, tmp_p
                     "Halima"}
     surface = {x for r in records(ex) if r["kind"] == "actor" for x in r["aliases"]}
     assert {"militants", "Kenyan officials"} <= surface
-    path = tmp_path / "store"
-    with KnowledgeGraph(path) as kg:
-        kg.add(document_iri(ex.document), to_graph(ex), ex.document.content_hash)
-    with KnowledgeGraph(path, read_only=True) as kg:
-        labels = {str(r[0]) for r in kg.query(
-            "SELECT ?l WHERE { GRAPH ?g { ?a <http://www.w3.org/2004/02/skos/core#altLabel> ?l } }")}
+    labels = stored_alt_labels(ex, tmp_path)
     assert not {x.lower() for x in descriptions} & {x.lower() for x in labels}, labels
 
 

@@ -60,6 +60,56 @@ def test_a_heads_distinctive_surname_alone_still_names_them(extract, date):
     assert found["Vladimir Putin"].affiliations == ["RUS"]
 
 
+def test_a_common_surname_is_listed_as_one():
+    gaz = load_gazetteer()
+    assert gaz.common_surname("Harris") and gaz.common_surname("Sánchez") and not gaz.common_surname("Macron")
+    assert "kamala-harris" in gaz.families["Harris"] and "boris-johnson" in gaz.short_names["Johnson"]
+
+
+@pytest.mark.parametrize("text", [
+    "Harris accused China of dumping cheap steel.",
+    "Harris, a retired teacher from Ohio, said the levy was unfair. Harris criticised Canada.",
+    "Johnson accused France of blocking the fishing deal.",  # a one-word variant the officials file lists
+    "Sánchez criticised Morocco over the border fence.",
+])
+def test_a_common_surname_alone_is_not_a_known_official(extract, text):
+    assert people(extract(text, date="2023-05-01")) == {}
+
+
+@pytest.mark.parametrize("text, date, who", [
+    ("Harris praised Mexico for its help. Vice President Kamala Harris later flew to Lima.", "2023-05-01",
+     "Kamala Harris"),  # the full name, even after the surname
+    ("Vice President Harris praised Mexico. Harris later flew to Peru.", "2023-05-01", "Kamala Harris"),
+    ("Prime Minister Johnson accused France of blocking the fishing deal.", "2020-05-01", "Boris Johnson"),
+    ("Prime Minister Johnson accused France of blocking the fishing deal.", None, "Boris Johnson"),
+    ("Spanish Prime Minister Pedro Sánchez visited Rabat. Sánchez praised Morocco.", "2023-05-01", "Pedro Sánchez"),
+])
+def test_a_common_surname_names_the_official_the_document_names_in_full_or_by_title(extract, text, date, who):
+    found = people(extract(text, date=date))
+    assert set(found) == {who}
+    assert who.split()[-1] in found[who].aliases
+
+
+# an envoy to a state serves there: they act for the state that sent them, if the text says which
+
+@pytest.mark.parametrize("text, side, former", [
+    ("Omar Haji, a former envoy to Somalia, accused Kenya of meddling.", [], True),
+    ("Omar Haji, an envoy to Somalia, accused Kenya of meddling.", [], False),
+    ("Former envoy to Somalia Omar Haji accused Kenya of meddling.", [], True),
+    ("The special envoy to Yemen, Omar Haji, criticised Kenya.", [], False),
+    ("Omar Haji, the ambassador in Mogadishu, accused Kenya of meddling.", [], False),
+    ("Omar Haji, Djibouti's former ambassador to Somalia, accused Kenya of meddling.", ["DJI"], True),
+    ("Djiboutian envoy to Somalia Omar Haji accused Kenya of meddling.", ["DJI"], False),
+    ("Omar Haji, the ambassador of Djibouti to Somalia, accused Kenya of meddling.", ["DJI"], False),
+])
+def test_an_envoy_never_acts_for_the_state_they_are_sent_to(extract, text, side, former):
+    ex = extract(text, date="2023-05-01")
+    person = people(ex)["Omar Haji"]
+    assert person.affiliations == side and person.former is former
+    assert person.role.lower().startswith("former") is former and (person.sector == "ELI") is former
+    assert ("Omar Haji", "ACCUSE", "Kenya") in relations(ex)
+
+
 # a former official keeps the side the text names, but acts for nobody now
 
 def test_a_former_officials_act_against_their_own_country_is_an_event(extract):

@@ -168,3 +168,21 @@ def test_curation_on_a_remote_store(tmp_path, extractor):
         assert yaml.safe_load(cur.read_text())["decisions"][0]["action"] == "merge"
     finally:
         server.stop()
+
+
+def test_a_merge_keys_a_former_officials_events_as_the_build_did(extract):
+    """A former official acts for nobody: after a merge their events keep the person, not their country, as
+    the source of the story key, as kg.rdf.story_key_iri gave it (one notion of "former": dipl:statedFormer)."""
+    from kg.curation import apply
+    from kg.rdf import actor_iri, story_key_iri, to_graph
+    from kg.vocab import DIPL
+
+    ex = extract("Former Kenyan opposition leader Jane Wanjiru accused Tanzania of harassing traders. "
+                 "Uganda said it would mediate.", date="2023-05-01")
+    r = next(r for r in ex.relations if r.source.label == "Jane Wanjiru")
+    assert r.source.former and r.source.sector != "ELI" and r.source.country == "KEN"  # the case ELI missed
+    assert str(story_key_iri(r.source, r.target, r.cls)).endswith("/jane-wanjiru/TZA/ACCUSE")
+    g = to_graph(ex)
+    apply(g, [Decision(1, "merge", actor=str(actor_iri("TZA")), into=str(actor_iri("UGA")))])
+    keys = {str(k) for k in g.objects(None, DIPL.storyKey)}
+    assert any(k.endswith("/jane-wanjiru/UGA/ACCUSE") for k in keys), keys

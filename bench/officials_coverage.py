@@ -1,17 +1,28 @@
 """How much of the world the officials gazetteer covers, per region.
 
 Reads the gazetteer kg builds (kg/data/officials.yaml plus any KG_OFFICIALS
-files) and prints, per UN M49 region of kg/data/regions.json: the states, how
-many have any official, how many have a head of state or government on --date
-(default today), and the number of persons and terms. Organizations and former
-states get a row each.
+files) and prints two tables per UN M49 region of kg/data/regions.json.
 
-Two columns measure the UN ambassadors (permanent representatives in New York,
-role "Ambassador to the United Nations", or "Permanent Observer to the United
-Nations" for observer states): how many states of the region have
-at least one, and the state-years from --since (default 1990) to the year of
---date in which one of them held the post for at least a day, out of all
-state-years (states x years, whatever year a state joined the UN).
+The first counts, per region: the states, how many have any official, how
+many have a head of state or government on --date (default today), the
+persons and terms, and the states with a UN ambassador. Organizations and
+former states get a row each.
+
+The second counts state-years per office: the years from --since (default
+1990) to the year of --date in which the state had a holder of the office for
+at least a day, out of all state-years (states x years, whatever year a state
+joined the UN); the total row sums the UN members. The offices are heads of
+state or government, foreign, defence, interior and finance ministers, and UN
+ambassadors. A term's office is read from the title kg knows inside its role
+(kg/data/roles.json, the longest one, as the gazetteer resolves a role's
+subtype): heads are the titles of subtype HeadOfState or HeadOfGovernment but
+deputies', heirs' and viceroys' ("Vice President", "Crown Prince"; a "Prince"
+holding an office of a state reigns, as in Monaco); a minister's
+portfolio is one of the titles in PORTFOLIOS ("Foreign Secretary", "Minister of
+Defence", "Chancellor of the Exchequer" ...); a role with no such title
+("Minister of the Armed Forces") counts for no office. UN ambassadors are the
+permanent representatives in New York, role "Ambassador to the United Nations"
+(or "Permanent Observer to the United Nations" for observer states).
 
     python bench/officials_coverage.py                 # coverage today
     python bench/officials_coverage.py --date 2019-07-01 --markdown
@@ -22,37 +33,78 @@ import argparse
 from collections import defaultdict
 from datetime import date
 
-from kg.gazetteer import load_data, load_gazetteer
+from kg.gazetteer import Gazetteer, Term, load_data, load_gazetteer
 
 LEADERS = {"HeadOfState", "HeadOfGovernment"}
+NOT_HEADS = {"vice president", "vice-president", "deputy prime minister", "first deputy prime minister",
+             "president-elect", "crown prince", "governor-general", "governor general"}
+PORTFOLIOS = {
+    "foreign": ("foreign minister", "foreign affairs minister", "minister of foreign affairs",
+                "minister for foreign affairs", "external affairs minister", "foreign secretary", "secretary of state"),
+    "defence": ("defence minister", "defense minister", "minister of defence", "minister of defense",
+                "defence secretary", "defense secretary", "secretary of defense", "war secretary", "secretary of war"),
+    "interior": ("interior minister", "minister of interior", "minister of the interior", "home minister",
+                 "home secretary", "homeland security secretary", "secretary of homeland security"),
+    "finance": ("finance minister", "minister of finance", "treasury secretary", "secretary of the treasury",
+                "chancellor of the exchequer"),
+}
 UN_POSTS = {"Ambassador to the United Nations", "Permanent Observer to the United Nations"}
+OFFICES = ("head", *PORTFOLIOS, "UN")
+OFFICE_HEADS = {"head": "head of state/gov.", "foreign": "foreign min.", "defence": "defence min.",
+                "interior": "interior min.", "finance": "finance min.", "UN": "UN amb."}
 
 
-def _years(t, since: int, until: int) -> set[int]:
+def office_titles(gaz: Gazetteer) -> Gazetteer:
+    """A gazetteer whose ``subtype_of(role)`` is the office of OFFICES the role's title holds, or None.
+
+    Every title of ``gaz`` is kept (mapped to None unless it names an office), so the longest one wins as in
+    ``gaz.subtype_of``: "Deputy Foreign Minister" is no foreign minister. Raises SystemExit naming a
+    PORTFOLIOS title that kg/data/roles.json no longer knows.
+
+    >>> offices = office_titles(load_gazetteer())
+    >>> [offices.subtype_of(r) for r in ("Prime Minister", "Vice President", "Secretary of Defense", "Envoy")]
+    ['head', None, 'defence', None]
+    """
+    unknown = sorted({t for titles in PORTFOLIOS.values() for t in titles} - set(gaz.roles))
+    if unknown:
+        raise SystemExit(f"officials_coverage: {', '.join(unknown)} not in kg/data/roles.json; update PORTFOLIOS")
+    titles = {t: None for t in gaz.roles}
+    titles |= {t: "head" for t, subtype in gaz.roles.items() if subtype in LEADERS and t not in NOT_HEADS}
+    titles |= {t: office for office, names in PORTFOLIOS.items() for t in names}
+    return Gazetteer(roles=titles)
+
+
+def _years(t: Term, since: int, until: int) -> set[int]:
     """The calendar years from ``since`` to ``until`` in which term ``t`` was in force for at least a day."""
     last = int(t.end[:4]) if t.end else until
     return set(range(max(int(t.start[:4]), since), min(last, until) + 1))
 
 
 def coverage(day: str, since: int = 1990) -> list[dict]:
-    """One row per region: states, states with officials, states with a leader on ``day``, persons, terms,
-    states with a UN ambassador, and state-years from ``since`` to ``day``'s year with one (and all of them)."""
+    """One row per region: states (``total``), states with officials, states with a leader on ``day``, persons,
+    terms, states with a UN ambassador, and per office of OFFICES the state-years from ``since`` to ``day``'s
+    year with a holder (``years[office]``) out of ``years_total``."""
     gaz = load_gazetteer()
+    offices = office_titles(gaz)
     regions = {k: v for k, v in load_data("regions.json").items() if not k.startswith("_")}
     region_of = {code: name for name, codes in regions.items() for code in codes}
     persons: dict[str, set[str]] = defaultdict(set)
     terms: dict[str, int] = defaultdict(int)
     with_any: dict[str, set[str]] = defaultdict(set)
     with_leader: dict[str, set[str]] = defaultdict(set)
-    un_years: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))  # region -> state -> years
+    with_un: dict[str, set[str]] = defaultdict(set)
+    held: dict[tuple[str, str], set[tuple[str, int]]] = defaultdict(set)  # (region, office) -> {(state, year)}
     until = int(day[:4])
     for e in gaz.entries.values():
         for t in e.terms:
             if t.country:
                 country = gaz.entries[t.country]
                 region = "Former states" if country.end else region_of.get(t.country, "Observers and others")
-                if t.role in UN_POSTS:
-                    un_years[region][t.country] |= _years(t, since, until)
+                office = "UN" if t.role in UN_POSTS else offices.subtype_of(t.role)
+                if office == "UN":
+                    with_un[region].add(t.country)
+                if office:
+                    held[region, office] |= {(t.country, y) for y in _years(t, since, until)}
             else:
                 region = "Organizations"
             persons[region].add(e.key)
@@ -66,9 +118,9 @@ def coverage(day: str, since: int = 1990) -> list[dict]:
         total = len(regions.get(region, ())) or len(with_any[region])
         rows.append({"region": region, "total": total, "with_officials": len(with_any[region]),
                      "with_leader_on_date": len(with_leader[region]), "persons": len(persons[region]),
-                     "terms": terms[region], "with_un_ambassador": len(un_years[region]),
-                     "un_years": sum(len(y) for y in un_years[region].values()),
-                     "un_years_total": (total if region != "Organizations" else 0) * (until - since + 1)})
+                     "terms": terms[region], "with_un_ambassador": len(with_un[region]),
+                     "years": {office: len(held[region, office]) for office in OFFICES},
+                     "years_total": (total if region != "Organizations" else 0) * (until - since + 1)})
     return rows
 
 
@@ -76,33 +128,43 @@ def _share(n: int, total: int) -> str:
     return f"{n}/{total} ({100 * n / total:.0f}%)" if total else "-"
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--date", default=date.today().isoformat(), help="the day for 'leader on date' (ISO)")
-    ap.add_argument("--since", type=int, default=1990, help="first year counted for UN ambassadors")
-    ap.add_argument("--markdown", action="store_true", help="print a Markdown table")
-    args = ap.parse_args()
-    rows = coverage(args.date, args.since)
-    for r in rows:
-        r["un_share"] = _share(r["un_years"], r["un_years_total"])
-    head = ["region", "states/bodies", "with officials", f"leader on {args.date}", "persons", "terms",
-            "with UN amb.", f"UN amb. years {args.since}-{args.date[:4]}"]
-    keys = ["region", "total", "with_officials", "with_leader_on_date", "persons", "terms", "with_un_ambassador",
-            "un_share"]
-    if args.markdown:
+def _print(head: list[str], rows: list[list], markdown: bool) -> None:
+    if markdown:
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))
         for r in rows:
-            print("| " + " | ".join(str(r[k]) for k in keys) + " |")
+            print("| " + " | ".join(str(c) for c in r) + " |")
         return
-    widths = [22] + [max(len(h), 10) + 2 for h in head[1:]]
-    members = [r for r in rows if r["region"] not in ("Former states", "Organizations", "Observers and others")]
-    total = {"region": "total (UN members)", **{k: "" for k in keys[1:4]}, "persons": sum(r["persons"] for r in rows),
-             "terms": sum(r["terms"] for r in rows), "with_un_ambassador": sum(r["with_un_ambassador"] for r in members),
-             "un_share": _share(sum(r["un_years"] for r in members), sum(r["un_years_total"] for r in members))}
+    widths = [22] + [max(len(h), max((len(str(r[i])) for r in rows), default=0)) + 2
+                     for i, h in enumerate(head) if i]
     print(f"{head[0]:<22}" + "".join(f"{h:>{w}}" for h, w in zip(head[1:], widths[1:])))
-    for r in [*rows, total]:
-        print(f"{r['region']:<22}" + "".join(f"{r[k]:>{w}}" for k, w in zip(keys[1:], widths[1:])))
+    for r in rows:
+        print(f"{r[0]:<22}" + "".join(f"{c:>{w}}" for c, w in zip(r[1:], widths[1:])))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--date", default=date.today().isoformat(),
+                    help="the day for 'leader on date' (ISO); its year is the last one counted")
+    ap.add_argument("--since", type=int, default=1990, help="first year counted in the state-years per office")
+    ap.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    args = ap.parse_args()
+    rows = coverage(args.date, args.since)
+    members = [r for r in rows if r["region"] not in ("Former states", "Organizations", "Observers and others")]
+    keys = ["total", "with_officials", "with_leader_on_date", "persons", "terms", "with_un_ambassador"]
+    head = ["region", "states/bodies", "with officials", f"leader on {args.date}", "persons", "terms",
+            "with UN amb."]
+    table = [[r["region"], *(r[k] for k in keys)] for r in rows]
+    table.append(["total (UN members)", "", "", "", sum(r["persons"] for r in rows), sum(r["terms"] for r in rows),
+                  sum(r["with_un_ambassador"] for r in members)])
+    _print(head, table, args.markdown)
+    print()
+    head = [f"state-years {args.since}-{args.date[:4]}", *(OFFICE_HEADS[o] for o in OFFICES)]
+    table = [[r["region"], *(_share(r["years"][o], r["years_total"]) for o in OFFICES)]
+             for r in rows if r["region"] != "Organizations"]
+    table.append(["total (UN members)", *(_share(sum(r["years"][o] for r in members),
+                                                 sum(r["years_total"] for r in members)) for o in OFFICES)])
+    _print(head, table, args.markdown)
 
 
 if __name__ == "__main__":

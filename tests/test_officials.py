@@ -104,14 +104,31 @@ def test_a_bad_officials_file_stops_kg_at_load_time_with_exit_2(tmp_path):
 def test_coverage_report_has_every_region():
     run = subprocess.run([sys.executable, str(ROOT / "bench" / "officials_coverage.py"), "--date", "2024-01-01",
                           "--markdown"], capture_output=True, text=True, cwd=ROOT, check=True)
-    rows = {line.split("|")[1].strip(): line for line in run.stdout.splitlines()[2:]}
+    states, years = run.stdout.split("\n\n")
+    rows = {line.split("|")[1].strip(): line for line in states.splitlines()[2:]}
     assert {"Africa", "Americas", "Asia", "Europe", "Oceania", "Organizations"} <= set(rows)
-    africa = [int(c) for c in rows["Africa"].split("|")[2:-2]]
+    africa = [int(c) for c in rows["Africa"].split("|")[2:-1]]
     assert africa[0] == 54 and africa[1] >= 45
-    europe = [c.strip() for c in rows["Europe"].split("|")[2:-1]]
-    assert int(europe[5]) >= 15  # states with a UN ambassador
-    covered, total = europe[6].split()[0].split("/")
-    assert total == str(43 * (2024 - 1990 + 1)) and 0 < int(covered) < int(total)
+    assert int(rows["Europe"].split("|")[-2]) >= 15  # states with a UN ambassador
+    head, _, *lines = years.splitlines()
+    assert [c.strip() for c in head.split("|")[1:-1]] == ["state-years 1990-2024", "head of state/gov.", "foreign min.",
+                                                          "defence min.", "interior min.", "finance min.", "UN amb."]
+    per_office = {line.split("|")[1].strip(): [c.split()[0].split("/") for c in line.split("|")[2:-1]] for line in lines}
+    assert all(total == str(43 * (2024 - 1990 + 1)) and 0 < int(n) < int(total) for n, total in per_office["Europe"])
+    heads, foreign = (int(n) for n, _ in per_office["total (UN members)"][:2])
+    assert heads > foreign > 0 and heads > int(per_office["total (UN members)"][-1][0])
+
+
+def test_coverage_reads_the_office_from_the_title(gaz):
+    """The office a term counts for is the longest title kg knows inside its role: a deputy's is none."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from officials_coverage import office_titles
+    offices = office_titles(gaz)
+    roles = ["Prime Minister", "Chair of the Council of Ministers", "Emperor", "Vice President", "Crown Prince",
+             "Foreign Secretary", "Deputy Foreign Minister", "Secretary of Homeland Security", "Chancellor",
+             "Chancellor of the Exchequer", "Chief of Defence Staff", "Foreign Ministry Spokesman"]
+    assert [offices.subtype_of(r) for r in roles] == ["head", "head", "head", None, None, "foreign", None, "interior",
+                                                      "head", "finance", None, None]
 
 
 def test_un_ambassadors_on_the_day(gaz):

@@ -91,7 +91,7 @@ class BuildSummary:
     skipped: list[str] = field(default_factory=list)  # "path: reason": files found while walking, not read
     duplicates: list[str] = field(default_factory=list)  # "id: same text as other": exact copies, not stored
     near_duplicates: list[str] = field(default_factory=list)  # "id: near-copy of other": stored without events
-    warnings: list[str] = field(default_factory=list)  # fields left out ("path:line: field date: ...")
+    warnings: list[str] = field(default_factory=list)  # fields left out or mended ("path:line: field date: ...")
 
     @property
     def documents(self) -> int:
@@ -105,7 +105,7 @@ class BuildSummary:
         rate = f", {self.words / self.seconds:,.0f} words/s" if self.words and self.seconds else ""
         extra = "".join(f", {len(items)} {what}" for what, items in (
             ("duplicates skipped", self.duplicates), ("near-duplicates", self.near_duplicates),
-            ("fields left out", self.warnings), ("files skipped (not text)", self.skipped)) if items)
+            ("field warnings", self.warnings), ("files skipped (not text)", self.skipped)) if items)
         return (f"{self.documents} documents: {self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
                 f"{len(self.failed)} failed{extra}; {self.relations} relations found; "
                 f"{self.seconds:.1f} s{rate}")
@@ -358,6 +358,7 @@ def _to_extract(items: Iterable[Document | InputError | Skipped], kg: KnowledgeG
             writer.expect(iri, d.id)
             yield d, status
 
+    claimed: dict[str, tuple[str, str]] = {}  # graph IRI -> (id, content hash) of the document of this build
     batch: list[Document] = []
     for item in items:
         if isinstance(item, Skipped):
@@ -368,6 +369,20 @@ def _to_extract(items: Iterable[Document | InputError | Skipped], kg: KnowledgeG
             report(str(item), "failed")
             continue
         summary.warnings.extend(item.warnings)
+        iri = str(document_iri(item))
+        if iri in claimed:  # the same id (or url) twice: one document graph, the later record would replace it
+            first, digest = claimed[iri]
+            here = item.origin or item.id
+            if digest == item.content_hash:
+                summary.duplicates.append(f"{here}: same text as {first}")
+                report(item.id, "duplicate")
+            else:
+                same = "url" if item.url else "id"
+                summary.failed.append(f"{here}: the same {same} ({item.key}) as {first} with another text; "
+                                      f"not built, {first} is: give each record its own {same}")
+                report(item.id, "failed")
+            continue
+        claimed[iri] = (item.origin or item.id, item.content_hash)
         batch.append(item)
         if len(batch) >= LOOKUP_DOCS:
             yield from check(batch)

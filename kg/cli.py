@@ -100,6 +100,7 @@ mentions_option = click.option("--mentions", type=click.IntRange(0), default=20,
 
 
 CONFIG_FILE = "kg.yaml"  # read from the working directory when neither --config nor KG_CONFIG names one
+QUERY_TIMEOUT = 120.0  # seconds: how long `kg query` lets a query run unless --timeout says otherwise
 
 
 def _setting_names(param: click.Option) -> set[str]:
@@ -441,8 +442,10 @@ def build(paths: tuple[str, ...], store: str, timeout: float, model: str | None,
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "sparql-json", "sparql-xml",
                                                     "sparql-csv", "sparql-tsv", "turtle", "jsonld", "ntriples"]),
               default="table", show_default=True)
-@click.option("--timeout", type=float, default=120.0, show_default=True, metavar="SECONDS",
-              help="Stop the query after this long (exit 3); 0 for no limit.")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS",
+              help="Stop the query after this long (exit 3; default 120, 0 for no limit). With an http(s) --store "
+                   "it is also how long to wait for the server to connect or answer (default 30, env KG_TIMEOUT; "
+                   "a server that does not answer in time is an error, exit 2).")
 @allow_service_option
 @store_option
 def query(sparql: str | None, file: str | None, name: str | None, params: tuple[str, ...], list_: bool, fmt: str,
@@ -499,14 +502,15 @@ def query(sparql: str | None, file: str | None, name: str | None, params: tuple[
         terms = {k: _run(to_term, v, "actor", k) for k, v in values.items()}
     for warning in unknown_terms(text):
         click.echo(f"kg: warning: {warning}", err=True)
-    with _run(KnowledgeGraph, store, read_only=True, timeout=timeout or None) as kg:
+    limit = QUERY_TIMEOUT if timeout is None else timeout
+    with _run(KnowledgeGraph, store, read_only=True, timeout=timeout or None) as kg:  # None: KG_TIMEOUT or 30 s
         try:
             if nq is not None:  # actor names become IRIs first: an unknown actor is an error, not 0 rows
-                out, notes = run_named(kg, nq, values, fmt, timeout=timeout or None, allow_service=allow_service)
+                out, notes = run_named(kg, nq, values, fmt, timeout=limit or None, allow_service=allow_service)
                 for note in notes:
                     click.echo(f"kg: {note}", err=True)
             else:
-                out = run_query(kg, text, terms, fmt, timeout=timeout or None, allow_service=allow_service)
+                out = run_query(kg, text, terms, fmt, timeout=limit or None, allow_service=allow_service)
         except QueryTimeout as e:  # the query thread cannot be interrupted: end the process
             click.echo(f"kg: {e}", err=True)
             sys.stderr.flush()

@@ -62,7 +62,8 @@ class Document:
     """One article: its id (the path or URL it came from), text as read and metadata.
 
     ``body_start`` is where the article starts in ``text`` (after a front matter block);
-    ``warnings`` are the fields left out, one line each (``path:line: field date: ...``).
+    ``warnings`` are the fields left out or changed, one line each (``path:line: field date: ...``);
+    ``origin`` is the ``path:line`` of a JSON Lines or JSON record.
     """
 
     id: str
@@ -70,7 +71,7 @@ class Document:
     title: str | None = None
     date: str | None = None  # ISO 8601 date of publication, when known
     url: str | None = None
-    meta: dict = field(default_factory=dict, compare=False)
+    origin: str | None = field(default=None, compare=False)  # where a corpus record was read: "path:line"
     encoding: str = "utf-8"
     language: str | None = None
     source: str | None = None  # the publisher, as the front matter or corpus names it
@@ -242,13 +243,15 @@ def _field(where: str, name: str, value: object, warnings: list[str]) -> str | N
         try:
             return parse_date(value)
         except ValueError as e:
-            warnings.append(f"{where}: field date: {e}; the document is built without a date")
+            warnings.append(f"{where}: field date: {e}; left out, the document has no date")
             return None
     if name == "id" and isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
         warnings.append(f"{where}: field {name}: expected a string, got {_kind(value)}; left out")
         return None
+    if _SURROGATE.search(value):
+        warnings.append(f"{where}: field {name}: {_surrogates(value)} removed")
     text = " ".join(normalize(value)[0].split())
     if name == "url":
         from urllib.parse import urlsplit
@@ -259,6 +262,16 @@ def _field(where: str, name: str, value: object, warnings: list[str]) -> str | N
                             f"got {text[:80]!r}; left out")
             return None
     return text or None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogates(value: str) -> str:
+    """What a text's lone surrogate escapes are, for a warning: they encode no character."""
+    found = sorted({f"\\u{ord(c):04x}" for c in _SURROGATE.findall(value)})
+    return (f"{len(found)} lone surrogate escape{'s' if len(found) > 1 else ''} "
+            f"({', '.join(found[:3])}{', ...' if len(found) > 3 else ''}, half of a UTF-16 pair: no character)")
 
 
 def _kind(value: object) -> str:
@@ -276,9 +289,12 @@ def _record(where: str, rec: object, names: dict[str, str]) -> Document:
     if not isinstance(text, str):
         raise InputError(f"{where}: field {names['text']}: expected a string, got {_kind(text)}")
     warnings: list[str] = []
+    if _SURROGATE.search(text):
+        warnings.append(f"{where}: field {names['text']}: {_surrogates(text)} removed")
     got = {k: _field(where, k, rec.get(names[k]), warnings) for k in FIELDS if k != "text"}
     doc = Document(id=got["id"] or got["url"] or where, text=text, title=got["title"], date=got["date"],
-                   url=got["url"], language=got["language"], source=got["source"], warnings=tuple(warnings))
+                   url=got["url"], language=got["language"], source=got["source"], warnings=tuple(warnings),
+                   origin=where)
     if not doc.normalized[0].strip():
         raise InputError(f"{where}: field {names['text']} is empty; there is nothing to extract")
     return doc

@@ -141,3 +141,23 @@ def test_a_hanging_remote_store_times_out_naming_its_url(tmp_path, accept, comma
     err = one_line_exit_2(r)
     assert server.url in err and "2 s" in err, err
     assert took < 20, f"took {took:.1f} s"
+
+
+
+@pytest.mark.parametrize("command", [["stats"], ["query", "ASK {}"], ["query", "--name", "actors"]])
+def test_kg_timeout_bounds_every_remote_call_without_an_option(command):
+    """KG_TIMEOUT (default 30 s) is the connect and read timeout of a remote store, for `kg query` too (whose
+    --timeout, the query's own limit, defaults to 120 s)."""
+    import os
+
+    server = Silent(True)
+    try:
+        t0 = time.monotonic()
+        r = subprocess.run([*KG, *command, "--store", server.url], capture_output=True, timeout=60,
+                           env={**os.environ, "KG_TIMEOUT": "2"})
+        took = time.monotonic() - t0
+    finally:
+        server.close()
+    err = one_line_exit_2(r)
+    assert server.url in err and "2 s" in err, err
+    assert took < 20, f"took {took:.1f} s"

@@ -116,13 +116,29 @@ def test_bad_jsonl_records_are_reported_per_line_and_the_rest_is_built(tmp_path)
         fh.write('{"text": "Kenya criticised Uganda.", "id": "three", "date": "15 March 2023", "url": "../x"}\n')
     out = kg("build", corpus, "--store", tmp_path / "s", "-q")
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
-    assert out.stdout.startswith("4 documents: 3 new, 0 changed, 0 unchanged, 1 failed, 3 fields left out")
+    assert out.stdout.startswith("4 documents: 3 new, 0 changed, 0 unchanged, 1 failed, 4 field warnings")
     assert f"kg: warning: {corpus}:1: field url: expected a string, got a number; left out" in out.stderr
+    assert f"kg: warning: {corpus}:2: field text: 1 lone surrogate escape (\\ud800" in out.stderr
     assert f"kg: skipped {corpus}:3: JSON nested too deeply" in out.stderr
     with KnowledgeGraph(tmp_path / "s", read_only=True) as store:
         rows = dict((str(i), str(d) if d else None) for i, d in store.query(
             "SELECT ?i ?d WHERE { ?doc a dipl:Document ; dcterms:identifier ?i OPTIONAL { ?doc dcterms:date ?d } }"))
         assert rows == {"one": None, "two": None, "three": "2023-03-15"}
+
+
+def test_records_with_one_id_never_replace_each_other_silently(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "a1", "text": "Ghana thanked Togo for the talks."}\n'
+                      '{"id": "a1", "text": "Mali accused Niger of raids."}\n'
+                      '{"id": "a1", "text": "Ghana thanked Togo for the talks."}\n', encoding="utf-8")
+    out = kg("build", corpus, "--store", tmp_path / "s", "-q")
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+    assert out.stdout.startswith("3 documents: 1 new, 0 changed, 0 unchanged, 1 failed, 1 duplicates skipped")
+    assert f"kg: skipped {corpus}:2: the same id (a1) as {corpus}:1 with another text" in out.stderr
+    with KnowledgeGraph(tmp_path / "s", read_only=True) as store:
+        (n,), = store.query("SELECT (COUNT(?d) AS ?n) WHERE { ?d a dipl:Document }")
+        (text,), = store.query("SELECT ?t WHERE { ?e a dipl:Event ; dipl:sentence ?t }")
+    assert int(n) == 1 and "Ghana" in str(text)
 
 
 def test_build_date_option_dates_undated_documents(tmp_path):

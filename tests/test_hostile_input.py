@@ -3,6 +3,7 @@ they claim, dates that are not dates, remote stores that hang (real listeners on
 builds racing for a new store. Every one ends in one line on stderr and exit 2, never a traceback."""
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -16,8 +17,9 @@ KG = [sys.executable, "-m", "kg.cli"]
 TEXT = "Argentina and Chile signed a water-sharing accord. Chile thanked Argentina for its patience.\n"
 
 
-def kg(*args, timeout: float = 120):
-    return subprocess.run([*KG, *map(str, args)], capture_output=True, timeout=timeout)
+def kg(*args, timeout: float = 120, env: dict[str, str] | None = None):
+    return subprocess.run([*KG, *map(str, args)], capture_output=True, timeout=timeout,
+                          env={**os.environ, **env} if env else None)
 
 
 def one_line_exit_2(r) -> str:
@@ -125,36 +127,21 @@ class Silent:
         self.sock.close()
 
 
+@pytest.mark.parametrize("how", ["--timeout", "KG_TIMEOUT"])  # the option, or the environment with no option
 @pytest.mark.parametrize("accept", [True, False], ids=["accepts-never-answers", "never-accepts"])
-@pytest.mark.parametrize("command", [["stats"], ["query", "ASK {}"], ["export", "--format", "nt"], ["build", "DOC"]])
-def test_a_hanging_remote_store_times_out_naming_its_url(tmp_path, accept, command):
+@pytest.mark.parametrize("command", [["stats"], ["query", "ASK {}"], ["query", "--name", "actors"],
+                                     ["export", "--format", "nt"], ["build", "DOC"]])
+def test_a_hanging_remote_store_times_out_naming_its_url(tmp_path, accept, command, how):
+    """Every remote call has a connect and a read timeout: ``--timeout``, else KG_TIMEOUT (default 30 s), for
+    ``kg query`` too (whose ``--timeout`` is also the query's own limit, 120 s by default)."""
     (tmp_path / "doc.txt").write_text(TEXT, encoding="utf-8")
     server = Silent(accept)
     try:
         args = [str(tmp_path / "doc.txt") if a == "DOC" else a for a in command]
         extra = {"export": ["--out", tmp_path / "x.nt"], "build": ["-q"]}.get(command[0], [])
+        given = ["--timeout", "2"] if how == "--timeout" else []
         t0 = time.monotonic()
-        r = kg(*args, *extra, "--store", server.url, "--timeout", "2", timeout=60)
-        took = time.monotonic() - t0
-    finally:
-        server.close()
-    err = one_line_exit_2(r)
-    assert server.url in err and "2 s" in err, err
-    assert took < 20, f"took {took:.1f} s"
-
-
-
-@pytest.mark.parametrize("command", [["stats"], ["query", "ASK {}"], ["query", "--name", "actors"]])
-def test_kg_timeout_bounds_every_remote_call_without_an_option(command):
-    """KG_TIMEOUT (default 30 s) is the connect and read timeout of a remote store, for `kg query` too (whose
-    --timeout, the query's own limit, defaults to 120 s)."""
-    import os
-
-    server = Silent(True)
-    try:
-        t0 = time.monotonic()
-        r = subprocess.run([*KG, *command, "--store", server.url], capture_output=True, timeout=60,
-                           env={**os.environ, "KG_TIMEOUT": "2"})
+        r = kg(*args, *extra, "--store", server.url, *given, timeout=60, env={"KG_TIMEOUT": "2"} if not given else None)
         took = time.monotonic() - t0
     finally:
         server.close()

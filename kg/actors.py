@@ -56,6 +56,7 @@ def _words() -> dict:
     return {"org_heads": frozenset(data["org_heads"]), "he": frozenset(data["person_pronouns"]),
             "it": frozenset(data["thing_pronouns"]), "they": frozenset(data["plural_pronouns"]),
             "definite": {k: frozenset(v) for k, v in data["definite"].items()},
+            "definite_nouns": frozenset(n for v in data["definite"].values() for n in v),
             "leaders": frozenset(data["leader_titles"]), "places": frozenset(data["place_nouns"]),
             "calendar": frozenset(data["calendar_words"]), "locative": frozenset(data["locative_prepositions"]),
             "place_verbs": frozenset(data["place_verbs"]),
@@ -314,10 +315,9 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
 def _owner_word(tok: Token) -> bool:
     """``tok`` points back to whoever owns the title after it: a possessive pronoun ("its envoy", "his
     foreign minister"), or a description of a country or body before 's ("the country's envoy")."""
-    if tok.lower_ in {"its", "their", "his", "her"}:
+    if tok.lower_ in POSSESSIVE_PRONOUNS:
         return tok.tag_ == "PRP$" or tok.dep_ == "poss"
-    nouns = {n for category in _words()["definite"].values() for n in category}
-    return (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].tag_ == "POS" and tok.lower_ in nouns
+    return (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].tag_ == "POS" and tok.lower_ in _words()["definite_nouns"]
             and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "the")
 
 

@@ -328,11 +328,11 @@ def _to_extract(items: Iterable[Document | InputError | Skipped], kg: KnowledgeG
     seen: dict[str, str] = {}  # content hash -> id of the document of this build that has it
     near = None if allow_duplicates else NearDuplicates(kg)
 
-    def check(batch: list[Document]) -> Iterator[tuple[Document, str]]:
-        iris = [str(document_iri(d)) for d in batch]
-        known, copies = _stored(kg, iris, set() if allow_duplicates else {d.content_hash for d in batch})
+    def check(batch: list[tuple[Document, str]]) -> Iterator[tuple[Document, str]]:
+        known, copies = _stored(kg, [iri for _, iri in batch],
+                                set() if allow_duplicates else {d.content_hash for d, _ in batch})
         todo = []
-        for d, iri in zip(batch, iris):
+        for d, iri in batch:
             old = known.get(iri)
             if old == d.content_hash and not force:
                 summary.unchanged += 1
@@ -359,7 +359,7 @@ def _to_extract(items: Iterable[Document | InputError | Skipped], kg: KnowledgeG
             yield d, status
 
     claimed: dict[str, tuple[str, str]] = {}  # graph IRI -> (id, content hash) of the document of this build
-    batch: list[Document] = []
+    batch: list[tuple[Document, str]] = []  # (document, its graph IRI)
     for item in items:
         if isinstance(item, Skipped):
             summary.skipped.append(f"{item.path}: {item.reason}")
@@ -383,7 +383,7 @@ def _to_extract(items: Iterable[Document | InputError | Skipped], kg: KnowledgeG
                 report(item.id, "failed")
             continue
         claimed[iri] = (item.origin or item.id, item.content_hash)
-        batch.append(item)
+        batch.append((item, iri))
         if len(batch) >= LOOKUP_DOCS:
             yield from check(batch)
             batch = []

@@ -250,8 +250,7 @@ def _field(where: str, name: str, value: object, warnings: list[str]) -> str | N
     if not isinstance(value, str):
         warnings.append(f"{where}: field {name}: expected a string, got {_kind(value)}; left out")
         return None
-    if _SURROGATE.search(value):
-        warnings.append(f"{where}: field {name}: {_surrogates(value)} removed")
+    _note_surrogates(where, name, value, warnings)
     text = " ".join(normalize(value)[0].split())
     if name == "url":
         from urllib.parse import urlsplit
@@ -267,11 +266,14 @@ def _field(where: str, name: str, value: object, warnings: list[str]) -> str | N
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _surrogates(value: str) -> str:
-    """What a text's lone surrogate escapes are, for a warning: they encode no character."""
+def _note_surrogates(where: str, name: str, value: str, warnings: list[str]) -> None:
+    """A warning for field ``name`` when ``value`` holds lone surrogate escapes: they encode no character and
+    are removed (:func:`kg.normalize.normalize`)."""
     found = sorted({f"\\u{ord(c):04x}" for c in _SURROGATE.findall(value)})
-    return (f"{len(found)} lone surrogate escape{'s' if len(found) > 1 else ''} "
-            f"({', '.join(found[:3])}{', ...' if len(found) > 3 else ''}, half of a UTF-16 pair: no character)")
+    if found:
+        warnings.append(f"{where}: field {name}: {len(found)} lone surrogate escape{'s' if len(found) > 1 else ''} "
+                        f"({', '.join(found[:3])}{', ...' if len(found) > 3 else ''}, half of a UTF-16 pair: "
+                        f"no character) removed")
 
 
 def _kind(value: object) -> str:
@@ -289,8 +291,7 @@ def _record(where: str, rec: object, names: dict[str, str]) -> Document:
     if not isinstance(text, str):
         raise InputError(f"{where}: field {names['text']}: expected a string, got {_kind(text)}")
     warnings: list[str] = []
-    if _SURROGATE.search(text):
-        warnings.append(f"{where}: field {names['text']}: {_surrogates(text)} removed")
+    _note_surrogates(where, names["text"], text, warnings)
     got = {k: _field(where, k, rec.get(names[k]), warnings) for k in FIELDS if k != "text"}
     doc = Document(id=got["id"] or got["url"] or where, text=text, title=got["title"], date=got["date"],
                    url=got["url"], language=got["language"], source=got["source"], warnings=tuple(warnings),

@@ -10,8 +10,10 @@ former states get a row each.
 
 The second counts state-years per office: the years from --since (default
 1990) to the year of --date in which the state had a holder of the office for
-at least a day, out of all state-years (states x years, whatever year a state
-joined the UN); the total row sums the UN members. The offices are heads of
+at least a day, out of the years the state existed in that period (from its
+independence or until its end as countries.json dates them: South Sudan from
+2011, the Soviet Union until 1991; former states of the period get a row); the
+total row sums the UN members. The offices are heads of
 state or government, foreign, defence, interior and finance ministers, and UN
 ambassadors. A term's office is read from the title kg knows inside its role
 (kg/data/roles.json, the longest one, as the gazetteer resolves a role's
@@ -33,7 +35,7 @@ import argparse
 from collections import defaultdict
 from datetime import date
 
-from kg.gazetteer import Gazetteer, Term, load_data, load_gazetteer
+from kg.gazetteer import Entry, Gazetteer, Term, load_data, load_gazetteer
 
 LEADERS = {"HeadOfState", "HeadOfGovernment"}
 NOT_HEADS = {"vice president", "vice-president", "deputy prime minister", "first deputy prime minister",
@@ -42,10 +44,16 @@ PORTFOLIOS = {
     "foreign": ("foreign minister", "foreign affairs minister", "minister of foreign affairs",
                 "minister for foreign affairs", "external affairs minister", "foreign secretary", "secretary of state"),
     "defence": ("defence minister", "defense minister", "minister of defence", "minister of defense",
+                "minister of national defence", "minister of national defense", "minister for defence",
+                "minister of the armed forces", "armed forces minister",
                 "defence secretary", "defense secretary", "secretary of defense", "war secretary", "secretary of war"),
     "interior": ("interior minister", "minister of interior", "minister of the interior", "home minister",
+                 "minister of home affairs", "minister for home affairs", "home affairs minister",
+                 "minister of internal affairs", "internal affairs minister", "minister of public security",
+                 "public security minister",
                  "home secretary", "homeland security secretary", "secretary of homeland security"),
-    "finance": ("finance minister", "minister of finance", "treasury secretary", "secretary of the treasury",
+    "finance": ("finance minister", "minister of finance", "minister for finance", "minister of economy and finance",
+                "minister of the economy and finance", "treasury secretary", "secretary of the treasury",
                 "chancellor of the exchequer"),
 }
 UN_POSTS = {"Ambassador to the United Nations", "Permanent Observer to the United Nations"}
@@ -74,10 +82,15 @@ def office_titles(gaz: Gazetteer) -> Gazetteer:
     return Gazetteer(roles=titles)
 
 
-def _years(t: Term, since: int, until: int) -> set[int]:
-    """The calendar years from ``since`` to ``until`` in which term ``t`` was in force for at least a day."""
+def _years(t: Term | Entry, since: int, until: int) -> set[int]:
+    """The calendar years from ``since`` to ``until`` in which term or state ``t`` was in force for at least a day.
+
+    >>> sorted(_years(load_gazetteer().entries["SUHH"], 1990, 2026))
+    [1990, 1991]
+    """
+    first = int(t.start[:4]) if t.start else since
     last = int(t.end[:4]) if t.end else until
-    return set(range(max(int(t.start[:4]), since), min(last, until) + 1))
+    return set(range(max(first, since), min(last, until) + 1))
 
 
 def coverage(day: str, since: int = 1990) -> list[dict]:
@@ -95,6 +108,8 @@ def coverage(day: str, since: int = 1990) -> list[dict]:
     with_un: dict[str, set[str]] = defaultdict(set)
     held: dict[tuple[str, str], set[tuple[str, int]]] = defaultdict(set)  # (region, office) -> {(state, year)}
     until = int(day[:4])
+    lived = {e.key: _years(e, since, until) for e in gaz.entries.values() if e.type == "Country"}
+    regions["Former states"] = [k for k, e in gaz.entries.items() if e.type == "Country" and e.end and lived[k]]
     for e in gaz.entries.values():
         for t in e.terms:
             if t.country:
@@ -104,7 +119,7 @@ def coverage(day: str, since: int = 1990) -> list[dict]:
                 if office == "UN":
                     with_un[region].add(t.country)
                 if office:
-                    held[region, office] |= {(t.country, y) for y in _years(t, since, until)}
+                    held[region, office] |= {(t.country, y) for y in _years(t, since, until) & lived[t.country]}
             else:
                 region = "Organizations"
             persons[region].add(e.key)
@@ -114,13 +129,13 @@ def coverage(day: str, since: int = 1990) -> list[dict]:
             if t.covers(day) and (t.subtype in LEADERS or region == "Organizations"):
                 with_leader[region].add(where)
     rows = []
-    for region in [*regions, "Former states", "Organizations"]:
+    for region in [*regions, "Organizations"]:
         total = len(regions.get(region, ())) or len(with_any[region])
         rows.append({"region": region, "total": total, "with_officials": len(with_any[region]),
                      "with_leader_on_date": len(with_leader[region]), "persons": len(persons[region]),
                      "terms": terms[region], "with_un_ambassador": len(with_un[region]),
                      "years": {office: len(held[region, office]) for office in OFFICES},
-                     "years_total": (total if region != "Organizations" else 0) * (until - since + 1)})
+                     "years_total": sum(len(lived[code]) for code in regions.get(region, ()))})
     return rows
 
 

@@ -2,7 +2,8 @@
 
 Built once from pycountry (ISO 3166 names and codes) and the data files in
 ``kg/data/``: ``countries.json`` (aliases, demonyms, seats of government;
-former states under their ISO 3166-3 codes with the dates they existed),
+former states under their ISO 3166-3 codes with the dates they existed, and
+the day of independence of states born since 1990),
 ``organizations.json``, ``officials.yaml`` (one record per term of office,
 see its header), ``roles.json``, ``non_actors.json`` and ``common_surnames.json``. More officials files
 can be named in ``KG_OFFICIALS`` (paths separated by ``os.pathsep``). Each
@@ -85,7 +86,7 @@ class Entry:
     role: str | None = None
     affiliations: tuple[str, ...] = ()
     terms: tuple[Term, ...] = ()  # persons: the offices held, oldest first
-    start: str | None = None  # former states: when the state existed
+    start: str | None = None  # countries: when the state existed (former states; states born since 1990)
     end: str | None = None
 
     def term_on(self, day: str | None) -> Term | None:

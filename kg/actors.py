@@ -272,10 +272,14 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
     None when no title is inside.
     """
     titles = [roles[i] for i in range(start, end) if i in roles and roles[i].end <= end]
-    if not titles or not _is_title_phrase(doc[start:end]):
+    if not titles:
         return None
     inherited: tuple[str, ...] = ()
     cut = _coordination(doc, titles[0].end, end, by_token)
+    # the name's own words must be a title; the first person's may hold their name ("President X and his ...")
+    own_words = doc[cut + 1:end] if cut is not None and name_after else doc[start:end]
+    if not _is_title_phrase(own_words) or not _is_title_phrase(doc[start:end], names=False):
+        return None
     if cut is not None:
         if name_after:
             first = _affiliation_in(doc, start, titles[0].start, by_token)
@@ -344,11 +348,11 @@ def _antecedent(doc: Doc, owner: Token, span: tuple[int, int], by_token: dict[in
     return None
 
 
-def _is_title_phrase(span: Span) -> bool:
-    """A title ("Kenya's foreign minister", "US envoy to Afghanistan"), not a clause: no finite verb,
-    no other person's full name, at most 16 words."""
+def _is_title_phrase(span: Span, names: bool = True) -> bool:
+    """A title ("Kenya's foreign minister", "US envoy to Afghanistan"), not a clause: no finite verb, at most
+    16 words, and (``names``) no other person's full name."""
     return (len(span) <= 16 and not any(t.tag_ in CLAUSE_TAGS for t in span)
-            and not any(e.label_ == "PERSON" and len(e) > 1 for e in ents_in(span)))
+            and not (names and any(e.label_ == "PERSON" and len(e) > 1 for e in ents_in(span))))
 
 
 def _portfolio(tok: Token, before: int) -> bool:

@@ -64,6 +64,14 @@ def test_titles_of_two_persons_joined_by_and_are_split(extract, text, side):
     assert person.affiliations == side  # "his" points to the president's side; "the Ugandan" names its own
 
 
+def test_a_title_after_and_his_is_the_apposed_persons_own(extract):
+    """The full name of the first person inside the phrase does not hide the second one's title."""
+    person = people(extract("Tanzanian President Juma Kassim and his foreign minister, Neema Mwakyusa, accused "
+                            "Uganda of stalling."))["Neema Mwakyusa"]
+    assert person.role.lower() == "foreign minister"
+    assert person.affiliations == ["TZA"]
+
+
 def test_one_persons_titles_joined_by_and_stay_one_title(extract):
     person = people(extract("Tanzania's Deputy Prime Minister and Foreign Minister Neema Mwakyusa met Ugandan "
                             "officials in Arusha."))["Neema Mwakyusa"]

@@ -314,7 +314,9 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
     while lead < title.start and (lead in by_token or doc[lead].tag_ == "POS" or doc[lead].lower_ in ARTICLES
                                   or _owner_word(doc[lead])):
         lead += 1
-    return _clean_role(doc[lead:end].text.strip(" ,.;:") or role), affs, (start, end)
+    # ... and without one between a modifier and the title ("Former Tanzanian president" -> "Former president")
+    words = "".join(t.text_with_ws for t in doc[lead:end] if not (t.i < title.start and t.i in by_token))
+    return _clean_role(words.strip(" ,.;:") or role), affs, (start, end)
 
 
 def _owner_word(tok: Token) -> bool:
@@ -436,7 +438,7 @@ def _person_role(doc: Doc, start: int, end: int, roles: dict[int, Span], role_to
             found.append((None, (by_token[left - 2].key,), None))
         if end + 1 < len(doc) and doc[end].lower_ == "of" and end + 1 in by_token:
             found.append((None, (by_token[end + 1].key,), None))
-    if end < len(doc) and doc[end].text == ",":
+    if end < len(doc) and doc[end].text in {",", "("}:  # "X, Kenya's president," or "X (Kenya's president)"
         found.append(_role_phrase(doc, end + 1, _clause_end(doc, end + 1), roles, by_token, name_after=False))
     if start >= 2 and doc[start - 1].text == ",":
         left = start - 2

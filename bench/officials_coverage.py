@@ -43,7 +43,8 @@ NOT_HEADS = {"vice president", "vice-president", "deputy prime minister", "first
              "vice premier", "president-elect", "crown prince", "governor-general", "governor general"}
 PORTFOLIOS = {
     "foreign": ("foreign minister", "foreign affairs minister", "minister of foreign affairs",
-                "minister for foreign affairs", "external affairs minister", "foreign secretary", "secretary of state"),
+                "minister for foreign affairs", "external affairs minister", "minister of international relations and cooperation",
+                "foreign secretary", "secretary of state"),
     "defence": ("defence minister", "defense minister", "minister of defence", "minister of defense",
                 "minister of national defence", "minister of national defense", "minister for defence",
                 "minister of the armed forces", "armed forces minister",

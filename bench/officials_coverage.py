@@ -28,6 +28,7 @@ permanent representatives in New York, role "Ambassador to the United Nations"
 
     python bench/officials_coverage.py                 # coverage today
     python bench/officials_coverage.py --date 2019-07-01 --markdown
+    python bench/officials_coverage.py --overlaps      # two holders of one office at once: check them
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ from kg.gazetteer import Entry, Gazetteer, Term, load_data, load_gazetteer
 
 LEADERS = {"HeadOfState", "HeadOfGovernment"}
 NOT_HEADS = {"vice president", "vice-president", "deputy prime minister", "first deputy prime minister",
-             "president-elect", "crown prince", "governor-general", "governor general"}
+             "vice premier", "president-elect", "crown prince", "governor-general", "governor general"}
 PORTFOLIOS = {
     "foreign": ("foreign minister", "foreign affairs minister", "minister of foreign affairs",
                 "minister for foreign affairs", "external affairs minister", "foreign secretary", "secretary of state"),
@@ -139,6 +140,49 @@ def coverage(day: str, since: int = 1990) -> list[dict]:
     return rows
 
 
+def _bounds(t: Term) -> tuple[date, date]:
+    """The surest part of term ``t``: its start as late and its end as early as its precision allows (a start
+    "2019-01-01" may be the year 2019's, an end "2019-05-31" the month's). An open term ends today."""
+    start, end = t.start, t.end or date.today().isoformat()
+    if start.endswith("-01-01"):
+        start = start[:4] + "-12-31"
+    elif start.endswith("-01"):
+        start = start[:8] + "28"
+    if end.endswith("-12-31"):
+        end = end[:4] + "-01-01"
+    elif end.endswith("-31"):
+        end = end[:8] + "01"
+    return date.fromisoformat(start), date.fromisoformat(end)
+
+
+def overlaps(min_days: int = 31) -> list[tuple[str, str, str, str, int]]:
+    """Terms of one minister's or UN ambassador's office of OFFICES in one state that surely overlap by more
+    than ``min_days`` days (see _bounds): (state, office, earlier holder, later holder, days). Most are errors
+    of the data; some are real (co-ministers, an acting holder while the minister is on leave). Heads are
+    left out: a head of state and a head of government serve at once.
+
+    >>> all(days > 31 for *_, days in overlaps())
+    True
+    """
+    gaz = load_gazetteer()
+    offices = office_titles(gaz)
+    held: dict[tuple[str, str], list[tuple[date, date, str]]] = defaultdict(list)
+    for e in gaz.entries.values():
+        for t in e.terms:
+            office = "UN" if t.role in UN_POSTS else offices.subtype_of(t.role)
+            if t.country and office and office != "head":
+                held[t.country, office].append((*_bounds(t), e.label))
+    found = []
+    for (country, office), terms in sorted(held.items()):
+        terms.sort()
+        for i, (_, end, name) in enumerate(terms):
+            for start, later_end, later in terms[i + 1:]:
+                days = (min(end, later_end) - start).days
+                if days > min_days and name != later:
+                    found.append((country, office, name, later, days))
+    return found
+
+
 def _share(n: int, total: int) -> str:
     return f"{n}/{total} ({100 * n / total:.0f}%)" if total else "-"
 
@@ -163,7 +207,13 @@ def main() -> None:
                     help="the day for 'leader on date' (ISO); its year is the last one counted")
     ap.add_argument("--since", type=int, default=1990, help="first year counted in the state-years per office")
     ap.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    ap.add_argument("--overlaps", action="store_true",
+                    help="list instead the terms of one office in one state that surely overlap by over a month")
     args = ap.parse_args()
+    if args.overlaps:
+        for row in overlaps():
+            print("\t".join(map(str, row)))
+        return
     rows = coverage(args.date, args.since)
     members = [r for r in rows if r["region"] not in ("Former states", "Organizations", "Observers and others")]
     keys = ["total", "with_officials", "with_leader_on_date", "persons", "terms", "with_un_ambassador"]

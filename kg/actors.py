@@ -39,6 +39,7 @@ PATRONYMIC = {"bin", "ibn", "bint", "ben"}
 NAME_PARTICLES = {"al", "el", "bin", "ibn", "bint", "de", "da", "van", "von", "der", "den", "ter", "la", "le", "di", "du",
                   "dos", "del", "della"}
 CLAUSE_TAGS = {"VB", "VBD", "VBZ", "VBP", "MD", "WP", "WDT", "WP$"}  # a finite verb or a relative: a clause, not a title
+CLAUSE_DEPS = {"ROOT", "pcomp", "advcl", "xcomp", "ccomp", "relcl"}  # a participle heading a clause of its own
 COORDINATORS = {"and", "or", "&"}
 POSSESSIVE_PRONOUNS = {"his", "her", "its", "their"}
 POSTED_AT = {"to", "in", "at", "on", "with"}  # "envoy to Somalia", "ambassador in Kabul", "rapporteur on Iran"
@@ -272,10 +273,14 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
     None when no title is inside.
     """
     titles = [roles[i] for i in range(start, end) if i in roles and roles[i].end <= end]
-    if not titles or not _is_title_phrase(doc[start:end]):
+    if not titles:
         return None
     inherited: tuple[str, ...] = ()
     cut = _coordination(doc, titles[0].end, end, by_token)
+    # the name's own words must be a title; the first person's may hold their name ("President X and his ...")
+    own_words = doc[cut + 1:end] if cut is not None and name_after else doc[start:end]
+    if not _is_title_phrase(own_words) or not _is_title_phrase(doc[start:end], names=False):
+        return None
     if cut is not None:
         if name_after:
             first = _affiliation_in(doc, start, titles[0].start, by_token)
@@ -309,7 +314,9 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
     while lead < title.start and (lead in by_token or doc[lead].tag_ == "POS" or doc[lead].lower_ in ARTICLES
                                   or _owner_word(doc[lead])):
         lead += 1
-    return _clean_role(doc[lead:end].text.strip(" ,.;:") or role), affs, (start, end)
+    # ... and without one between a modifier and the title ("Former Tanzanian president" -> "Former president")
+    words = "".join(t.text_with_ws for t in doc[lead:end] if not (t.i < title.start and t.i in by_token))
+    return _clean_role(words.strip(" ,.;:") or role), affs, (start, end)
 
 
 def _owner_word(tok: Token) -> bool:
@@ -344,11 +351,13 @@ def _antecedent(doc: Doc, owner: Token, span: tuple[int, int], by_token: dict[in
     return None
 
 
-def _is_title_phrase(span: Span) -> bool:
-    """A title ("Kenya's foreign minister", "US envoy to Afghanistan"), not a clause: no finite verb,
-    no other person's full name, at most 16 words."""
-    return (len(span) <= 16 and not any(t.tag_ in CLAUSE_TAGS for t in span)
-            and not any(e.label_ == "PERSON" and len(e) > 1 for e in ents_in(span)))
+def _is_title_phrase(span: Span, names: bool = True) -> bool:
+    """A title ("Kenya's foreign minister", "US envoy to Afghanistan"), not a clause: no finite verb nor a
+    participle heading a clause ("After meeting the envoy of Chad, X said": "acting" in "the acting envoy"
+    qualifies a title), at most 16 words, and (``names``) no other person's full name."""
+    return (len(span) <= 16 and not any(t.tag_ in CLAUSE_TAGS or (t.tag_ in {"VBG", "VBN"} and t.dep_ in CLAUSE_DEPS)
+                                        for t in span)
+            and not (names and any(e.label_ == "PERSON" and len(e) > 1 for e in ents_in(span))))
 
 
 def _portfolio(tok: Token, before: int) -> bool:
@@ -429,7 +438,7 @@ def _person_role(doc: Doc, start: int, end: int, roles: dict[int, Span], role_to
             found.append((None, (by_token[left - 2].key,), None))
         if end + 1 < len(doc) and doc[end].lower_ == "of" and end + 1 in by_token:
             found.append((None, (by_token[end + 1].key,), None))
-    if end < len(doc) and doc[end].text == ",":
+    if end < len(doc) and doc[end].text in {",", "("}:  # "X, Kenya's president," or "X (Kenya's president)"
         found.append(_role_phrase(doc, end + 1, _clause_end(doc, end + 1), roles, by_token, name_after=False))
     if start >= 2 and doc[start - 1].text == ",":
         left = start - 2
@@ -573,10 +582,13 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
                 or not _is_name_token(tok) or tok.lower_ in _words()["calendar"]):
             continue
         start, end = _name_run(doc, i, i + 1, blocked | role_tokens)
-        if doc[end - 1].dep_ != "appos" or any(k in blocked for k in range(start, end)):
+        # the parser may take a name between commas after "the minister of Burundi" for a list's next item
+        listed = doc[end - 1].dep_ == "conj" and end < len(doc) and doc[end].text == ","
+        if not (doc[end - 1].dep_ == "appos" or listed) or any(k in blocked for k in range(start, end)):
             continue  # "After meeting the envoy, Lemaire said": a subject, not an apposition
         found = _person_role(doc, start, end, roles, role_tokens, by_token)
-        if found and found[2] and found[2][1] <= start and any(k in role_tokens for k in range(*found[2])):
+        if (found and found[2] and found[2][1] <= start and any(k in role_tokens for k in range(*found[2]))
+                and (not listed or found[2][0] <= doc[end - 1].head.i < found[2][1])):
             add(Mention(start, end, doc[start:end].text, "person", role=found[0], affiliations=found[1],
                         role_span=found[2]))
 
@@ -859,8 +871,9 @@ class Resolver:
         """Role and side of a known official from the term in force on the document's date.
 
         Among the terms in force (all terms without a date) the one whose title the text
-        used wins, else the latest. Called again after each mention: what the text says
-        first (title, country, "former") stays; the gazetteer fills the rest.
+        used wins, else a state's office, else the latest (:meth:`Entry.term_on`). Called
+        again after each mention: what the text says first (title, country, "former")
+        stays; the gazetteer fills the rest.
         """
         entry = self.gaz.entries.get(actor.key)
         if entry is None or entry.type != "Person":
@@ -869,10 +882,7 @@ class Resolver:
         for k in [k for k, src in actor.affiliation_sources.items() if src == "gazetteer"]:
             actor.affiliations.remove(k)
             del actor.affiliation_sources[k]
-        terms = [t for t in entry.terms if self.date is None or t.covers(self.date)]
-        said = title_words(actor.role) if actor.role_source == "text" else ""
-        same = [t for t in terms if same_title(said, title_words(t.role))]
-        term = max(same or terms, key=lambda t: t.start, default=None)
+        term = entry.term_on(self.date, actor.role if actor.role_source == "text" else None)
         if term is None:
             self._set_country(actor, entry)
             return  # not in office that day: the text alone says what the person is

@@ -871,8 +871,9 @@ class Resolver:
         """Role and side of a known official from the term in force on the document's date.
 
         Among the terms in force (all terms without a date) the one whose title the text
-        used wins, else the latest. Called again after each mention: what the text says
-        first (title, country, "former") stays; the gazetteer fills the rest.
+        used wins, else a state's office, else the latest (:meth:`Entry.term_on`). Called
+        again after each mention: what the text says first (title, country, "former")
+        stays; the gazetteer fills the rest.
         """
         entry = self.gaz.entries.get(actor.key)
         if entry is None or entry.type != "Person":
@@ -881,10 +882,7 @@ class Resolver:
         for k in [k for k, src in actor.affiliation_sources.items() if src == "gazetteer"]:
             actor.affiliations.remove(k)
             del actor.affiliation_sources[k]
-        terms = [t for t in entry.terms if self.date is None or t.covers(self.date)]
-        said = title_words(actor.role) if actor.role_source == "text" else ""
-        same = [t for t in terms if same_title(said, title_words(t.role))]
-        term = max(same or terms, key=lambda t: t.start, default=None)
+        term = entry.term_on(self.date, actor.role if actor.role_source == "text" else None)
         if term is None:
             self._set_country(actor, entry)
             return  # not in office that day: the text alone says what the person is

@@ -89,16 +89,19 @@ class Entry:
     start: str | None = None  # countries: when the state existed (former states; states born since 1990)
     end: str | None = None
 
-    def term_on(self, day: str | None) -> Term | None:
-        """The office held on ``day`` (the most recently taken one if several); without a day, the latest.
+    def term_on(self, day: str | None, title: str | None = None) -> Term | None:
+        """The office held on ``day`` (without a day, any office held). Among several: the one whose title
+        the text gives (``title``, "Foreign Minister"), else a state's office before an organization's (a
+        president acts for his state in the year he chairs the African Union), then the most recently taken.
 
         >>> e = load_gazetteer().entries[slug("Mohammed bin Abdulrahman Al Thani")]
         >>> e.term_on("2020-06-01").role, e.term_on("2024-06-01").role
         ('Foreign Minister', 'Prime Minister')
         """
-        if day is None:
-            return max(self.terms, key=lambda t: t.start, default=None)
-        return max((t for t in self.terms if t.covers(day)), key=lambda t: t.start, default=None)
+        terms = [t for t in self.terms if day is None or t.covers(day)]
+        said = title_words(title)
+        named = [t for t in terms if same_title(said, title_words(t.role))]
+        return max(named or [t for t in terms if t.country] or terms, key=lambda t: t.start, default=None)
 
 
 @dataclass

@@ -158,3 +158,14 @@ def test_a_un_ambassador_in_an_article_of_the_day(extract):
         ("Ambassador to the United Nations", ["PAK"], {"PAK": "gazetteer"})
     later = next(a for a in extract(text, date="2022-09-20").actors if a.label == "Maleeha Lodhi")
     assert later.affiliations == []  # out of office that day: the text alone would say whom she speaks for
+
+
+def test_a_head_of_state_in_his_chair_year_acts_for_his_state(extract):
+    """Sall chaired the African Union in 2022 while president of Senegal: the state office is the one a
+    name alone gets; the chair's title in the text gets the chair."""
+    plain = next(a for a in extract("Macky Sall met Vladimir Putin in Sochi to discuss grain exports.",
+                                    date="2022-06-03").actors if a.label == "Macky Sall")
+    assert (plain.role, plain.affiliations) == ("President", ["SEN"])
+    chair = next(a for a in extract("African Union chairperson Macky Sall met Vladimir Putin in Sochi.",
+                                    date="2022-06-03").actors if a.label == "Macky Sall")
+    assert chair.affiliations == ["african-union"]

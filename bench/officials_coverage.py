@@ -47,7 +47,7 @@ PORTFOLIOS = {
                 "foreign secretary", "secretary of state"),
     "defence": ("defence minister", "defense minister", "minister of defence", "minister of defense",
                 "minister of national defence", "minister of national defense", "minister for defence",
-                "minister of the armed forces", "armed forces minister",
+                "minister of the armed forces", "armed forces minister", "minister of the revolutionary armed forces",
                 "defence secretary", "defense secretary", "secretary of defense", "war secretary", "secretary of war"),
     "interior": ("interior minister", "minister of interior", "minister of the interior", "home minister",
                  "minister of home affairs", "minister for home affairs", "home affairs minister",

@@ -160,12 +160,16 @@ class Actor:
 
 
 def _gazetteer_spans(doc: Doc) -> list[Span]:
+    """The gazetteer's matches without overlaps, the earliest and longest first; two overlapping matches of one
+    actor are one ("Sheikh Mohammed bin Abdulrahman" and "Mohammed bin Abdulrahman Al Thani")."""
     spans = sorted(doc.spans.get("kg_gazetteer", []), key=lambda s: (s.start, -(s.end - s.start)))
-    kept, last_end = [], -1
+    kept: list[Span] = []
     for s in spans:
-        if s.start >= last_end:
+        if not kept or s.start >= kept[-1].end:
             kept.append(s)
-            last_end = s.end
+        elif s.id_ == kept[-1].id_ and s.end > kept[-1].end:
+            last = kept[-1]
+            kept[-1] = Span(doc, last.start, s.end, label=last.label_, span_id=last.id_)
     return kept
 
 
@@ -279,7 +283,8 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
     cut = _coordination(doc, titles[0].end, end, by_token)
     # the name's own words must be a title; the first person's may hold their name ("President X and his ...")
     own_words = doc[cut + 1:end] if cut is not None and name_after else doc[start:end]
-    if not _is_title_phrase(own_words) or not _is_title_phrase(doc[start:end], names=False):
+    places = frozenset(i for i, m in by_token.items() if m.kind != "person" and start <= i < end)
+    if not _is_title_phrase(own_words, places=places) or not _is_title_phrase(doc[start:end], names=False):
         return None
     if cut is not None:
         if name_after:
@@ -312,7 +317,7 @@ def _role_phrase(doc: Doc, start: int, end: int, roles: dict[int, Span], by_toke
     # keep the role words themselves, without the affiliation in front ("Pakistan's foreign minister")
     lead = start
     while lead < title.start and (lead in by_token or doc[lead].tag_ == "POS" or doc[lead].lower_ in ARTICLES
-                                  or _owner_word(doc[lead])):
+                                  or doc[lead].lower_ in COORDINATORS or _owner_word(doc[lead])):
         lead += 1
     # ... and without one between a modifier and the title ("Former Tanzanian president" -> "Former president")
     words = "".join(t.text_with_ws for t in doc[lead:end] if not (t.i < title.start and t.i in by_token))
@@ -351,13 +356,15 @@ def _antecedent(doc: Doc, owner: Token, span: tuple[int, int], by_token: dict[in
     return None
 
 
-def _is_title_phrase(span: Span, names: bool = True) -> bool:
+def _is_title_phrase(span: Span, names: bool = True, places: frozenset[int] = frozenset()) -> bool:
     """A title ("Kenya's foreign minister", "US envoy to Afghanistan"), not a clause: no finite verb nor a
     participle heading a clause ("After meeting the envoy of Chad, X said": "acting" in "the acting envoy"
-    qualifies a title), at most 16 words, and (``names``) no other person's full name."""
+    qualifies a title), at most 16 words, and (``names``) no other person's full name. A name NER took for a
+    person on the tokens of a known country (``places``: "Sri Lankan", "Papua New Guinea's") is no person."""
     return (len(span) <= 16 and not any(t.tag_ in CLAUSE_TAGS or (t.tag_ in {"VBG", "VBN"} and t.dep_ in CLAUSE_DEPS)
                                         for t in span)
-            and not (names and any(e.label_ == "PERSON" and len(e) > 1 for e in ents_in(span))))
+            and not (names and any(e.label_ == "PERSON" and len(e) > 1
+                                   and not all(t.i in places or t.tag_ == "POS" for t in e) for e in ents_in(span))))
 
 
 def _portfolio(tok: Token, before: int) -> bool:
@@ -484,6 +491,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         if entry.type == "Person":  # role and side come from the text here, from the date in the Resolver
             if len(s) == 1 and (_inside_another_name(doc, s.start, role_tokens) or _private(doc, s.start, role_tokens)):
                 continue  # "Marcos" in "Marcos Pérez": another person's name; "the trader Ruto": someone else
+            if _joins(doc, s.start - 1) or _joins(doc, s.end):
+                continue  # "Odinga" in "Peter Okello-Odinga": a part of another person's hyphenated name
             add(Mention(s.start, s.end, s.text, "person", key=entry.key))
             continue
         add(Mention(s.start, s.end, s.text, kind, key=entry.key, role=entry.role, affiliations=entry.affiliations))

@@ -537,3 +537,40 @@ def test_the_actors_graph_keeps_the_highest_affiliation_confidence(extractor, tm
     with KnowledgeGraph(path) as kg:
         kg.remove(document_iri(read.document))
     assert confidence() == {("acts for", "Zambia"): 0.5}
+
+
+# found by a new user's trial: each a kind, tested with our own sentences
+
+def test_a_known_surname_after_a_hyphen_stays_inside_the_hyphenated_name(extract):
+    ex = extract("Kenyan Foreign Minister Peter Okello-Odinga accused Uganda of seizing the island.", date="2009-05-01")
+    assert set(people(ex)) == {"Peter Okello-Odinga"}  # not Raila Odinga, the prime minister that year
+    assert {(r.source.label, r.cls) for r in ex.relations} == {("Peter Okello-Odinga", "ACCUSE")}
+
+
+def test_a_title_and_a_given_name_shared_by_two_kings_take_the_texts_country(extract):
+    for text in ("Jordan's King Abdullah met Saudi officials in Riyadh.",
+                 "King Abdullah of Jordan met Saudi officials in Riyadh."):
+        king = next(a for a in people(extract(text, date="2010-05-01")).values() if a.role == "King")
+        assert king.affiliations == ["JOR"]
+
+
+@pytest.mark.parametrize("text, name, side", [
+    ("Sri Lankan Foreign Minister Dinesh Perera met Indian officials.", "Dinesh Perera", "LKA"),
+    ("Papua New Guinea's Prime Minister John Kaupa met Australian officials.", "John Kaupa", "PNG"),
+])
+def test_a_country_ner_took_for_a_person_still_names_the_side(extract, text, name, side):
+    person = people(extract(text))[name]
+    assert person.role in {"Foreign Minister", "Prime Minister"} and person.affiliations == [side]
+
+
+def test_two_overlapping_forms_of_one_officials_name_are_one_mention(extract):
+    ex = extract("Qatari Foreign Minister Sheikh Mohammed bin Abdulrahman Al Thani flew to Cairo and urged Israel "
+                 "to stop the war.", date="2024-05-01")
+    assert set(people(ex)) == {"Mohammed bin Abdulrahman Al Thani"}
+    assert {r.source.label for r in ex.relations} == {"Mohammed bin Abdulrahman Al Thani"}
+
+
+def test_and_his_before_a_title_is_not_part_of_the_role(extract):
+    person = people(extract("Tokayev and his foreign minister, Mukhtar Tileuberdi, received the Chinese delegation.",
+                            date="2020-05-01"))["Mukhtar Tileuberdi"]
+    assert (person.role, person.affiliations) == ("foreign minister", ["KAZ"])

@@ -488,6 +488,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
         if entry is None:
             continue
         kind = {NAME: "name", DEMONYM: "demonym", SEAT: "seat"}[s.label_]
+        if entry.type == "Country" and _in_place_name(doc, s.start, s.end):
+            continue  # "Lake Chad", "the Jordan River", "Victoria Falls": a place's name, not the state
         if entry.type == "Person":  # role and side come from the text here, from the date in the Resolver
             if len(s) == 1 and (_inside_another_name(doc, s.start, role_tokens) or _private(doc, s.start, role_tokens)):
                 continue  # "Marcos" in "Marcos Pérez": another person's name; "the trader Ruto": someone else
@@ -550,6 +552,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[Mention]:
             continue
         if role_info is None and end < len(doc) and doc[end].lemma_.lower() in words["places"]:
             continue  # "the Danube border", "the Kerch bridge": a place, whatever NER says
+        if role_info is None and len(span) > 1 and _in_place_name(doc, start + 1, end - 1):
+            continue  # "Victoria Falls", "Lake Kivu": a place's proper name, whatever NER says
         if ent.label_ in {"GPE", "LOC", "FAC"} and _a_place(span, True) and not _apposed(span):
             continue  # "Speaking in Geneva, Iran's envoy said": a venue; the title is the next clause's subject
         if role_info is None and (_a_place(span, is_person) or (not is_person and ent.label_ in {"LOC", "FAC"})):
@@ -790,6 +794,13 @@ def _a_place(span: Span, person: bool) -> bool:
     if root.dep_ == "pobj" and root.head.lower_ in words["locative"] and root.head.head.pos_ in {"VERB", "AUX"}:
         return True
     return root.dep_ == "dobj" and root.head.lemma_.lower() in words["place_verbs"]
+
+
+def _in_place_name(doc: Doc, start: int, end: int) -> bool:
+    """Tokens [start, end) are inside a place's proper name: a capitalised place noun (kg/data/mentions.json
+    ``place_nouns``) right before or after them ("Lake Chad", "Mount Kenya", "the Jordan River")."""
+    return any(0 <= i < len(doc) and doc[i].is_title and doc[i].lemma_.lower() in _words()["places"]
+               for i in (start - 1, end))
 
 
 def _apposed(span: Span) -> bool:

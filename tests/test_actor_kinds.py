@@ -574,3 +574,13 @@ def test_and_his_before_a_title_is_not_part_of_the_role(extract):
     person = people(extract("Tokayev and his foreign minister, Mukhtar Tileuberdi, received the Chinese delegation.",
                             date="2020-05-01"))["Mukhtar Tileuberdi"]
     assert (person.role, person.affiliations) == ("foreign minister", ["KAZ"])
+
+
+def test_a_country_or_capital_inside_a_places_name_is_no_actor(extract):
+    """"Lake Chad", "the Jordan River", "Mount Kenya", "Victoria Falls": a place's proper name, not the state
+    whose name it holds (nor the Seychelles' capital, nor a person)."""
+    ex = extract("Victoria Falls drew tourists from Zambia. Lake Victoria flooded Ugandan villages. Nigeria and Chad "
+                 "argued over Lake Chad. Climbers left Mount Kenya. Israel accused Jordan of polluting the Jordan "
+                 "River.")
+    assert {a.label for a in ex.actors} == {"Zambia", "Uganda", "Nigeria", "Chad", "Israel", "Jordan"}
+    assert all(a.aliases == [] or a.label == "Uganda" for a in ex.actors)

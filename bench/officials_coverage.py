@@ -39,7 +39,7 @@ from datetime import date
 from kg.gazetteer import Entry, Gazetteer, Term, load_data, load_gazetteer
 
 LEADERS = {"HeadOfState", "HeadOfGovernment"}
-NOT_HEADS = {"vice president", "vice-president", "deputy prime minister", "first deputy prime minister",
+NOT_HEADS = {"vice president", "vice-president", "deputy president", "deputy prime minister", "first deputy prime minister",
              "vice premier", "president-elect", "crown prince", "governor-general", "governor general"}
 PORTFOLIOS = {
     "foreign": ("foreign minister", "foreign affairs minister", "minister of foreign affairs",

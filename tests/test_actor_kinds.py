@@ -584,3 +584,8 @@ def test_a_country_or_capital_inside_a_places_name_is_no_actor(extract):
                  "River.")
     assert {a.label for a in ex.actors} == {"Zambia", "Uganda", "Nigeria", "Chad", "Israel", "Jordan"}
     assert all(a.aliases == [] or a.label == "Uganda" for a in ex.actors)
+
+
+def test_northern_ireland_is_not_ireland(extract):
+    person = people(extract("Northern Ireland's economy minister Gerry McAllister criticised Ireland."))["Gerry McAllister"]
+    assert "IRL" not in person.affiliations

@@ -39,12 +39,13 @@ from datetime import date
 from kg.gazetteer import Entry, Gazetteer, Term, load_data, load_gazetteer
 
 LEADERS = {"HeadOfState", "HeadOfGovernment"}
-NOT_HEADS = {"vice president", "vice-president", "deputy president", "deputy prime minister", "first deputy prime minister",
-             "vice premier", "president-elect", "crown prince", "governor-general", "governor general"}
+NOT_HEADS = {"vice president", "vice-president", "deputy president", "deputy prime minister",
+             "first deputy prime minister", "vice premier", "president-elect", "crown prince", "governor-general",
+             "governor general"}
 PORTFOLIOS = {
     "foreign": ("foreign minister", "foreign affairs minister", "minister of foreign affairs",
-                "minister for foreign affairs", "external affairs minister", "minister of international relations and cooperation",
-                "foreign secretary", "secretary of state"),
+                "minister for foreign affairs", "external affairs minister",
+                "minister of international relations and cooperation", "foreign secretary", "secretary of state"),
     "defence": ("defence minister", "defense minister", "minister of defence", "minister of defense",
                 "minister of national defence", "minister of national defense", "minister for defence",
                 "minister of the armed forces", "armed forces minister", "minister of the revolutionary armed forces",

@@ -18,8 +18,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from .lexicon import load_lexicon
-from .gazetteer import (DEMONYM, NAME, NONACTOR, SEAT, Entry, Gazetteer, load_data, load_gazetteer, same_title, slug,
-                        title_words)
+from .gazetteer import DEMONYM, NAME, NONACTOR, SEAT, Entry, Gazetteer, load_data, load_gazetteer, slug
 from .sectors import (UNKNOWN_COUNTRY, find_groups, group_key, group_kind, group_label, org_sector, role_sector,
                       sector_data, sector_of_words)
 from .spans import ent_at, ents_in
@@ -951,9 +950,7 @@ class Resolver:
             return True
         if entry.key in self.named or entry.key in self.actors:  # named in full, or with a title, before
             return True
-        said = title_words(title)  # without a date, a title they ever held
-        return bool(said) and any((self.date is None or t.covers(self.date)) and same_title(said, title_words(t.role))
-                                  for t in entry.terms)
+        return bool(title) and bool(entry.terms_on(self.date, title))  # without a date, a title they ever held
 
     def _named_official(self, m: Mention) -> Actor | None:
         """The node of a known official's mention. One word ("Kenyatta") is the person of that name the

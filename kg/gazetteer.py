@@ -98,10 +98,18 @@ class Entry:
         >>> e.term_on("2020-06-01").role, e.term_on("2024-06-01").role
         ('Foreign Minister', 'Prime Minister')
         """
-        terms = [t for t in self.terms if day is None or t.covers(day)]
-        said = title_words(title)
-        named = [t for t in terms if same_title(said, title_words(t.role))]
+        terms = self.terms_on(day)
+        named = self.terms_on(day, title) if title else []
         return max(named or [t for t in terms if t.country] or terms, key=lambda t: t.start, default=None)
+
+    def terms_on(self, day: str | None, title: str | None = None) -> list[Term]:
+        """The terms in force on ``day`` (all without a day); with ``title``, those whose office has that
+        title ("Foreign Minister" holds "foreign minister" and "former foreign minister"; see same_title)."""
+        terms = [t for t in self.terms if day is None or t.covers(day)]
+        if title is None:
+            return terms
+        said = title_words(title)
+        return [t for t in terms if same_title(said, title_words(t.role))]
 
 
 @dataclass
@@ -173,11 +181,8 @@ class Gazetteer:
         >>> load_gazetteer().official_on("Ivanov", "2002-04-01", "Foreign Minister").label
         'Igor Ivanov'
         """
-        live = [self.entries[k] for k in self.families.get(surname, ())
-                if any(t.covers(day) for t in self.entries[k].terms)]
-        said = title_words(title)
-        titled = [e for e in live if said and any(t.covers(day) and same_title(said, title_words(t.role))
-                                                   for t in e.terms)]
+        live = [self.entries[k] for k in self.families.get(surname, ()) if self.entries[k].terms_on(day)]
+        titled = [e for e in live if title and e.terms_on(day, title)]
         found = titled or live
         return found[0] if len(found) == 1 else None
 
